@@ -1,0 +1,57 @@
+"""RequestContext: what the gateway knows about one request as it moves down the chain.
+
+Providers receive it; engines never do (STYLE.md §13). Knows no service semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import OperationModel, ServiceModel
+
+from lakestack.gateway.http import HttpRequest, HttpResponse
+
+DEFAULT_ACCOUNT = "000000000000"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """One request's journey through ``gateway.app``.
+
+    Attributes:
+        request: the HTTP request as received.
+        request_id: generated once; appears in the response, any error and log lines.
+        service: the botocore service model, once routing found it.
+        operation: the botocore operation model, once the parser matched it.
+        params: the parsed input, PascalCase keys as in the botocore input shape.
+        account_id: from the access key (12 digits -> that account, else 000000000000).
+        region: from the SigV4 credential scope (default us-east-1).
+        access_key_id: the access key the request was signed with, if any.
+        signing_name: the SigV4 service name from the credential scope, if any.
+        auth: the verified signature (``gateway.auth.AuthResult``), None when unsigned.
+        response: set by the handler that answers the request.
+        started: monotonic start time, for the one-line request log.
+    """
+
+    request: HttpRequest
+    request_id: str
+    service: ServiceModel | None = None
+    operation: OperationModel | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    access_key_id: str | None = None
+    signing_name: str | None = None
+    auth: Any = None
+    response: HttpResponse | None = None
+    started: float = 0.0
+
+    @property
+    def service_name(self) -> str:
+        return self.service.service_name if self.service is not None else "-"
+
+    @property
+    def operation_name(self) -> str:
+        return self.operation.name if self.operation is not None else "-"

@@ -1,0 +1,156 @@
+"""Usage records: counters aggregated in memory and persisted to SQLite, plus
+time-integrated gauges (stored bytes -> byte-hours).
+
+Owns the usage ledger. Knows no prices (see ``pricing.py``) and no service.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from lakestack.core.clock import Clock
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS usage (
+  account TEXT, region TEXT, service TEXT, operation TEXT, dimension TEXT, unit TEXT,
+  resource TEXT, quantity REAL,
+  PRIMARY KEY (account, region, service, operation, dimension, unit, resource));
+CREATE TABLE IF NOT EXISTS gauges (
+  account TEXT, region TEXT, service TEXT, dimension TEXT, unit TEXT, resource TEXT,
+  value REAL, since REAL,
+  PRIMARY KEY (account, region, service, dimension, unit, resource));
+"""
+
+Key = tuple[str, str, str, str, str, str, str]
+GaugeKey = tuple[str, str, str, str, str, str]
+
+
+class UsageSink(Protocol):
+    """What engines depend on (STYLE §2: the ``Meter`` protocol)."""
+
+    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
+               account: str, region: str, resource: str | None = None) -> None: ...
+
+    def set_gauge(self, service: str, dimension: str, value: float, unit: str, account: str,
+                  region: str, resource: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    account: str
+    region: str
+    service: str
+    operation: str
+    dimension: str
+    unit: str
+    resource: str
+    quantity: float
+
+
+class Meter:
+    """Records usage. ``path=None`` keeps it in memory only.
+
+    Counters are summed in memory and written on ``flush()`` (the emulator flushes
+    every few seconds and on shutdown), so recording costs a dict update. A gauge
+    (e.g. bytes stored) accrues ``value x hours`` into ``<unit>-Hrs`` usage each time
+    it changes and when read.
+
+    >>> from lakestack.core.clock import FixedClock
+    >>> clock = FixedClock(0.0); m = Meter(None, clock)
+    >>> m.record("s3", "PutObject", "Requests-Tier1", 1, "Requests", "1", "us-east-1", "b")
+    >>> m.set_gauge("s3", "TimedStorage", 2**30, "Bytes", "1", "us-east-1", "b")
+    >>> clock.advance(3600)
+    >>> sorted((r.operation, r.quantity) for r in m.rows())
+    [('PutObject', 1.0), ('StandardStorage', 1073741824.0)]
+    """
+
+    def __init__(self, path: Path | None, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._pending: dict[Key, float] = {}
+        self._gauges: dict[GaugeKey, tuple[float, float]] = {}
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            for row in self._db.execute("SELECT * FROM gauges"):
+                self._gauges[tuple(row[:6])] = (row[6], row[7])  # type: ignore[index]
+
+    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
+               account: str, region: str, resource: str | None = None) -> None:
+        key = (account, region, service, operation, dimension, unit, resource or "")
+        with self._lock:
+            self._pending[key] = self._pending.get(key, 0.0) + quantity
+
+    def set_gauge(self, service: str, dimension: str, value: float, unit: str, account: str,
+                  region: str, resource: str | None = None) -> None:
+        """Set a level (e.g. bytes stored); time at the previous level is accrued first."""
+        key = (account, region, service, dimension, unit, resource or "")
+        now = self.clock.now()
+        with self._lock:
+            self._accrue(key, now)
+            self._gauges[key] = (value, now)
+
+    def _accrue(self, key: GaugeKey, now: float) -> None:
+        value, since = self._gauges.get(key, (0.0, now))
+        if value and now > since:
+            account, region, service, dimension, unit, resource = key
+            hours = (now - since) / 3600.0
+            ukey = (account, region, service, "StandardStorage", dimension, f"{unit}-Hrs", resource)
+            self._pending[ukey] = self._pending.get(ukey, 0.0) + value * hours
+        self._gauges[key] = (value, now)
+
+    def flush(self) -> None:
+        """Write pending counters and gauge levels to disk."""
+        with self._lock:
+            now = self.clock.now()
+            for key in list(self._gauges):
+                self._accrue(key, now)
+            pending, self._pending = self._pending, {}
+            gauges = [(*k, v, s) for k, (v, s) in self._gauges.items()]
+        if self._db is None:
+            with self._lock:
+                for key, qty in pending.items():
+                    self._pending[key] = self._pending.get(key, 0.0) + qty
+            return
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO usage VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE "
+                "SET quantity = quantity + excluded.quantity",
+                [(*k, q) for k, q in pending.items()])
+            self._db.executemany("INSERT OR REPLACE INTO gauges VALUES (?,?,?,?,?,?,?,?)", gauges)
+            self._db.execute("COMMIT")
+
+    def rows(self) -> list[UsageRow]:
+        """All usage so far (persisted plus pending), gauges accrued up to now."""
+        self.flush()
+        totals: dict[Key, float] = {}
+        if self._db is not None:
+            with self._lock:
+                for row in self._db.execute("SELECT * FROM usage"):
+                    totals[tuple(row[:7])] = row[7]  # type: ignore[index]
+        with self._lock:
+            for key, qty in self._pending.items():
+                totals[key] = totals.get(key, 0.0) + qty
+        return [UsageRow(*k, q) for k, q in sorted(totals.items())]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._pending.clear()
+            self._gauges.clear()
+            if self._db is not None:
+                self._db.execute("DELETE FROM usage")
+                self._db.execute("DELETE FROM gauges")
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
