@@ -1,0 +1,543 @@
+"""SigV4 request authentication: the Authorization header and presigned-query forms.
+
+Owns parsing AWS signature material off an :class:`HttpRequest`, rebuilding the
+canonical request exactly as botocore's signers do (``SigV4Auth``,
+``S3SigV4Auth``, ``SigV4QueryAuth``, ``S3SigV4QueryAuth``), checking it against
+the stored secret, and the authentication errors AWS returns. Knows nothing of
+services beyond the signing name in the credential scope (S3 signers do not
+normalize the path), nor of IAM: a valid signature is all it establishes.
+
+Modes: ``open`` accepts anonymous requests and unknown access keys without
+checking their signature (any dummy credentials work); ``strict`` rejects both.
+Known keys are always verified.
+
+Reference: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+and https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Literal
+from urllib.parse import quote, unquote, unquote_plus
+
+from lakestack.core.credentials import CredentialStore, account_id_for
+from lakestack.core.errors import AccessDenied, AwsError
+from lakestack.gateway.http import HttpRequest, RequestBody
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+STREAMING_SIGNED_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+STREAMING_SIGNED_PAYLOAD_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+STREAMING_UNSIGNED_PAYLOAD_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+SIGNED_STREAMING_PAYLOADS = frozenset({STREAMING_SIGNED_PAYLOAD, STREAMING_SIGNED_PAYLOAD_TRAILER})
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600
+
+AuthMode = Literal["open", "strict"]
+
+# Literal x-amz-content-sha256 values S3 accepts besides a hex digest. The ECDSA
+# (SigV4a) ones are recognised so that open mode can pass them through.
+_PAYLOAD_LITERALS = frozenset(
+    {
+        UNSIGNED_PAYLOAD,
+        STREAMING_SIGNED_PAYLOAD,
+        STREAMING_SIGNED_PAYLOAD_TRAILER,
+        STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    }
+)
+# Signing names whose signers send the path as-is (botocore S3SigV4Auth); every
+# other service signs a dot-segment-normalized, percent-encoded-again path.
+_RAW_PATH_SERVICES = frozenset({"s3", "s3-outposts", "s3-object-lambda", "s3express"})
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_AMZ_DATE = re.compile(r"\d{8}T\d{6}Z")
+_CANONICAL_COMPONENT = re.compile(r"(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})*")
+_PRESIGN_PARAMS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Expires",
+)
+_KEY_CACHE_SIZE = 1024
+
+
+class SignatureDoesNotMatch(AwsError):
+    code = "SignatureDoesNotMatch"
+    message = (
+        "The request signature we calculated does not match the signature you provided. "
+        "Check your key and signing method."
+    )
+    status = 403
+
+
+class InvalidAccessKeyId(AwsError):
+    code = "InvalidAccessKeyId"
+    message = "The AWS Access Key Id you provided does not exist in our records."
+    status = 403
+
+
+class AuthorizationHeaderMalformed(AwsError):
+    code = "AuthorizationHeaderMalformed"
+    message = "The authorization header that you provided is not valid."
+    status = 400
+
+
+class IncompleteSignature(AwsError):
+    code = "IncompleteSignature"
+    message = "The request signature does not conform to AWS standards."
+    status = 400
+
+
+class AuthorizationQueryParametersError(AwsError):
+    code = "AuthorizationQueryParametersError"
+    message = (
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+        "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, "
+        "and X-Amz-Expires parameters."
+    )
+    status = 400
+
+
+class InvalidRequest(AwsError):
+    code = "InvalidRequest"
+    message = (
+        "The authorization mechanism you have provided is not supported. "
+        "Please use AWS4-HMAC-SHA256."
+    )
+    status = 400
+
+
+class InvalidArgument(AwsError):
+    code = "InvalidArgument"
+    message = (
+        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, "
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value."
+    )
+    status = 400
+
+
+class XAmzContentSHA256Mismatch(AwsError):
+    code = "XAmzContentSHA256Mismatch"
+    message = "The provided 'x-amz-content-sha256' header does not match what was computed."
+    status = 400
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResult:
+    """Who signed a request and with which scope.
+
+    ``date`` is the request timestamp (``yyyymmddTHHMMSSZ``; empty for SigV2).
+    ``signing_key`` is set only when the signature was verified; with
+    ``seed_signature`` it lets the aws-chunked decoder check chunk signatures.
+    """
+
+    access_key_id: str
+    account_id: str
+    region: str
+    service: str
+    date: str
+    signing_key: bytes | None
+    seed_signature: str
+    presigned: bool = False
+
+    @property
+    def verified(self) -> bool:
+        return self.signing_key is not None
+
+    @property
+    def scope(self) -> str:
+        """The credential scope, ``yyyymmdd/region/service/aws4_request``."""
+        return f"{self.date[:8]}/{self.region}/{self.service}/aws4_request"
+
+    def sign(self, string_to_sign: str) -> str:
+        """Hex HMAC of ``string_to_sign`` under the verified signing key."""
+        if self.signing_key is None:
+            raise ValueError("request was not verified; no signing key")
+        return hmac.digest(self.signing_key, string_to_sign.encode(), "sha256").hex()
+
+
+@dataclass(slots=True)
+class _Signed:
+    """Signature material parsed from either form, before verification."""
+
+    access_key_id: str
+    region: str
+    service: str
+    timestamp: str
+    signed_headers: list[str]
+    signature: str
+    presigned: bool
+
+
+class SigV4Verifier:
+    """Verifies SigV4-signed requests against a :class:`CredentialStore`.
+
+    ``clock`` returns epoch seconds; it decides whether presigned URLs expired.
+    """
+
+    def __init__(
+        self, credentials: CredentialStore, mode: AuthMode, clock: Callable[[], float]
+    ) -> None:
+        if mode not in ("open", "strict"):
+            raise ValueError(f"auth mode must be 'open' or 'strict', got {mode!r}")
+        self._credentials = credentials
+        self._mode = mode
+        self._clock = clock
+        self._keys: dict[tuple[str, str, str, str], bytes] = {}
+
+    @property
+    def mode(self) -> AuthMode:
+        return self._mode
+
+    def verify(self, request: HttpRequest) -> AuthResult | None:
+        """Authenticate ``request``; ``None`` means anonymous (open mode only).
+
+        May replace ``request.body``: with the bytes it read when the signature
+        covers the body, or with a reader that checks a declared
+        ``x-amz-content-sha256`` digest at end of body.
+
+        Raises:
+            AccessDenied: anonymous request in strict mode, missing date,
+                expired presigned URL.
+            InvalidAccessKeyId: unknown access key in strict mode.
+            SignatureDoesNotMatch: known key, wrong signature.
+            AuthorizationHeaderMalformed, IncompleteSignature,
+            AuthorizationQueryParametersError, InvalidArgument, InvalidRequest:
+                malformed signature material.
+        """
+        authorization = request.headers.get("authorization")
+        if authorization:
+            if authorization.startswith("AWS "):
+                return self._legacy(authorization[4:].partition(":")[0])
+            signed = _parse_authorization(authorization, request.headers)
+        elif "X-Amz-Credential=" in request.query:
+            signed = self._parse_presigned(request)
+        elif "AWSAccessKeyId=" in request.query:
+            params = dict(request.query_params())
+            return self._legacy(params.get("AWSAccessKeyId", ""))
+        else:
+            if self._mode == "strict":
+                raise AccessDenied()
+            return None
+        return self._check(request, signed)
+
+    def _legacy(self, access_key_id: str) -> AuthResult:
+        # SigV2 is identified but never verified, and only in open mode.
+        if self._mode == "strict" or not access_key_id:
+            raise InvalidRequest()
+        account = self._credentials.account_for(access_key_id)
+        return AuthResult(access_key_id, account, "", "", "", None, "")
+
+    def _check(self, request: HttpRequest, signed: _Signed) -> AuthResult:
+        credential = self._credentials.get(signed.access_key_id)
+        if credential is None:
+            if self._mode == "strict":
+                raise InvalidAccessKeyId(AWSAccessKeyId=signed.access_key_id)
+            return _result(signed, account_id_for(signed.access_key_id), None)
+        payload_hash = _payload_hash(request, signed)
+        key = self._signing_key(
+            credential.secret_access_key, signed.timestamp[:8], signed.region, signed.service
+        )
+        scope = f"{signed.timestamp[:8]}/{signed.region}/{signed.service}/aws4_request"
+        canonical = ""
+        string_to_sign = ""
+        for path in _canonical_paths(request.raw_path, signed.service):
+            canonical = _canonical_request(request, signed, path, payload_hash)
+            string_to_sign = (
+                f"{ALGORITHM}\n{signed.timestamp}\n{scope}\n"
+                f"{hashlib.sha256(canonical.encode()).hexdigest()}"
+            )
+            expected = hmac.digest(key, string_to_sign.encode(), "sha256").hex()
+            if same_signature(expected, signed.signature):
+                break
+        else:
+            raise SignatureDoesNotMatch(
+                AWSAccessKeyId=signed.access_key_id,
+                StringToSign=string_to_sign,
+                SignatureProvided=signed.signature,
+                CanonicalRequest=canonical,
+            )
+        if _HEX64.fullmatch(payload_hash) and "x-amz-content-sha256" in request.headers:
+            request.body = _checked_body(request.body, payload_hash)
+        return _result(signed, account_id_for(signed.access_key_id, credential), key)
+
+    def _signing_key(self, secret: str, date: str, region: str, service: str) -> bytes:
+        cache_key = (secret, date, region, service)
+        key = self._keys.get(cache_key)
+        if key is None:
+            key = hmac.digest(f"AWS4{secret}".encode(), date.encode(), "sha256")
+            for part in (region, service, "aws4_request"):
+                key = hmac.digest(key, part.encode(), "sha256")
+            if len(self._keys) >= _KEY_CACHE_SIZE:
+                self._keys.clear()
+            self._keys[cache_key] = key
+        return key
+
+    def _parse_presigned(self, request: HttpRequest) -> _Signed:
+        params: dict[str, str] = {}
+        for name, value in request.query_params():
+            params.setdefault(name, value)
+        if any(not params.get(name) for name in _PRESIGN_PARAMS):
+            raise AuthorizationQueryParametersError()
+        if params["X-Amz-Algorithm"] != ALGORITHM:
+            raise AuthorizationQueryParametersError(f'X-Amz-Algorithm only supports "{ALGORITHM}"')
+        access_key_id, region, service = _parse_scope(
+            params["X-Amz-Credential"], params["X-Amz-Date"], AuthorizationQueryParametersError
+        )
+        expires_raw = params["X-Amz-Expires"]
+        if not expires_raw.isdigit():
+            raise AuthorizationQueryParametersError("X-Amz-Expires should be a number")
+        expires = int(expires_raw)
+        if expires > MAX_PRESIGNED_EXPIRES:
+            raise AuthorizationQueryParametersError(
+                "X-Amz-Expires must be less than a week (in seconds) that is; "
+                f"the maximum expires is {MAX_PRESIGNED_EXPIRES} seconds"
+            )
+        start = _epoch(params["X-Amz-Date"])
+        now = self._clock()
+        if start + expires < now:
+            expired = AccessDenied("Request has expired")
+            expired.fields.update(
+                {"X-Amz-Expires": expires_raw, "Expires": _iso(start + expires)},
+                ServerTime=_iso(now),
+            )
+            raise expired
+        return _Signed(
+            access_key_id,
+            region,
+            service,
+            params["X-Amz-Date"],
+            params["X-Amz-SignedHeaders"].split(";"),
+            params["X-Amz-Signature"],
+            presigned=True,
+        )
+
+
+def same_signature(expected: str, provided: str) -> bool:
+    """Constant-time comparison that tolerates non-ASCII garbage in ``provided``.
+
+    >>> same_signature("ab", "ab"), same_signature("ab", "\u00e9b")
+    (True, False)
+    """
+    return hmac.compare_digest(expected.encode(), provided.encode("utf-8", "surrogatepass"))
+
+
+def _result(signed: _Signed, account_id: str, key: bytes | None) -> AuthResult:
+    return AuthResult(
+        signed.access_key_id,
+        account_id,
+        signed.region,
+        signed.service,
+        signed.timestamp,
+        key,
+        signed.signature,
+        signed.presigned,
+    )
+
+
+def _parse_authorization(value: str, headers: dict[str, str]) -> _Signed:
+    algorithm, _, rest = value.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'")
+    parts: dict[str, str] = {}
+    for component in rest.split(","):
+        name, _, val = component.strip().partition("=")
+        parts[name] = val
+    missing = [n for n in ("Credential", "SignedHeaders", "Signature") if not parts.get(n)]
+    if missing:
+        raise IncompleteSignature(
+            " ".join(f"Authorization header requires '{n}' parameter." for n in missing)
+            + f" Authorization={value}"
+        )
+    timestamp = _request_timestamp(headers)
+    access_key_id, region, service = _parse_scope(
+        parts["Credential"], timestamp, AuthorizationHeaderMalformed
+    )
+    return _Signed(
+        access_key_id,
+        region,
+        service,
+        timestamp,
+        parts["SignedHeaders"].split(";"),
+        parts["Signature"],
+        presigned=False,
+    )
+
+
+def _request_timestamp(headers: dict[str, str]) -> str:
+    amz_date = headers.get("x-amz-date")
+    if amz_date is not None and _AMZ_DATE.fullmatch(amz_date):
+        return amz_date
+    date = headers.get("date")
+    if amz_date is None and date:
+        try:
+            return parsedate_to_datetime(date).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        except (TypeError, ValueError):
+            pass
+    raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
+
+
+def _parse_scope(credential: str, timestamp: str, error: type[AwsError]) -> tuple[str, str, str]:
+    parts = credential.split("/")
+    if len(parts) != 5 or parts[4] != "aws4_request" or not all(parts):
+        if error is AuthorizationHeaderMalformed:
+            raise error(
+                "The authorization header is malformed; the Credential is mal-formed; "
+                'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
+            )
+        raise error(
+            "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+            'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
+        )
+    if not _AMZ_DATE.fullmatch(timestamp):
+        raise error("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+    if parts[1] != timestamp[:8]:
+        raise error(
+            f'Invalid credential date "{parts[1]}". '
+            f'This date is not the same as X-Amz-Date: "{timestamp[:8]}".'
+        )
+    return parts[0], parts[2], parts[3]
+
+
+def _payload_hash(request: HttpRequest, signed: _Signed) -> str:
+    declared = request.headers.get("x-amz-content-sha256")
+    if declared is not None:
+        if declared not in _PAYLOAD_LITERALS and not _HEX64.fullmatch(declared):
+            raise InvalidArgument(ArgumentName="x-amz-content-sha256", ArgumentValue=declared)
+        return declared
+    if signed.presigned and signed.service in _RAW_PATH_SERVICES:
+        return UNSIGNED_PAYLOAD
+    # Non-S3 signers hash the body itself; read it and hand the caller a copy.
+    data = request.body.read_all()
+    request.body = RequestBody(io.BytesIO(data), len(data))
+    return hashlib.sha256(data).hexdigest() if data else EMPTY_SHA256
+
+
+def _canonical_paths(raw_path: str, service: str) -> list[str]:
+    """The canonical URI botocore would have signed, then a lenient fallback.
+
+    >>> _canonical_paths("/b/a%20b", "s3")
+    ['/b/a%20b']
+    >>> _canonical_paths("/fn/a%3Ab/./x//y", "lambda")
+    ['/fn/a%253Ab/x/y']
+    """
+    if service in _RAW_PATH_SERVICES:
+        path = raw_path or "/"
+        # Clients that do not percent-encode exactly like botocore (curl, some
+        # SDKs) sign the canonically encoded form AWS itself computes.
+        canonical = quote(unquote(path), safe="/~")
+        return [path] if canonical == path else [path, canonical]
+    return [quote(_remove_dot_segments(raw_path), safe="/~")]
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 dot-segment removal plus collapsing of empty segments, as botocore does.
+
+    >>> _remove_dot_segments("/a/./b/../c//d/"), _remove_dot_segments("")
+    ('/a/c/d/', '/')
+    """
+    if not path:
+        return "/"
+    out: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if out:
+                out.pop()
+        elif segment and segment != ".":
+            out.append(segment)
+    first = "/" if path[0] == "/" else ""
+    last = "/" if path[-1] == "/" and out else ""
+    return first + "/".join(out) + last
+
+
+def _canonical_query(query: str, presigned: bool) -> str:
+    """Sorted, uniformly encoded query; ``X-Amz-Signature`` dropped when presigned.
+
+    >>> _canonical_query("b=2&a=x%2fy&versioning&c=a+b", False)
+    'a=x%2Fy&b=2&c=a%20b&versioning='
+    """
+    if not query:
+        return ""
+    pairs: list[tuple[str, str]] = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        if presigned and name == "X-Amz-Signature":
+            continue
+        if not _CANONICAL_COMPONENT.fullmatch(name):
+            name = quote(unquote_plus(name), safe="-_.~")
+        if not _CANONICAL_COMPONENT.fullmatch(value):
+            value = quote(unquote_plus(value), safe="-_.~")
+        pairs.append((name, value))
+    pairs.sort()
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def _canonical_request(request: HttpRequest, signed: _Signed, path: str, payload_hash: str) -> str:
+    headers = request.headers
+    names = signed.signed_headers
+    canonical_headers = "".join(
+        f"{name}:{' '.join(headers.get(name, '').split())}\n" for name in names
+    )
+    return (
+        f"{request.method.upper()}\n{path}\n{_canonical_query(request.query, signed.presigned)}\n"
+        f"{canonical_headers}\n{';'.join(names)}\n{payload_hash}"
+    )
+
+
+def _epoch(timestamp: str) -> float:
+    return datetime.strptime(timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Sha256CheckedBody(RequestBody):
+    """Passes a body through and checks its sha256 against the declared one at the end."""
+
+    __slots__ = ("_inner", "_digest", "_expected")
+
+    def __init__(self, inner: RequestBody, expected: str) -> None:
+        super().__init__(inner, inner.length)
+        self.remaining = inner.remaining
+        self._inner = inner
+        self._digest = hashlib.sha256()
+        self._expected = expected
+
+    def read(self, n: int = -1, /) -> bytes:
+        data = self._inner.read(n)
+        self.remaining = self._inner.remaining
+        self._digest.update(data)
+        if self.remaining <= 0 and self._expected:
+            declared, self._expected = self._expected, ""  # check once, at the end
+            computed = self._digest.hexdigest()
+            if computed != declared:
+                raise XAmzContentSHA256Mismatch(
+                    ClientComputedContentSHA256=declared, S3ComputedContentSHA256=computed
+                )
+        return data
+
+
+def _checked_body(body: RequestBody, expected: str) -> RequestBody:
+    if body.remaining == 0 and body.length == 0:
+        if expected != EMPTY_SHA256:
+            raise XAmzContentSHA256Mismatch(
+                ClientComputedContentSHA256=expected, S3ComputedContentSHA256=EMPTY_SHA256
+            )
+        return body
+    return _Sha256CheckedBody(body, expected)

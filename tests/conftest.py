@@ -1,0 +1,83 @@
+"""Shared test helpers. The endpoint fixtures (``lakestack``, ``lakestack_client``,
+``lakestack_emulator``) come from lakestack's own pytest plugin."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServeProcess:
+    """``lakestack serve`` in a subprocess, for tests that kill or restart the server."""
+
+    def __init__(self, data_dir: Path, *extra: str) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra = extra
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServeProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lakestack.cli.main", "serve", "--port", str(self.port),
+             "--data-dir", str(self.data_dir), "--quiet", *self.extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/_lakestack/health", timeout=1).close()
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read().decode()) from None  # type: ignore[union-attr]
+                time.sleep(0.05)
+        raise RuntimeError("lakestack serve did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc is not None:
+            self.proc.wait()
+            if self.proc.stderr:
+                self.proc.stderr.close()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.kill()
+
+
+@pytest.fixture
+def serve_process(tmp_path: Path) -> Iterator[ServeProcess]:
+    proc = ServeProcess(tmp_path / "data")
+    yield proc
+    proc.stop()
+
+
+def boto_client(service: str, endpoint: str, **kwargs: object) -> object:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=kwargs.pop("region_name", "us-east-1"),
+        aws_access_key_id=kwargs.pop("aws_access_key_id", "test"),
+        aws_secret_access_key=kwargs.pop("aws_secret_access_key", "test"),
+        config=kwargs.pop("config", Config(retries={"max_attempts": 1})), **kwargs)

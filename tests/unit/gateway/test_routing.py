@@ -1,0 +1,41 @@
+"""Routing: SigV4 credential scope first, then X-Amz-Target, then path, else S3."""
+
+from __future__ import annotations
+
+import pytest
+
+from lakestack.gateway.http import HttpRequest
+from lakestack.gateway.routing import credential_scope, route_service
+
+
+def _signed(service: str, region: str = "us-east-1") -> dict[str, str]:
+    return {"authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/{service}/"
+                             "aws4_request, SignedHeaders=host, Signature=00"}
+
+
+@pytest.mark.parametrize(("signing", "service"), [
+    ("s3", "s3"), ("glue", "glue"), ("athena", "athena"), ("states", "stepfunctions"),
+    ("lambda", "lambda"), ("sqs", "sqs"), ("sns", "sns"), ("redshift-data", "redshift-data")])
+def test_route_by_signing_name(signing: str, service: str) -> None:
+    model, scope = route_service(HttpRequest("POST", "/", headers=_signed(signing, "eu-west-1")))
+    assert model.service_name == service
+    assert scope == ("AKID", "eu-west-1", signing)
+
+
+def test_route_by_target_when_unsigned() -> None:
+    req = HttpRequest("POST", "/", headers={"x-amz-target": "AWSGlue.GetDatabases"})
+    assert route_service(req)[0].service_name == "glue"
+
+
+def test_route_by_rest_path_when_unsigned() -> None:
+    assert route_service(HttpRequest("GET", "/2015-03-31/functions/"))[0].service_name == "lambda"
+
+
+def test_unsigned_unknown_request_is_s3() -> None:
+    assert route_service(HttpRequest("GET", "/bucket/key"))[0].service_name == "s3"
+
+
+def test_presigned_query_scope_is_read() -> None:
+    req = HttpRequest("GET", "/b/k", query="X-Amz-Credential=AK%2F20260101%2Fus-west-2%2Fs3"
+                                           "%2Faws4_request&X-Amz-Signature=00")
+    assert credential_scope(req) == ("AK", "us-west-2", "s3")
