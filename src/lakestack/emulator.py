@@ -77,7 +77,7 @@ class Emulator:
 
     def _build_engines(self) -> None:
         data = self.config.data_dir
-        self.s3 = S3Engine(data / "s3", self.clock, self.ids, self.meter, self.events,
+        self.s3 = S3Engine(data, self.clock, self.ids, self.meter, self.events,
                            fsync=self.config.fsync)
         self.providers: dict[str, object] = {"s3": S3Provider(self.s3)}
 

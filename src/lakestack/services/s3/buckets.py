@@ -1,0 +1,204 @@
+"""Bucket operations: create/head/list/delete, location, versioning, and the
+configurations S3 stores verbatim (notification, lifecycle, policy, tagging, CORS).
+
+Part of :class:`lakestack.services.s3.engine.S3Engine`; knows no HTTP.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from lakestack.services.s3 import config as cfg
+from lakestack.services.s3.base import EngineBase
+from lakestack.services.s3.errors import (
+    BucketAlreadyExists,
+    BucketAlreadyOwnedByYou,
+    BucketNotEmpty,
+    IllegalLocationConstraintException,
+    IllegalVersioningConfigurationException,
+    InvalidLocationConstraint,
+    MalformedXML,
+    NoSuchBucketPolicy,
+    NoSuchCORSConfiguration,
+    NoSuchLifecycleConfiguration,
+    NoSuchTagSet,
+)
+from lakestack.services.s3.models import Bucket, StorageUsage
+from lakestack.services.s3.rules import validate_bucket_name
+
+US_EAST_1 = "us-east-1"
+_LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+
+
+class BucketOps(EngineBase):
+    def create_bucket(self, account: str, region: str, bucket: str,
+                      location_constraint: str | None = None) -> Bucket:
+        """Create a bucket in ``location_constraint`` (else the request region).
+
+        Raises:
+            InvalidBucketName, BucketAlreadyExists (another account's),
+            BucketAlreadyOwnedByYou (yours, outside us-east-1), InvalidLocationConstraint,
+            IllegalLocationConstraintException.
+        """
+        self._bill("CreateBucket", account, region, bucket)
+        validate_bucket_name(bucket)
+        target = self._bucket_region(region, location_constraint)
+        existing = self._store.get_bucket(bucket)
+        if existing is not None:
+            if existing.account != account:
+                raise BucketAlreadyExists(BucketName=bucket)
+            # us-east-1 answers 200 for a bucket you already own there (legacy behaviour)
+            if existing.region == US_EAST_1 and region == US_EAST_1:
+                return existing
+            raise BucketAlreadyOwnedByYou(BucketName=bucket)
+        b = Bucket(bucket, account, target, self._clock.now())
+        self._store.insert_bucket(b)
+        return b
+
+    @staticmethod
+    def _bucket_region(region: str, constraint: str | None) -> str:
+        if not constraint:
+            if region != US_EAST_1:
+                raise IllegalLocationConstraintException(
+                    "The unspecified location constraint is incompatible for the region "
+                    "specific endpoint this request was sent to.")
+            return US_EAST_1
+        if constraint == US_EAST_1:
+            raise InvalidLocationConstraint(LocationConstraint=constraint)
+        target = _LEGACY_LOCATIONS.get(constraint, constraint)
+        if region != US_EAST_1 and target != region:
+            raise IllegalLocationConstraintException(
+                f"The {constraint} location constraint is incompatible for the region "
+                "specific endpoint this request was sent to.")
+        return target
+
+    def head_bucket(self, account: str, region: str, bucket: str) -> Bucket:
+        self._bill("HeadBucket", account, region, bucket)
+        return self._bucket(bucket)
+
+    def list_buckets(self, account: str, region: str, prefix: str | None = None,
+                     bucket_region: str | None = None) -> list[Bucket]:
+        """The caller's buckets in name order (optionally by prefix and region)."""
+        self._bill("ListBuckets", account, region, None)
+        return [b for b in self._store.list_buckets(account)
+                if b.name.startswith(prefix or "")
+                and (bucket_region is None or b.region == bucket_region)]
+
+    def delete_bucket(self, account: str, region: str, bucket: str) -> None:
+        """Raises BucketNotEmpty while any version or delete marker remains."""
+        self._bill("DeleteBucket", account, region, bucket)
+        self._bucket(bucket)
+        if self._store.has_versions(bucket):
+            raise BucketNotEmpty(BucketName=bucket)
+        for blob in self._store.delete_bucket(bucket):
+            self._blobs.delete(blob)
+
+    def get_bucket_location(self, account: str, region: str, bucket: str) -> str | None:
+        """The LocationConstraint: ``None`` for us-east-1, as AWS answers."""
+        self._bill("GetBucketLocation", account, region, bucket)
+        b = self._bucket(bucket)
+        return None if b.region == US_EAST_1 else b.region
+
+    def stored_bytes(self) -> list[StorageUsage]:
+        """Bytes per (bucket, storage class), for GB-month storage metering."""
+        return [StorageUsage(*row) for row in self._store.stored_bytes()]
+
+    # -- versioning --------------------------------------------------------------
+
+    def put_bucket_versioning(self, account: str, region: str, bucket: str,
+                              status: str | None) -> None:
+        self._bill("PutBucketVersioning", account, region, bucket)
+        self._bucket(bucket)
+        if status not in ("Enabled", "Suspended"):
+            raise IllegalVersioningConfigurationException() if status is None \
+                else MalformedXML()
+        self._store.set_versioning(bucket, status)
+
+    def get_bucket_versioning(self, account: str, region: str, bucket: str) -> str | None:
+        """``None`` if versioning was never enabled, else Enabled/Suspended."""
+        self._bill("GetBucketVersioning", account, region, bucket)
+        return self._bucket(bucket).versioning
+
+    # -- stored configurations ---------------------------------------------------
+
+    def _put_config(self, op: str, account: str, region: str, bucket: str, kind: str,
+                    value: Any) -> None:
+        self._bill(op, account, region, bucket)
+        self._bucket(bucket)
+        self._store.set_config(bucket, kind, value)
+
+    def _get_config(self, op: str, account: str, region: str, bucket: str, kind: str,
+                    missing: type[Exception] | None) -> Any:
+        self._bill(op, account, region, bucket)
+        self._bucket(bucket)
+        value = self._store.get_config(bucket, kind)
+        if value is None and missing is not None:
+            raise missing(BucketName=bucket)
+        return value
+
+    def put_bucket_notification_configuration(self, account: str, region: str, bucket: str,
+                                              configuration: dict[str, Any]) -> None:
+        """Validate (event names, overlapping filters) and store as given."""
+        doc = cfg.validate_notification(copy.deepcopy(configuration), self._ids.uuid)
+        self._put_config("PutBucketNotificationConfiguration", account, region, bucket,
+                         "notification", doc)
+
+    def get_bucket_notification_configuration(self, account: str, region: str,
+                                              bucket: str) -> dict[str, Any]:
+        return self._get_config("GetBucketNotificationConfiguration", account, region, bucket,
+                                "notification", None) or {}
+
+    def put_bucket_lifecycle_configuration(self, account: str, region: str, bucket: str,
+                                           configuration: dict[str, Any]) -> None:
+        doc = cfg.validate_lifecycle(copy.deepcopy(configuration), self._ids.uuid)
+        self._put_config("PutBucketLifecycleConfiguration", account, region, bucket,
+                         "lifecycle", doc)
+
+    def get_bucket_lifecycle_configuration(self, account: str, region: str,
+                                           bucket: str) -> dict[str, Any]:
+        return self._get_config("GetBucketLifecycleConfiguration", account, region, bucket,
+                                "lifecycle", NoSuchLifecycleConfiguration)
+
+    def delete_bucket_lifecycle(self, account: str, region: str, bucket: str) -> None:
+        self._put_config("DeleteBucketLifecycle", account, region, bucket, "lifecycle", None)
+
+    def put_bucket_policy(self, account: str, region: str, bucket: str, policy: str) -> None:
+        self._put_config("PutBucketPolicy", account, region, bucket, "policy",
+                         cfg.validate_policy(policy))
+
+    def get_bucket_policy(self, account: str, region: str, bucket: str) -> str:
+        return self._get_config("GetBucketPolicy", account, region, bucket, "policy",
+                                NoSuchBucketPolicy)
+
+    def delete_bucket_policy(self, account: str, region: str, bucket: str) -> None:
+        self._put_config("DeleteBucketPolicy", account, region, bucket, "policy", None)
+
+    def put_bucket_tagging(self, account: str, region: str, bucket: str,
+                           tagging: dict[str, Any]) -> None:
+        self._put_config("PutBucketTagging", account, region, bucket, "tagging",
+                         cfg.validate_bucket_tagging(tagging))
+
+    def get_bucket_tagging(self, account: str, region: str, bucket: str) -> dict[str, Any]:
+        return self._get_config("GetBucketTagging", account, region, bucket, "tagging",
+                                NoSuchTagSet)
+
+    def delete_bucket_tagging(self, account: str, region: str, bucket: str) -> None:
+        self._put_config("DeleteBucketTagging", account, region, bucket, "tagging", None)
+
+    def put_bucket_cors(self, account: str, region: str, bucket: str,
+                        configuration: dict[str, Any]) -> None:
+        self._put_config("PutBucketCors", account, region, bucket, "cors",
+                         cfg.validate_cors(configuration))
+
+    def get_bucket_cors(self, account: str, region: str, bucket: str) -> dict[str, Any]:
+        return self._get_config("GetBucketCors", account, region, bucket, "cors",
+                                NoSuchCORSConfiguration)
+
+    def delete_bucket_cors(self, account: str, region: str, bucket: str) -> None:
+        self._put_config("DeleteBucketCors", account, region, bucket, "cors", None)
+
+    def get_bucket_acl(self, account: str, region: str, bucket: str) -> str:
+        """The owner account; lakestack grants it FULL_CONTROL and nothing else."""
+        self._bill("GetBucketAcl", account, region, bucket)
+        return self._bucket(bucket).account
