@@ -105,6 +105,7 @@ class Emulator:
         if self.server is not None:
             self.server.shutdown()
             self.server = None
+        self.s3.meter_storage()
         self.meter.close()
         self.s3.close()
         if self._tempdir is not None:
@@ -144,6 +145,7 @@ class Emulator:
     def _flush_loop(self) -> None:
         while not self._stop_flush.wait(_FLUSH_SECONDS):
             try:
+                self.s3.meter_storage()
                 self.meter.flush()
             except Exception:  # noqa: BLE001 - a metering hiccup must not stop serving
                 LOG.exception("flushing usage failed")

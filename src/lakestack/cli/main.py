@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import urllib.error
 import urllib.request
@@ -34,11 +35,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mode = emu.config.auth
     print(f"lakestack serving http://{args.host}:{args.port}  data: {emu.config.data_dir}  "
           f"auth: {mode}", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly: flush usage, close stores
     try:
         emu.serve_forever()
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_status(args: argparse.Namespace) -> int:

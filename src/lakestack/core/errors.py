@@ -18,7 +18,8 @@ class AwsError(Exception):
     ``sender_fault`` and optionally ``status``; when ``status`` is ``None`` the
     gateway takes the error shape's ``httpStatusCode`` from the botocore model,
     else 400. ``fields`` carries extra members AWS puts in the error body
-    (S3's ``BucketName``, ``Key``, ``Condition`` ...).
+    (S3's ``BucketName``, ``Key``, ``Condition`` ...). ``headers`` holds response
+    headers AWS sends with the error (S3's ``x-amz-delete-marker``); providers set it.
     """
 
     code: str = "InternalFailure"
@@ -34,6 +35,7 @@ class AwsError(Exception):
         if code is not None:
             self.code = code
         self.fields: dict[str, Any] = fields
+        self.headers: dict[str, str] = {}
         super().__init__(self.message)
 
     def __repr__(self) -> str:

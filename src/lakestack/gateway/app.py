@@ -111,11 +111,13 @@ class Gateway:
     def serialize_error(self, context: RequestContext, exc: BaseException) -> None:
         details = error_details(exc, context)
         if details.status < 400:  # 304 Not Modified and friends carry no body
-            context.response = HttpResponse(details.status, _header_fields(details.fields))
+            context.response = HttpResponse(
+                details.status, _header_fields(details.fields) + list(details.headers.items()))
             return
         service = context.service or route_service(context.request)[0]
         context.response = self._serializer(service).serialize_error(
             context.operation, details, context.request_id)
+        context.response.headers.extend(details.headers.items())
 
     def log_request(self, context: RequestContext, response: HttpResponse) -> None:
         ms = (time.perf_counter() - context.started) * 1000

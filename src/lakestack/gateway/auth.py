@@ -30,6 +30,7 @@ from urllib.parse import quote, unquote, unquote_plus
 
 from lakestack.core.credentials import CredentialStore, account_id_for
 from lakestack.core.errors import AccessDenied, AwsError
+from lakestack.gateway import auth_v2
 from lakestack.gateway.http import HttpRequest, RequestBody
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -221,25 +222,46 @@ class SigV4Verifier:
         authorization = request.headers.get("authorization")
         if authorization:
             if authorization.startswith("AWS "):
-                return self._legacy(authorization[4:].partition(":")[0])
+                access_key_id, _, provided = authorization[4:].partition(":")
+                return self._check_v2(request, access_key_id.strip(), provided.strip(), None)
             signed = _parse_authorization(authorization, request.headers)
         elif "X-Amz-Credential=" in request.query:
             signed = self._parse_presigned(request)
         elif "AWSAccessKeyId=" in request.query:
             params = dict(request.query_params())
-            return self._legacy(params.get("AWSAccessKeyId", ""))
+            return self._check_v2(request, params.get("AWSAccessKeyId", ""),
+                                  params.get("Signature", ""), params.get("Expires", ""))
         else:
             if self._mode == "strict":
                 raise AccessDenied()
             return None
         return self._check(request, signed)
 
-    def _legacy(self, access_key_id: str) -> AuthResult:
-        # SigV2 is identified but never verified, and only in open mode.
-        if self._mode == "strict" or not access_key_id:
-            raise InvalidRequest()
-        account = self._credentials.account_for(access_key_id)
-        return AuthResult(access_key_id, account, "", "", "", None, "")
+    def _check_v2(self, request: HttpRequest, access_key_id: str, provided: str,
+                  expires: str | None) -> AuthResult:
+        """S3 signature version 2 (``expires`` is set for the presigned-query form)."""
+        if not access_key_id or not provided:
+            raise AccessDenied("Query-string authentication requires the Signature, Expires "
+                               "and AWSAccessKeyId parameters" if expires is not None else
+                               "AWS authentication requires a valid Authorization header")
+        if expires is not None:
+            if not expires.isdigit():
+                raise AccessDenied(f"Invalid date (should be seconds since epoch): {expires}")
+            if int(expires) < self._clock():
+                raise AccessDenied("Request has expired", Expires=_iso(int(expires)),
+                                   ServerTime=_iso(self._clock()))
+        credential = self._credentials.get(access_key_id)
+        if credential is None:
+            if self._mode == "strict":
+                raise InvalidAccessKeyId(AWSAccessKeyId=access_key_id)
+        else:
+            text = auth_v2.string_to_sign(request, expires)
+            if not same_signature(auth_v2.signature(credential.secret_access_key, text), provided):
+                raise SignatureDoesNotMatch(AWSAccessKeyId=access_key_id, StringToSign=text,
+                                            SignatureProvided=provided)
+        account = account_id_for(access_key_id, credential)
+        return AuthResult(access_key_id, account, "", "s3", "", None, "",
+                          presigned=expires is not None)
 
     def _check(self, request: HttpRequest, signed: _Signed) -> AuthResult:
         credential = self._credentials.get(signed.access_key_id)

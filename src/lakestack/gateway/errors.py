@@ -36,7 +36,8 @@ def error_details(exc: BaseException, context: RequestContext) -> ErrorDetails:
     """Map any exception raised while handling ``context`` to what goes on the wire."""
     if isinstance(exc, AwsError):
         status = exc.status or _model_status(context.service, exc.code) or 400
-        return ErrorDetails(exc.code, exc.message, status, exc.sender_fault, exc.fields)
+        return ErrorDetails(exc.code, exc.message, status, exc.sender_fault, exc.fields,
+                            exc.headers)
     if isinstance(exc, ProtocolError):
         return ErrorDetails(exc.code, exc.message, exc.status, True)
     if isinstance(exc, NotImplementedError):

@@ -212,7 +212,12 @@ class Server:
         if path.startswith(("http://", "https://")):  # absolute-form target
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         request = HttpRequest(method.upper(), path, query, headers, body, remote)
-        response = self.app(request)
+        try:
+            response = self.app(request)
+        except Exception:  # the app maps errors itself; this is the last line of defence
+            LOG.exception("unhandled error serving %s %s", method, path)
+            response = HttpResponse(500, body=b"Internal Server Error")
+            keep_alive = False
 
         if isinstance(body, ChunkedBody):
             keep_alive = keep_alive and body._done

@@ -20,13 +20,13 @@ CREATE TABLE IF NOT EXISTS usage (
   resource TEXT, quantity REAL,
   PRIMARY KEY (account, region, service, operation, dimension, unit, resource));
 CREATE TABLE IF NOT EXISTS gauges (
-  account TEXT, region TEXT, service TEXT, dimension TEXT, unit TEXT, resource TEXT,
-  value REAL, since REAL,
-  PRIMARY KEY (account, region, service, dimension, unit, resource));
+  account TEXT, region TEXT, service TEXT, operation TEXT, dimension TEXT, unit TEXT,
+  resource TEXT, value REAL, since REAL,
+  PRIMARY KEY (account, region, service, operation, dimension, unit, resource));
 """
 
 Key = tuple[str, str, str, str, str, str, str]
-GaugeKey = tuple[str, str, str, str, str, str]
+GaugeKey = Key
 
 
 class UsageSink(Protocol):
@@ -35,8 +35,8 @@ class UsageSink(Protocol):
     def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
                account: str, region: str, resource: str | None = None) -> None: ...
 
-    def set_gauge(self, service: str, dimension: str, value: float, unit: str, account: str,
-                  region: str, resource: str | None = None) -> None: ...
+    def set_gauge(self, service: str, operation: str, dimension: str, value: float, unit: str,
+                  account: str, region: str, resource: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class Meter:
     >>> from lakestack.core.clock import FixedClock
     >>> clock = FixedClock(0.0); m = Meter(None, clock)
     >>> m.record("s3", "PutObject", "Requests-Tier1", 1, "Requests", "1", "us-east-1", "b")
-    >>> m.set_gauge("s3", "TimedStorage", 2**30, "Bytes", "1", "us-east-1", "b")
+    >>> m.set_gauge("s3", "StandardStorage", "TimedStorage", 2**30, "Bytes", "1", "us-east-1", "b")
     >>> clock.advance(3600)
     >>> sorted((r.operation, r.quantity) for r in m.rows())
     [('PutObject', 1.0), ('StandardStorage', 1073741824.0)]
@@ -80,7 +80,7 @@ class Meter:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             for row in self._db.execute("SELECT * FROM gauges"):
-                self._gauges[tuple(row[:6])] = (row[6], row[7])  # type: ignore[index]
+                self._gauges[tuple(row[:7])] = (row[7], row[8])  # type: ignore[index]
 
     def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
                account: str, region: str, resource: str | None = None) -> None:
@@ -88,10 +88,13 @@ class Meter:
         with self._lock:
             self._pending[key] = self._pending.get(key, 0.0) + quantity
 
-    def set_gauge(self, service: str, dimension: str, value: float, unit: str, account: str,
-                  region: str, resource: str | None = None) -> None:
-        """Set a level (e.g. bytes stored); time at the previous level is accrued first."""
-        key = (account, region, service, dimension, unit, resource or "")
+    def set_gauge(self, service: str, operation: str, dimension: str, value: float, unit: str,
+                  account: str, region: str, resource: str | None = None) -> None:
+        """Set a level (e.g. bytes stored); time at the previous level is accrued first.
+
+        The accrued usage is ``value x hours`` under ``unit + "-Hrs"``.
+        """
+        key = (account, region, service, operation, dimension, unit, resource or "")
         now = self.clock.now()
         with self._lock:
             self._accrue(key, now)
@@ -100,9 +103,9 @@ class Meter:
     def _accrue(self, key: GaugeKey, now: float) -> None:
         value, since = self._gauges.get(key, (0.0, now))
         if value and now > since:
-            account, region, service, dimension, unit, resource = key
+            account, region, service, operation, dimension, unit, resource = key
             hours = (now - since) / 3600.0
-            ukey = (account, region, service, "StandardStorage", dimension, f"{unit}-Hrs", resource)
+            ukey = (account, region, service, operation, dimension, f"{unit}-Hrs", resource)
             self._pending[ukey] = self._pending.get(ukey, 0.0) + value * hours
         self._gauges[key] = (value, now)
 
@@ -125,7 +128,7 @@ class Meter:
                 "INSERT INTO usage VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE "
                 "SET quantity = quantity + excluded.quantity",
                 [(*k, q) for k, q in pending.items()])
-            self._db.executemany("INSERT OR REPLACE INTO gauges VALUES (?,?,?,?,?,?,?,?)", gauges)
+            self._db.executemany("INSERT OR REPLACE INTO gauges VALUES (?,?,?,?,?,?,?,?,?)", gauges)
             self._db.execute("COMMIT")
 
     def rows(self) -> list[UsageRow]:

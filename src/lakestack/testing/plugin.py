@@ -11,15 +11,18 @@ Uses only the public ``Emulator`` API.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from lakestack.emulator import Emulator
+if TYPE_CHECKING:
+    from lakestack.emulator import Emulator
 
 
 @pytest.fixture(scope="session")
 def lakestack_emulator() -> Iterator[Emulator]:
+    from lakestack.emulator import Emulator  # imported on use: loading the plugin stays cheap
+
     emu = Emulator(temporary=True, port=0, host="127.0.0.1").start()
     try:
         yield emu

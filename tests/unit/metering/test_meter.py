@@ -34,9 +34,9 @@ def test_usage_persists_across_meters(tmp_path: Path) -> None:
 def test_gauge_accrues_value_times_hours(tmp_path: Path) -> None:
     clock = FixedClock(0)
     m = Meter(tmp_path / "usage.sqlite", clock)
-    m.set_gauge("s3", "TimedStorage", 1000, "Bytes", "1", "us-east-1", "b")
+    m.set_gauge("s3", "StandardStorage", "TimedStorage", 1000, "Bytes", "1", "us-east-1", "b")
     clock.advance(7200)                      # 1000 bytes for 2 hours
-    m.set_gauge("s3", "TimedStorage", 0, "Bytes", "1", "us-east-1", "b")
+    m.set_gauge("s3", "StandardStorage", "TimedStorage", 0, "Bytes", "1", "us-east-1", "b")
     clock.advance(3600)                      # nothing stored for an hour
     (row,) = m.rows()
     assert (row.dimension, row.unit, row.quantity) == ("TimedStorage", "Bytes-Hrs", 2000.0)
@@ -46,7 +46,7 @@ def test_gauge_accrues_value_times_hours(tmp_path: Path) -> None:
 def test_gauge_level_survives_restart(tmp_path: Path) -> None:
     clock = FixedClock(0)
     m = Meter(tmp_path / "usage.sqlite", clock)
-    m.set_gauge("s3", "TimedStorage", 10, "Bytes", "1", "us-east-1", "b")
+    m.set_gauge("s3", "StandardStorage", "TimedStorage", 10, "Bytes", "1", "us-east-1", "b")
     m.close()
     clock.advance(3600)
     m2 = Meter(tmp_path / "usage.sqlite", clock)
@@ -64,7 +64,7 @@ def test_s3_request_prices_match_the_published_table() -> None:
 
 def test_one_gb_month_of_standard_storage_costs_0_023() -> None:
     m = Meter(None, FixedClock(0))
-    m.set_gauge("s3", "TimedStorage", 2**30, "Bytes", "1", "us-east-1", "b")
+    m.set_gauge("s3", "StandardStorage", "TimedStorage", 2**30, "Bytes", "1", "us-east-1", "b")
     m.clock.advance(730 * 3600)  # type: ignore[attr-defined]
     (line,) = price_rows(m.rows())
     assert line.usd == pytest.approx(0.023)

@@ -49,13 +49,13 @@ def test_get_bucket_location_us_east_1_is_none(s3: Any) -> None:
 
 
 def test_head_list_delete_bucket(s3: Any) -> None:
-    s3.create_bucket(Bucket="b1")
-    s3.create_bucket(Bucket="b2")
-    assert s3.head_bucket(Bucket="b1")["ResponseMetadata"]["HTTPStatusCode"] == 200
-    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["b1", "b2"]
-    s3.delete_bucket(Bucket="b1")
+    s3.create_bucket(Bucket="bkt1")
+    s3.create_bucket(Bucket="bkt2")
+    assert s3.head_bucket(Bucket="bkt1")["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["bkt1", "bkt2"]
+    s3.delete_bucket(Bucket="bkt1")
     with pytest.raises(botocore.exceptions.ClientError) as exc:
-        s3.head_bucket(Bucket="b1")
+        s3.head_bucket(Bucket="bkt1")
     assert _code(exc) == ("404", 404)  # HEAD errors have no body: botocore reports the status
 
 
@@ -112,17 +112,17 @@ def test_bucket_cors_round_trip(s3: Any) -> None:
 
 
 def test_lifecycle_round_trip(s3: Any) -> None:
-    s3.create_bucket(Bucket="lc")
+    s3.create_bucket(Bucket="lcy")
     rules = [{"ID": "expire-raw", "Status": "Enabled", "Filter": {"Prefix": "raw/"},
               "Expiration": {"Days": 90},
               "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}]},
              {"ID": "abort-mpu", "Status": "Enabled", "Filter": {"Prefix": ""},
               "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]
-    s3.put_bucket_lifecycle_configuration(Bucket="lc", LifecycleConfiguration={"Rules": rules})
-    assert s3.get_bucket_lifecycle_configuration(Bucket="lc")["Rules"] == rules
-    s3.delete_bucket_lifecycle(Bucket="lc")
+    s3.put_bucket_lifecycle_configuration(Bucket="lcy", LifecycleConfiguration={"Rules": rules})
+    assert s3.get_bucket_lifecycle_configuration(Bucket="lcy")["Rules"] == rules
+    s3.delete_bucket_lifecycle(Bucket="lcy")
     with pytest.raises(botocore.exceptions.ClientError) as exc:
-        s3.get_bucket_lifecycle_configuration(Bucket="lc")
+        s3.get_bucket_lifecycle_configuration(Bucket="lcy")
     assert _code(exc) == ("NoSuchLifecycleConfiguration", 404)
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import botocore.exceptions
+import crc32c
 import pytest
 
 
@@ -194,14 +195,34 @@ def test_default_upload_path_sends_crc32_trailer_and_it_is_verified(s3: Any) -> 
     assert head["ChecksumCRC32"] == expected
 
 
-@pytest.mark.parametrize("algo", ["CRC32", "CRC32C", "SHA1", "SHA256"])
-def test_explicit_checksum_algorithms_are_returned(s3: Any, algo: str) -> None:
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+CHECKSUMS = {  # algorithm -> checksum of b"hello", computed independently of lakestack
+    "CRC32": _b64(zlib.crc32(b"hello").to_bytes(4, "big")),
+    "CRC32C": _b64(crc32c.crc32c(b"hello").to_bytes(4, "big")),
+    "SHA1": _b64(hashlib.sha1(b"hello").digest()),
+    "SHA256": _b64(hashlib.sha256(b"hello").digest()),
+}
+
+
+@pytest.mark.parametrize("algo", ["CRC32", "SHA1", "SHA256"])
+def test_checksum_algorithm_computed_by_boto3_is_stored_and_returned(s3: Any, algo: str) -> None:
     resp = s3.put_object(Bucket="obj", Key=f"c-{algo}", Body=b"hello", ChecksumAlgorithm=algo)
-    assert resp[f"Checksum{algo}"]
+    assert resp[f"Checksum{algo}"] == CHECKSUMS[algo]
     got = s3.get_object(Bucket="obj", Key=f"c-{algo}", ChecksumMode="ENABLED")
-    assert got[f"Checksum{algo}"] == resp[f"Checksum{algo}"]
-    if algo == "SHA256":
-        assert resp["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(b"hello").digest()).decode()
+    assert got[f"Checksum{algo}"] == CHECKSUMS[algo]
+
+
+@pytest.mark.parametrize("algo", sorted(CHECKSUMS))
+def test_explicit_checksum_values_are_verified_and_returned(s3: Any, algo: str) -> None:
+    # an explicit value is sent as a header; boto3 needs awscrt only to *compute* CRC32C
+    resp = s3.put_object(Bucket="obj", Key=f"x-{algo}", Body=b"hello",
+                         **{f"Checksum{algo}": CHECKSUMS[algo]})
+    assert resp[f"Checksum{algo}"] == CHECKSUMS[algo]
+    head = s3.head_object(Bucket="obj", Key=f"x-{algo}", ChecksumMode="ENABLED")
+    assert head[f"Checksum{algo}"] == CHECKSUMS[algo]
 
 
 def test_wrong_sha256_checksum_raises_and_stores_nothing(s3: Any) -> None:

@@ -19,6 +19,7 @@ class ErrorDetails:
     status: int = 400
     sender_fault: bool = True
     fields: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class ProtocolError(Exception):

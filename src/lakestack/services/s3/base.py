@@ -92,6 +92,7 @@ class EngineBase:
         self._blobs = BlobStore(self._root, fsync=self._fsync)
         self._store = S3Store(self._root / "meta.sqlite", durable=self._fsync)
         self._blob_prefix = str(self._blobs.blob_dir) + os.sep
+        self._storage_levels: dict[tuple[str, str, str, str], int] = {}
         self._store.blob_root = self._blob_prefix
         swept = self._blobs.sweep(self._store.referenced_blobs())
         if swept:

@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 from lakestack.services.s3 import config as cfg
-from lakestack.services.s3.base import EngineBase
+from lakestack.services.s3.base import SERVICE, EngineBase
 from lakestack.services.s3.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
@@ -29,6 +29,15 @@ from lakestack.services.s3.rules import validate_bucket_name
 
 US_EAST_1 = "us-east-1"
 _LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+# storage class -> (operation, usage dimension) as AWS names them on the bill
+_STORAGE_DIMENSIONS = {
+    "STANDARD": ("StandardStorage", "TimedStorage"),
+    "STANDARD_IA": ("StandardIAStorage", "TimedStorage-SIA"),
+    "ONEZONE_IA": ("OneZoneIAStorage", "TimedStorage-ZIA"),
+    "GLACIER_IR": ("GlacierInstantRetrievalStorage", "TimedStorage-GIR"),
+    "GLACIER": ("GlacierStorage", "TimedStorage-Glacier"),
+    "DEEP_ARCHIVE": ("DeepArchiveStorage", "TimedStorage-GDA"),
+}
 
 
 class BucketOps(EngineBase):
@@ -103,6 +112,25 @@ class BucketOps(EngineBase):
     def stored_bytes(self) -> list[StorageUsage]:
         """Bytes per (bucket, storage class), for GB-month storage metering."""
         return [StorageUsage(*row) for row in self._store.stored_bytes()]
+
+    def meter_storage(self) -> None:
+        """Report bytes stored per bucket and storage class to the meter.
+
+        The meter integrates the level over time into byte-hours, which AWS bills as
+        GB-months; called periodically by the emulator (AWS itself samples daily).
+        """
+        levels = {(u.account, u.region, u.bucket, u.storage_class): u.bytes
+                  for u in self.stored_bytes()}
+        previous = self._storage_levels
+        for gone in previous.keys() - levels.keys():
+            levels[gone] = 0
+        for (account, region, bucket, storage_class), size in levels.items():
+            if previous.get((account, region, bucket, storage_class)) != size:
+                operation, dimension = _STORAGE_DIMENSIONS.get(
+                    storage_class, (f"{storage_class}Storage", f"TimedStorage-{storage_class}"))
+                self._meter.set_gauge(SERVICE, operation, dimension, size, "Bytes", account,
+                                      region, bucket)
+        self._storage_levels = {k: v for k, v in levels.items() if v}
 
     # -- versioning --------------------------------------------------------------
 

@@ -271,3 +271,4 @@ class StorageUsage:
     storage_class: str
     bytes: int
     objects: int
+    region: str = "us-east-1"

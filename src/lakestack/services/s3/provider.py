@@ -9,9 +9,12 @@ and no S3 rules: those live in the engine.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
+from lakestack.core.errors import AwsError
 from lakestack.gateway.context import RequestContext
 from lakestack.gateway.http import FileRange
 from lakestack.services.s3.engine import CompletedPart, S3Engine
@@ -29,8 +32,8 @@ from lakestack.services.s3.models import (
 )
 from lakestack.services.s3.rules import parse_copy_source, tag_set_to_dict
 
-_CHECKSUM_MEMBERS = {"checksum_crc32": "CRC32", "checksum_crc32c": "CRC32C",
-                     "checksum_crc64nvme": "CRC64NVME", "checksum_sha1": "SHA1",
+_CHECKSUM_MEMBERS = {"checksum_crc32": "CRC32", "checksum_crc32_c": "CRC32C",
+                     "checksum_crc64_nvme": "CRC64NVME", "checksum_sha1": "SHA1",
                      "checksum_sha256": "SHA256", "checksum_sha512": "SHA512",
                      "checksum_md5": "MD5"}
 _META_MEMBERS = ("content_type", "content_encoding", "content_disposition", "content_language",
@@ -87,6 +90,17 @@ def _checksum_to_wire(v: ObjectVersion | Part) -> dict[str, str]:
     return out
 
 
+@contextmanager
+def _delete_marker_header() -> Iterator[None]:
+    """A read that hits a delete marker says so in ``x-amz-delete-marker`` (S3 API docs)."""
+    try:
+        yield
+    except AwsError as err:
+        if getattr(err, "delete_marker", False) or err.code == "MethodNotAllowed":
+            err.headers["x-amz-delete-marker"] = "true"
+        raise
+
+
 def _head_to_wire(d: ObjectData, kw: dict[str, Any]) -> dict[str, Any]:
     v, m = d.version, d.version.metadata
     out: dict[str, Any] = {
@@ -99,7 +113,8 @@ def _head_to_wire(d: ObjectData, kw: dict[str, Any]) -> dict[str, Any]:
         "TagCount": len(v.tags) or None,
         "StorageClass": v.storage_class if v.storage_class != "STANDARD" else None,
         **_version_id(v)}
-    if (kw.get("checksum_mode") or "").upper() == "ENABLED":
+    # S3 returns a checksum only for the whole object, never for a byte range of it
+    if (kw.get("checksum_mode") or "").upper() == "ENABLED" and d.content_range is None:
         out.update(_checksum_to_wire(v))
     for member, name in _RESPONSE_OVERRIDES.items():
         if kw.get(member) is not None:
@@ -312,12 +327,14 @@ class S3Provider:
 
     def get_object(self, context: RequestContext, bucket: str, key: str,
                    **kw: Any) -> dict[str, Any]:
-        d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
+        with _delete_marker_header():
+            d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return {**_head_to_wire(d, kw), "Body": FileRange(d.path, d.offset, d.length)}
 
     def head_object(self, context: RequestContext, bucket: str, key: str,
                     **kw: Any) -> dict[str, Any]:
-        d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
+        with _delete_marker_header():
+            d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return _head_to_wire(d, kw)
 
     def delete_object(self, context: RequestContext, bucket: str, key: str,

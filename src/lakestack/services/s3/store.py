@@ -311,10 +311,11 @@ class S3Store:
                           "UNION ALL SELECT blob FROM parts")
         return {r[0] for r in rows}
 
-    def stored_bytes(self) -> list[tuple[str, str, str, int, int]]:
-        """(owner account, bucket, storage class, bytes, objects) over every version."""
+    def stored_bytes(self) -> list[tuple[str, str, str, int, int, str]]:
+        """(owner account, bucket, storage class, bytes, objects, region) over every version."""
         return self.query(
-            "SELECT b.account, o.bucket, o.storage_class, SUM(o.size), COUNT(*) FROM objects o "
+            "SELECT b.account, o.bucket, o.storage_class, SUM(o.size), COUNT(*), b.region "
+            "FROM objects o "
             "JOIN buckets b ON b.name = o.bucket WHERE o.is_delete_marker = 0 "
             "GROUP BY o.bucket, o.storage_class ORDER BY o.bucket")
 
