@@ -22,7 +22,7 @@ from lakestack.gateway.auth import SigV4Verifier
 from lakestack.gateway.dispatch import Dispatcher
 from lakestack.gateway.http import HttpRequest, HttpResponse
 from lakestack.gateway.server import Server
-from lakestack.metering import Meter
+from lakestack.metering import Meter, UsageRow
 from lakestack.services.s3.engine import S3Engine
 from lakestack.services.s3.provider import S3Provider
 
@@ -40,8 +40,10 @@ PRODUCT_SERVICES = ("s3", "glue", "athena", "lambda", "stepfunctions", "redshift
 class Emulator:
     """lakestack in one object: every engine, and (once started) the endpoint.
 
-    >>> with Emulator(temporary=True) as emu:          # doctest: +SKIP
-    ...     emu.client("s3").create_bucket(Bucket="b")
+    >>> with Emulator(temporary=True, port=0) as emu:
+    ...     _ = emu.client("s3").create_bucket(Bucket="bkt")
+    ...     [b["Name"] for b in emu.client("s3").list_buckets()["Buckets"]]
+    ['bkt']
 
     Args:
         data_dir: where state lives; default ``LAKESTACK_HOME`` or ``~/.lakestack``.
@@ -122,6 +124,11 @@ class Emulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def usage(self) -> list[UsageRow]:
+        """Every usage record so far, with storage levels sampled now."""
+        self.s3.meter_storage()
+        return self.meter.rows()
 
     # -- conveniences ------------------------------------------------------------------
     @property

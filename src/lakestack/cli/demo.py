@@ -93,7 +93,7 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
         print("\n".join(describe_zones(s3)))
         print(f"\nWhat this would have cost on AWS (us-east-1), done in "
               f"{time.perf_counter() - t0:.1f}s:")
-        print(format_bill(price_rows(emu.meter.rows())))
+        print(format_bill(price_rows(emu.usage())))
     finally:
         emu.stop()
     return 0

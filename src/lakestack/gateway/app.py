@@ -15,6 +15,7 @@ from typing import Any
 from botocore.model import ServiceModel
 
 from lakestack.core.credentials import CredentialStore
+from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
 from lakestack.gateway.auth import SigV4Verifier
 from lakestack.gateway.chunked import decode_aws_chunked
@@ -29,6 +30,12 @@ from lakestack.gateway.routing import route_service
 LOG = logging.getLogger("lakestack.requests")
 
 Handler = Callable[[RequestContext], None]
+
+# How non-S3 protocols name S3's authentication errors (AWS "Common Errors" pages).
+_JSON_AUTH_CODES = {"SignatureDoesNotMatch": "InvalidSignatureException",
+                    "InvalidAccessKeyId": "UnrecognizedClientException"}
+_AUTH_CODES = {"json": _JSON_AUTH_CODES, "rest-json": _JSON_AUTH_CODES,
+               "query": {"InvalidAccessKeyId": "InvalidClientTokenId"}}
 InternalRoute = Callable[[HttpRequest], HttpResponse]
 INTERNAL_PREFIX = "/_lakestack/"
 
@@ -36,8 +43,9 @@ INTERNAL_PREFIX = "/_lakestack/"
 class Gateway:
     """The WSGI-free app the HTTP server calls: ``HttpRequest -> HttpResponse``."""
 
-    def __init__(self, dispatcher: Dispatcher, verifier: SigV4Verifier, credentials: CredentialStore,
-                 ids: Ids, internal_routes: dict[str, InternalRoute] | None = None,
+    def __init__(self, dispatcher: Dispatcher, verifier: SigV4Verifier,
+                 credentials: CredentialStore, ids: Ids,
+                 internal_routes: dict[str, InternalRoute] | None = None,
                  log_requests: bool = False) -> None:
         self.dispatcher = dispatcher
         self.verifier = verifier
@@ -86,7 +94,12 @@ class Gateway:
             context.region = region or context.region
 
     def authenticate(self, context: RequestContext) -> None:
-        result = self.verifier.verify(context.request)
+        try:
+            result = self.verifier.verify(context.request)
+        except AwsError as err:
+            assert context.service is not None
+            err.code = _AUTH_CODES.get(context.service.protocol, {}).get(err.code, err.code)
+            raise
         if result is not None:
             context.access_key_id = result.access_key_id
             context.region = result.region or context.region

@@ -23,7 +23,6 @@ from lakestack.gateway.auth import (
     IncompleteSignature,
     InvalidAccessKeyId,
     InvalidArgument,
-    InvalidRequest,
     SignatureDoesNotMatch,
     SigV4Verifier,
     XAmzContentSHA256Mismatch,

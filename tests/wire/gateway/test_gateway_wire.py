@@ -196,3 +196,23 @@ def test_garbage_request_gets_an_error_and_server_stays_up(lakestack: Emulator) 
     assert lakestack.client("s3").list_buckets()["Buckets"] == []
 
 
+
+
+@pytest.mark.parametrize(("service", "call", "code"), [
+    ("glue", lambda c: c.get_databases(), "InvalidSignatureException"),
+    ("lambda", lambda c: c.list_functions(), "InvalidSignatureException"),
+    ("sns", lambda c: c.list_topics(), "SignatureDoesNotMatch"),
+])
+def test_wrong_secret_error_code_follows_the_service_protocol(lakestack: Emulator, service: str,
+                                                              call: Any, code: str) -> None:
+    client = boto_client(service, lakestack.endpoint_url, aws_secret_access_key="wrong")
+    with pytest.raises(botocore.exceptions.ClientError) as exc:
+        call(client)
+    assert _error(exc) == (code, 403)
+
+
+def test_unknown_key_in_strict_mode_for_json_service(strict: Emulator) -> None:
+    glue = boto_client("glue", strict.endpoint_url, aws_access_key_id="AKIADUMMY")
+    with pytest.raises(botocore.exceptions.ClientError) as exc:
+        glue.get_databases()  # type: ignore[attr-defined]
+    assert _error(exc) == ("UnrecognizedClientException", 403)

@@ -158,7 +158,7 @@ class BlobStore:
     >>> s = BlobStore(Path(tempfile.mkdtemp()))
     >>> with s.writer() as w:
     ...     w.write(b"hi"); p = w.commit(".txt")
-    >>> open(s.path(p), "rb").read(), w.md5.hex()[:8], p.endswith(".txt")
+    >>> Path(s.path(p)).read_bytes(), w.md5.hex()[:8], p.endswith(".txt")
     (b'hi', '49f68a5c', True)
     """
 
