@@ -18,7 +18,7 @@ from typing import Protocol
 import crc32c as _crc32c
 
 try:  # optional: botocore's CRT extra
-    from awscrt import checksums as _crt  # type: ignore[import-not-found]
+    from awscrt import checksums as _crt
 except ImportError:  # pragma: no cover - depends on the environment
     _crt = None
 
@@ -85,7 +85,7 @@ def new_hasher(algorithm: str) -> Hasher:
     name = _HASHLIB.get(algorithm)
     if name is None:
         raise ValueError(f"checksum algorithm {algorithm} is not supported")
-    return hashlib.new(name)  # type: ignore[return-value]
+    return hashlib.new(name)
 
 
 def encode(digest: bytes) -> str:

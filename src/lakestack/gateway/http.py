@@ -50,7 +50,7 @@ class RequestBody:
         return data
 
     def read_all(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             chunk = self.read(1 << 20)
             if not chunk:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
+from typing import Protocol
 
 from lakestack.gateway.http import (
     FileRange,
@@ -36,13 +37,18 @@ class BadRequest(Exception):
     pass
 
 
+class LineReader(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+    def readline(self, limit: int = -1, /) -> bytes: ...
+
+
 class ChunkedBody(RequestBody):
     """Decodes ``Transfer-Encoding: chunked``; trailers land in ``trailers``."""
 
     __slots__ = ("_rfile", "_left", "_done")
 
-    def __init__(self, rfile: socket.SocketIO | object) -> None:
-        super().__init__(rfile, -1)  # type: ignore[arg-type]
+    def __init__(self, rfile: LineReader) -> None:
+        super().__init__(rfile, -1)
         self._rfile = rfile
         self._left = 0
         self._done = False
@@ -51,7 +57,7 @@ class ChunkedBody(RequestBody):
         out = bytearray()
         while not self._done and (n < 0 or len(out) < n):
             if self._left == 0:
-                line = self._rfile.readline(_MAX_HEADER_LINE)  # type: ignore[attr-defined]
+                line = self._rfile.readline(_MAX_HEADER_LINE)
                 size = int(line.split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
                     self._read_trailers()
@@ -59,18 +65,18 @@ class ChunkedBody(RequestBody):
                     break
                 self._left = size
             want = self._left if n < 0 else min(self._left, n - len(out))
-            data = self._rfile.read(want)  # type: ignore[attr-defined]
+            data = self._rfile.read(want)
             if not data:
                 raise ConnectionError("client closed the connection mid-body")
             out += data
             self._left -= len(data)
             if self._left == 0:
-                self._rfile.readline(_MAX_HEADER_LINE)  # type: ignore[attr-defined]
+                self._rfile.readline(_MAX_HEADER_LINE)
         return bytes(out)
 
     def _read_trailers(self) -> None:
         while True:
-            line = self._rfile.readline(_MAX_HEADER_LINE)  # type: ignore[attr-defined]
+            line = self._rfile.readline(_MAX_HEADER_LINE)
             if line in (b"\r\n", b"\n", b""):
                 return
             name, _, value = line.decode("latin-1").partition(":")
@@ -167,8 +173,8 @@ class Server:
             except OSError:
                 pass
 
-    def _serve_one(self, conn: socket.socket, rfile: object, remote: str) -> bool:
-        line = rfile.readline(_MAX_HEADER_LINE)  # type: ignore[attr-defined]
+    def _serve_one(self, conn: socket.socket, rfile: LineReader, remote: str) -> bool:
+        line = rfile.readline(_MAX_HEADER_LINE)
         if not line:
             return False
         if line in (b"\r\n", b"\n"):  # tolerate a stray CRLF between requests
@@ -179,7 +185,7 @@ class Server:
             raise BadRequest(f"bad request line {line!r}") from exc
         headers: dict[str, str] = {}
         for _ in range(_MAX_HEADERS + 1):
-            hline = rfile.readline(_MAX_HEADER_LINE)  # type: ignore[attr-defined]
+            hline = rfile.readline(_MAX_HEADER_LINE)
             if hline in (b"\r\n", b"\n"):
                 break
             if not hline:
@@ -206,7 +212,7 @@ class Server:
         if "chunked" in headers.get("transfer-encoding", "").lower():
             body: RequestBody = ChunkedBody(rfile)
         else:
-            body = RequestBody(rfile, int(headers.get("content-length") or 0))  # type: ignore[arg-type]
+            body = RequestBody(rfile, int(headers.get("content-length") or 0))
 
         path, _, query = target.partition("?")
         if path.startswith(("http://", "https://")):  # absolute-form target

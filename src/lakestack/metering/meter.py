@@ -80,7 +80,7 @@ class Meter:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             for row in self._db.execute("SELECT * FROM gauges"):
-                self._gauges[tuple(row[:7])] = (row[7], row[8])  # type: ignore[index]
+                self._gauges[tuple(row[:7])] = (row[7], row[8])
 
     def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
                account: str, region: str, resource: str | None = None) -> None:
@@ -138,7 +138,7 @@ class Meter:
         if self._db is not None:
             with self._lock:
                 for row in self._db.execute("SELECT * FROM usage"):
-                    totals[tuple(row[:7])] = row[7]  # type: ignore[index]
+                    totals[tuple(row[:7])] = row[7]
         with self._lock:
             for key, qty in self._pending.items():
                 totals[key] = totals.get(key, 0.0) + qty

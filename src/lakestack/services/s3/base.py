@@ -22,6 +22,7 @@ from lakestack.core.clock import Clock
 from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
 from lakestack.core.storage import BlobStore, BlobWriter, suffix_for
+from lakestack.metering.meter import UsageSink
 from lakestack.services.s3.errors import (
     BadDigest,
     InvalidDigest,
@@ -39,11 +40,6 @@ from lakestack.services.s3.store import S3Store
 LOG = logging.getLogger(__name__)
 SERVICE = "s3"
 _TIER1_PREFIXES = ("Put", "List", "Create", "Upload", "Complete", "Copy", "Post", "Restore")
-
-
-class Meter(Protocol):
-    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
-               account: str, region: str, resource: str | None = None) -> None: ...
 
 
 class Body(Protocol):
@@ -76,7 +72,7 @@ def request_tier(operation: str) -> str | None:
 class EngineBase:
     """Dependencies and helpers shared by every S3 operation."""
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: Meter,
+    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink,
                  events: EventBus, fsync: bool = False) -> None:
         self._root = Path(data_dir) / "s3"
         self._fsync = fsync

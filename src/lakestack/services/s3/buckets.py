@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from lakestack.core.errors import AwsError
 from lakestack.services.s3 import config as cfg
 from lakestack.services.s3.base import SERVICE, EngineBase
 from lakestack.services.s3.errors import (
@@ -157,7 +158,7 @@ class BucketOps(EngineBase):
         self._store.set_config(bucket, kind, value)
 
     def _get_config(self, op: str, account: str, region: str, bucket: str, kind: str,
-                    missing: type[Exception] | None) -> Any:
+                    missing: type[AwsError] | None) -> Any:
         self._bill(op, account, region, bucket)
         self._bucket(bucket)
         value = self._store.get_config(bucket, kind)
@@ -185,8 +186,10 @@ class BucketOps(EngineBase):
 
     def get_bucket_lifecycle_configuration(self, account: str, region: str,
                                            bucket: str) -> dict[str, Any]:
-        return self._get_config("GetBucketLifecycleConfiguration", account, region, bucket,
-                                "lifecycle", NoSuchLifecycleConfiguration)
+        value: dict[str, Any] = self._get_config("GetBucketLifecycleConfiguration", account,
+                                                 region, bucket, "lifecycle",
+                                                 NoSuchLifecycleConfiguration)
+        return value
 
     def delete_bucket_lifecycle(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketLifecycle", account, region, bucket, "lifecycle", None)
@@ -196,8 +199,9 @@ class BucketOps(EngineBase):
                          cfg.validate_policy(policy))
 
     def get_bucket_policy(self, account: str, region: str, bucket: str) -> str:
-        return self._get_config("GetBucketPolicy", account, region, bucket, "policy",
+        value: str = self._get_config("GetBucketPolicy", account, region, bucket, "policy",
                                 NoSuchBucketPolicy)
+        return value
 
     def delete_bucket_policy(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketPolicy", account, region, bucket, "policy", None)
@@ -208,8 +212,9 @@ class BucketOps(EngineBase):
                          cfg.validate_bucket_tagging(tagging))
 
     def get_bucket_tagging(self, account: str, region: str, bucket: str) -> dict[str, Any]:
-        return self._get_config("GetBucketTagging", account, region, bucket, "tagging",
-                                NoSuchTagSet)
+        value: dict[str, Any] = self._get_config("GetBucketTagging", account, region, bucket,
+                                                 "tagging", NoSuchTagSet)
+        return value
 
     def delete_bucket_tagging(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketTagging", account, region, bucket, "tagging", None)
@@ -220,8 +225,9 @@ class BucketOps(EngineBase):
                          cfg.validate_cors(configuration))
 
     def get_bucket_cors(self, account: str, region: str, bucket: str) -> dict[str, Any]:
-        return self._get_config("GetBucketCors", account, region, bucket, "cors",
+        value: dict[str, Any] = self._get_config("GetBucketCors", account, region, bucket, "cors",
                                 NoSuchCORSConfiguration)
+        return value
 
     def delete_bucket_cors(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketCors", account, region, bucket, "cors", None)

@@ -441,7 +441,7 @@ class S3Provider:
             tags=_tags_from_query(kw.get("tagging")), storage_class=kw.get("storage_class"),
             checksum_algorithm=kw.get("checksum_algorithm"),
             checksum_type=kw.get("checksum_type"))
-        out = {"Bucket": bucket, "Key": key, "UploadId": u.upload_id}
+        out: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": u.upload_id}
         if u.checksum_algorithm:
             out.update(ChecksumAlgorithm=u.checksum_algorithm, ChecksumType=u.checksum_type)
         return out

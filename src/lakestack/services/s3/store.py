@@ -89,7 +89,7 @@ def loads(text: str) -> Any:
 
 
 def _meta_dump(m: ObjectMetadata) -> str | None:
-    d = {k: getattr(m, k) for k in m.__slots__ if getattr(m, k)}  # type: ignore[attr-defined]
+    d = {k: getattr(m, k) for k in m.__slots__ if getattr(m, k)}
     return dumps(d) if d else None
 
 
