@@ -152,7 +152,7 @@ class Emulator:
     def _flush_loop(self) -> None:
         while not self._stop_flush.wait(_FLUSH_SECONDS):
             try:
-                self.s3.meter_storage()
+                self.s3.housekeeping()
                 self.meter.flush()
             except Exception:  # noqa: BLE001 - a metering hiccup must not stop serving
                 LOG.exception("flushing usage failed")

@@ -11,12 +11,16 @@ id source because a seeded id source repeats after a restart.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +29,13 @@ from lakestack.core.checksums import Hasher, new_hasher
 
 _EXT = re.compile(r"[A-Za-z0-9]{1,10}")
 _CHUNK = 1 << 20
+# Chunks at least this large have their MD5 computed on a second core while this one
+# writes the file and computes the other checksums (hashlib and zlib release the GIL).
+_PARALLEL_HASH_MIN = 256 << 10
+_HASH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lakestack-md5")
+# Replaced and deleted blobs stay readable this long, so a GET that resolved the old
+# version just before an overwrite can still send it (S3 never fails such a read).
+DELETE_GRACE_SECONDS = 10.0
 
 
 class Readable(Protocol):
@@ -62,7 +73,7 @@ class BlobWriter:
 
     def __init__(self, store: BlobStore, algorithms: Iterable[str], md5: bool) -> None:
         self._store = store
-        self.tmp_path = store.tmp_dir / secrets.token_hex(16)
+        self.tmp_path = os.path.join(store.tmp_dir, secrets.token_hex(16))
         self._file = open(self.tmp_path, "xb")  # noqa: SIM115 - closed in close()
         self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
         self._hashers: dict[str, Hasher] = {a: new_hasher(a) for a in algorithms}
@@ -70,12 +81,19 @@ class BlobWriter:
         self.committed: str | None = None
 
     def write(self, data: bytes) -> None:
+        md5 = self._md5
+        pending = None
+        if md5 is not None:
+            if len(data) >= _PARALLEL_HASH_MIN:
+                pending = _HASH_POOL.submit(md5.update, data)
+            else:
+                md5.update(data)
         self._file.write(data)
         self.size += len(data)
-        if self._md5 is not None:
-            self._md5.update(data)
         for h in self._hashers.values():
             h.update(data)
+        if pending is not None:
+            pending.result()
 
     def write_from(self, source: Readable, limit: int | None = None) -> int:
         """Copy ``source`` until EOF (or ``limit`` bytes); returns bytes copied."""
@@ -148,7 +166,8 @@ class BlobWriter:
         if not self._file.closed:
             self._file.close()
         if self.committed is None:
-            self.tmp_path.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp_path)
 
 
 class BlobStore:
@@ -162,14 +181,19 @@ class BlobStore:
     (b'hi', '49f68a5c', True)
     """
 
-    def __init__(self, root: Path, fsync: bool = False) -> None:
+    def __init__(self, root: Path, fsync: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.root = root
         self.blob_dir = root / "blobs"
-        self.tmp_dir = root / "tmp"
+        self.tmp_dir = str(root / "tmp")
         self.fsync = fsync
         self.blob_dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        os.makedirs(self.tmp_dir, exist_ok=True)
+        self._blob_dir = str(self.blob_dir)
+        self._shards: set[str] = set()
+        self._clock = clock
+        self._doomed: deque[tuple[float, str]] = deque()
 
     @contextmanager
     def writer(self, algorithms: Iterable[str] = (), md5: bool = True) -> Iterator[BlobWriter]:
@@ -182,11 +206,11 @@ class BlobStore:
 
     def path(self, blob: str) -> str:
         """Absolute path of a stored blob."""
-        return os.path.join(self.blob_dir, blob)
+        return os.path.join(self._blob_dir, blob)
 
     def link(self, blob: str, suffix: str = "") -> str:
         """A new blob with the same bytes (a hard link where possible)."""
-        tmp = self.tmp_dir / secrets.token_hex(16)
+        tmp = os.path.join(self.tmp_dir, secrets.token_hex(16))
         try:
             os.link(self.path(blob), tmp)
         except OSError:
@@ -194,8 +218,31 @@ class BlobStore:
         return self._place(tmp, suffix)
 
     def delete(self, blob: str | None) -> None:
+        """Remove a blob now (it was never visible, e.g. a failed write)."""
         if blob:
-            Path(self.path(blob)).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path(blob))
+
+    def delete_later(self, blob: str | None) -> None:
+        """Remove a blob that readers may still be sending, after a grace period.
+
+        Due deletions run on later calls; a crash leaves them to :meth:`sweep`.
+        """
+        if blob:
+            now = self._clock()
+            self._doomed.append((now + DELETE_GRACE_SECONDS, blob))
+            self.purge(now)
+
+    def purge(self, now: float | None = None) -> None:
+        """Delete the blobs whose grace period has passed (all of them with ``inf``)."""
+        now = self._clock() if now is None else now
+        doomed = self._doomed
+        while doomed and doomed[0][0] <= now:
+            try:
+                _, blob = doomed.popleft()
+            except IndexError:  # another thread took it
+                return
+            self.delete(blob)
 
     def sweep(self, referenced: set[str]) -> int:
         """Delete blob files not in ``referenced``; returns how many went."""
@@ -211,17 +258,19 @@ class BlobStore:
                     removed += 1
         return removed
 
-    def _place(self, tmp: Path, suffix: str) -> str:
+    def _place(self, tmp: str, suffix: str) -> str:
         name = secrets.token_hex(16)
-        shard = self.blob_dir / name[:2]
-        shard.mkdir(exist_ok=True)
-        os.rename(tmp, shard / (name + suffix))
+        shard = os.path.join(self._blob_dir, name[:2])
+        if shard not in self._shards:
+            os.makedirs(shard, exist_ok=True)
+            self._shards.add(shard)
+        os.rename(tmp, os.path.join(shard, name + suffix))
         if self.fsync:
             _fsync_dir(shard)
         return f"{name[:2]}/{name}{suffix}"
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_dir(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -85,20 +85,28 @@ class EngineBase:
 
     def _open(self) -> None:
         self._root.mkdir(parents=True, exist_ok=True)
-        self._blobs = BlobStore(self._root, fsync=self._fsync)
+        self._blobs = BlobStore(self._root, fsync=self._fsync, clock=self._clock.now)
         self._store = S3Store(self._root / "meta.sqlite", durable=self._fsync)
         self._blob_prefix = str(self._blobs.blob_dir) + os.sep
         self._storage_levels: dict[tuple[str, str, str, str], int] = {}
+        self._storage_writes = -1  # the store's write count when storage was last metered
         self._store.blob_root = self._blob_prefix
         swept = self._blobs.sweep(self._store.referenced_blobs())
         if swept:
             LOG.info("removed %d unreferenced blob files under %s", swept, self._root)
 
     def close(self) -> None:
+        self._blobs.purge(float("inf"))
         self._store.close()
+
+    def housekeeping(self) -> None:
+        """Periodic work: storage levels to the meter, overdue blob deletions."""
+        self.meter_storage()
+        self._blobs.purge()
 
     def reset(self) -> None:
         """Forget every bucket and object: delete the metadata and the blob files."""
+        self._blobs.purge(float("inf"))
         self._store.close()
         shutil.rmtree(self._root, ignore_errors=True)
         self._open()
@@ -215,7 +223,7 @@ class EngineBase:
             self._blobs.delete(blob)
             raise
         for old in dropped:
-            self._blobs.delete(old)
+            self._blobs.delete_later(old)
         v.blob = self._blob_prefix + blob if blob else None
         self._publish(ObjectCreated(account, region, v.bucket, v.key, v.size, v.etag.strip('"'),
                                     None if versioning is None else v.version_id,

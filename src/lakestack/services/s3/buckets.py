@@ -120,6 +120,9 @@ class BucketOps(EngineBase):
         The meter integrates the level over time into byte-hours, which AWS bills as
         GB-months; called periodically by the emulator (AWS itself samples daily).
         """
+        if self._store.writes == self._storage_writes:
+            return  # nothing written since the last sample
+        self._storage_writes = self._store.writes
         levels = {(u.account, u.region, u.bucket, u.storage_class): u.bytes
                   for u in self.stored_bytes()}
         previous = self._storage_levels

@@ -144,7 +144,7 @@ class ObjectOps(EngineBase):
             marker.seq, dropped = self._store.insert_version(
                 marker, None, keep_versions=versioning == "Enabled")
             for old in dropped:
-                self._blobs.delete(old)
+                self._blobs.delete_later(old)
             self._publish(ObjectRemoved(account, region, bucket, key, marker.version_id,
                                         self._sequencer(), "ObjectRemoved:DeleteMarkerCreated"))
             return DeleteResult(key, marker.version_id, delete_marker=True)
@@ -152,7 +152,7 @@ class ObjectOps(EngineBase):
         existing = self._store.version(bucket, key, target)
         if existing is None:
             return DeleteResult(key, version_id)
-        self._blobs.delete(self._store.delete_version(bucket, key, target))
+        self._blobs.delete_later(self._store.delete_version(bucket, key, target))
         self._publish(ObjectRemoved(account, region, bucket, key, version_id, self._sequencer(),
                                     "ObjectRemoved:Delete"))
         return DeleteResult(key, version_id, delete_marker=existing.is_delete_marker)

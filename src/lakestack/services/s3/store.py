@@ -113,6 +113,7 @@ class S3Store:
 
     def __init__(self, path: Path, durable: bool = False) -> None:
         self.blob_root = ""
+        self.writes = 0  # committed write transactions, so readers can tell nothing changed
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         c = self._conn
@@ -140,6 +141,7 @@ class S3Store:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self.writes += 1
 
     def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
         with self._lock:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from s3_engine_helpers import ACCOUNT, REGION, put
+from s3_engine_helpers import ACCOUNT, REGION, Body, Harness, put
 
 from lakestack.services.s3 import errors
 from lakestack.services.s3.engine import S3Engine
@@ -228,3 +228,17 @@ def test_reset_forgets_everything(h, s3: S3Engine, bucket: str) -> None:  # noqa
     assert s3.list_buckets(ACCOUNT, REGION) == []
     s3.create_bucket(ACCOUNT, REGION, "bkt")
     assert s3.list_objects_v2(ACCOUNT, REGION, "bkt").contents == []
+
+
+def test_meter_storage_reports_levels_only_after_writes(h: Harness, s3: S3Engine,
+                                                        bucket: str) -> None:
+    s3.put_object(ACCOUNT, REGION, bucket, "a", Body(b"12345"))
+    s3.meter_storage()
+    key = ("s3", "StandardStorage", "TimedStorage", "Bytes", ACCOUNT, REGION, bucket)
+    assert h.meter.gauges == {key: 5}
+    h.meter.gauges.clear()
+    s3.meter_storage()                      # nothing written since: no new sample
+    assert h.meter.gauges == {}
+    s3.delete_object(ACCOUNT, REGION, bucket, "a")
+    s3.meter_storage()                      # the bucket emptied: level drops to zero
+    assert h.meter.gauges == {key: 0}
