@@ -30,6 +30,7 @@ from urllib.parse import quote, unquote, unquote_plus
 
 from lakestack.core.credentials import CredentialStore, account_id_for
 from lakestack.core.errors import AccessDenied, AwsError
+from lakestack.core.hashing import BackgroundHash
 from lakestack.gateway import auth_v2
 from lakestack.gateway.http import HttpRequest, RequestBody
 
@@ -538,14 +539,17 @@ class _Sha256CheckedBody(RequestBody):
         super().__init__(inner, inner.length)
         self.remaining = inner.remaining
         self._inner = inner
-        self._digest = hashlib.sha256()
+        self._digest = BackgroundHash(hashlib.sha256())  # large reads hash on the other core
         self._expected = expected
 
     def read(self, n: int = -1, /) -> bytes:
         data = self._inner.read(n)
         self.remaining = self._inner.remaining
-        self._digest.update(data)
-        if self.remaining <= 0 and self._expected:
+        if data:
+            self._digest.update(data)
+        # Check on the read that finds the end (readers read until b""), so the hash of
+        # the last large chunk runs on the other core while the caller writes it out.
+        if not data and self._expected:
             declared, self._expected = self._expected, ""  # check once, at the end
             computed = self._digest.hexdigest()
             if computed != declared:

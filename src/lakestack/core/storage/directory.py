@@ -20,19 +20,15 @@ import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from lakestack.core.checksums import Hasher, new_hasher
+from lakestack.core.hashing import BackgroundHash
 
 _EXT = re.compile(r"[A-Za-z0-9]{1,10}")
 _CHUNK = 1 << 20
-# Chunks at least this large have their MD5 computed on a second core while this one
-# writes the file and computes the other checksums (hashlib and zlib release the GIL).
-_PARALLEL_HASH_MIN = 256 << 10
-_HASH_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lakestack-md5")
 # Replaced and deleted blobs stay readable this long, so a GET that resolved the old
 # version just before an overwrite can still send it (S3 never fails such a read).
 DELETE_GRACE_SECONDS = 10.0
@@ -75,25 +71,19 @@ class BlobWriter:
         self._store = store
         self.tmp_path = os.path.join(store.tmp_dir, secrets.token_hex(16))
         self._file = open(self.tmp_path, "xb")  # noqa: SIM115 - closed in close()
-        self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        # the MD5 (the ETag) of large chunks is computed on the other core during the write
+        self._md5 = BackgroundHash(hashlib.md5(usedforsecurity=False)) if md5 else None
         self._hashers: dict[str, Hasher] = {a: new_hasher(a) for a in algorithms}
         self.size = 0
         self.committed: str | None = None
 
     def write(self, data: bytes) -> None:
-        md5 = self._md5
-        pending = None
-        if md5 is not None:
-            if len(data) >= _PARALLEL_HASH_MIN:
-                pending = _HASH_POOL.submit(md5.update, data)
-            else:
-                md5.update(data)
+        if self._md5 is not None:
+            self._md5.update(data)
         self._file.write(data)
         self.size += len(data)
         for h in self._hashers.values():
             h.update(data)
-        if pending is not None:
-            pending.result()
 
     def write_from(self, source: Readable, limit: int | None = None) -> int:
         """Copy ``source`` until EOF (or ``limit`` bytes); returns bytes copied."""
