@@ -23,6 +23,8 @@ from lakestack.gateway.dispatch import Dispatcher
 from lakestack.gateway.http import HttpRequest, HttpResponse
 from lakestack.gateway.server import Server
 from lakestack.metering import Meter, UsageRow
+from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.provider import GlueProvider
 from lakestack.services.s3.engine import S3Engine
 from lakestack.services.s3.provider import S3Provider
 
@@ -31,7 +33,7 @@ LOG = logging.getLogger(__name__)
 _FLUSH_SECONDS = 2.0
 
 # botocore service name -> provider class, for every service lakestack serves.
-PROVIDER_CLASSES: dict[str, type] = {"s3": S3Provider}
+PROVIDER_CLASSES: dict[str, type] = {"s3": S3Provider, "glue": GlueProvider}
 # Every service the product covers, served or not yet (docs/coverage.md lists them all).
 PRODUCT_SERVICES = ("s3", "glue", "athena", "lambda", "stepfunctions", "redshift",
                     "redshift-data", "sns", "sqs")
@@ -81,7 +83,9 @@ class Emulator:
         data = self.config.data_dir
         self.s3 = S3Engine(data, self.clock, self.ids, self.meter, self.events,
                            fsync=self.config.fsync)
-        self.providers: dict[str, object] = {"s3": S3Provider(self.s3)}
+        self.glue = GlueEngine(data, self.clock, self.ids, self.meter)
+        self.providers: dict[str, object] = {"s3": S3Provider(self.s3),
+                                             "glue": GlueProvider(self.glue)}
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> Emulator:
@@ -110,6 +114,7 @@ class Emulator:
         self.s3.meter_storage()
         self.meter.close()
         self.s3.close()
+        self.glue.close()
         if self._tempdir is not None:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None
@@ -117,6 +122,7 @@ class Emulator:
     def reset(self) -> None:
         """Forget every resource and all usage; credentials are kept."""
         self.s3.reset()
+        self.glue.reset()
         self.meter.reset()
 
     def __enter__(self) -> Emulator:

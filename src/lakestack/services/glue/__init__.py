@@ -1,0 +1,1 @@
+"""The Glue Data Catalog: databases, tables and partitions shared by every service."""

@@ -1,0 +1,280 @@
+"""GlueProvider: botocore-shaped kwargs in, one engine call, botocore-shaped dict out,
+for the Data Catalog operations lakestack serves.
+
+Method names are botocore's ``xform_name(OperationName)``; kwargs are the input
+members with snake_case top-level names (nested values keep botocore's PascalCase).
+Wire structures map to the models by name (``SerdeInfo`` <-> ``serde_info``);
+members a model does not name go to its ``other`` dict and come back unchanged.
+Knows no Glue rules (the engine has them) and no HTTP.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from functools import cache
+from typing import Any, TypeVar
+
+from lakestack.gateway.context import RequestContext
+from lakestack.services.glue.engine import GlueEngine, SearchFilter
+from lakestack.services.glue.models import (
+    Database,
+    DatabaseInput,
+    EntryError,
+    Partition,
+    PartitionInput,
+    Segment,
+    Table,
+    TableInput,
+)
+
+M = TypeVar("M")
+
+
+def _catalog(ctx: RequestContext, catalog_id: str | None) -> tuple[str, str]:
+    return catalog_id or ctx.account_id, ctx.region
+
+
+def _pascal(snake: str) -> str:
+    """botocore's member name for a model field.
+
+    >>> _pascal("stored_as_sub_directories")
+    'StoredAsSubDirectories'
+    """
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _from_wire(cls: type[M], wire: dict[str, Any]) -> M:
+    """A model from a wire structure; unknown members land in ``other`` if it has one."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = _hints(typing.cast(Any, cls))
+    kwargs = {n: _value_from_wire(hints[n], wire[_pascal(n)])
+              for n in names if n != "other" and _pascal(n) in wire}
+    if "other" in names:
+        known = {_pascal(n) for n in names}
+        kwargs["other"] = {k: v for k, v in wire.items() if k not in known}
+    return cls(**kwargs)
+
+
+def _value_from_wire(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        tp = inner[0] if len(inner) == 1 else Any
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        return [_value_from_wire(item, v) for v in value]
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _from_wire(tp, value)
+    return value
+
+
+def _to_wire(model: Any) -> dict[str, Any]:
+    """A model as its wire structure; ``None`` members are left out."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(model):
+        value = getattr(model, f.name)
+        if f.name == "other":
+            out.update(value)
+        elif value is not None:
+            out[_pascal(f.name)] = _value_to_wire(value)
+    return out
+
+
+def _value_to_wire(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_value_to_wire(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _to_wire(value)
+    return value
+
+
+def _partition_to_wire(p: Partition, exclude_columns: bool = False) -> dict[str, Any]:
+    out = _to_wire(p)
+    if exclude_columns and "StorageDescriptor" in out:
+        out["StorageDescriptor"].pop("Columns", None)
+    return out
+
+
+def _errors_to_wire(errors: list[EntryError], key_member: str) -> list[dict[str, Any]]:
+    return [{key_member: e.key,
+             "ErrorDetail": {"ErrorCode": e.error_code, "ErrorMessage": e.error_message}}
+            for e in errors]
+
+
+def _table_input(wire: dict[str, Any], name: str | None = None) -> TableInput:
+    if name and not wire.get("Name"):
+        wire = {**wire, "Name": name}
+    return _from_wire(TableInput, wire)
+
+
+class GlueProvider:
+    def __init__(self, engine: GlueEngine) -> None:
+        self.engine = engine
+
+    # -- databases --------------------------------------------------------------------
+
+    def create_database(self, context: RequestContext, database_input: dict[str, Any],
+                        catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.create_database(*_catalog(context, catalog_id),
+                                    _from_wire(DatabaseInput, database_input))
+        return {}
+
+    def get_database(self, context: RequestContext, name: str, catalog_id: str | None = None,
+                     **_: Any) -> dict[str, Any]:
+        db: Database = self.engine.get_database(*_catalog(context, catalog_id), name)
+        return {"Database": _to_wire(db)}
+
+    def get_databases(self, context: RequestContext, catalog_id: str | None = None,
+                      next_token: str | None = None, max_results: int | None = None,
+                      **_: Any) -> dict[str, Any]:
+        page = self.engine.get_databases(*_catalog(context, catalog_id), max_results,
+                                         next_token)
+        return {"DatabaseList": [_to_wire(d) for d in page.items], "NextToken": page.next_token}
+
+    def update_database(self, context: RequestContext, name: str,
+                        database_input: dict[str, Any], catalog_id: str | None = None,
+                        **_: Any) -> dict[str, Any]:
+        self.engine.update_database(*_catalog(context, catalog_id), name,
+                                    _from_wire(DatabaseInput, database_input))
+        return {}
+
+    def delete_database(self, context: RequestContext, name: str,
+                        catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.delete_database(*_catalog(context, catalog_id), name)
+        return {}
+
+    # -- tables -----------------------------------------------------------------------
+
+    def create_table(self, context: RequestContext, database_name: str,
+                     table_input: dict[str, Any], name: str | None = None,
+                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.create_table(*_catalog(context, catalog_id), database_name,
+                                 _table_input(table_input, name))
+        return {}
+
+    def get_table(self, context: RequestContext, database_name: str, name: str,
+                  catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        table: Table = self.engine.get_table(*_catalog(context, catalog_id), database_name,
+                                             name)
+        return {"Table": _to_wire(table)}
+
+    def get_tables(self, context: RequestContext, database_name: str,
+                   expression: str | None = None, next_token: str | None = None,
+                   max_results: int | None = None, catalog_id: str | None = None,
+                   **_: Any) -> dict[str, Any]:
+        page = self.engine.get_tables(*_catalog(context, catalog_id), database_name,
+                                      expression, max_results, next_token)
+        return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
+
+    def update_table(self, context: RequestContext, database_name: str,
+                     table_input: dict[str, Any], name: str | None = None,
+                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.update_table(*_catalog(context, catalog_id), database_name,
+                                 _table_input(table_input, name))
+        return {}
+
+    def delete_table(self, context: RequestContext, database_name: str, name: str,
+                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.delete_table(*_catalog(context, catalog_id), database_name, name)
+        return {}
+
+    def batch_delete_table(self, context: RequestContext, database_name: str,
+                           tables_to_delete: list[str], catalog_id: str | None = None,
+                           **_: Any) -> dict[str, Any]:
+        errors = self.engine.batch_delete_table(*_catalog(context, catalog_id), database_name,
+                                                tables_to_delete)
+        return {"Errors": _errors_to_wire(errors, "TableName")}
+
+    def search_tables(self, context: RequestContext, search_text: str | None = None,
+                      filters: list[dict[str, Any]] | None = None,
+                      next_token: str | None = None, max_results: int | None = None,
+                      catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        preds = [SearchFilter(f.get("Key", ""), f.get("Value", ""),
+                              f.get("Comparator") or "EQUALS") for f in filters or []]
+        page = self.engine.search_tables(*_catalog(context, catalog_id), search_text, preds,
+                                         max_results, next_token)
+        return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
+
+    # -- partitions -------------------------------------------------------------------
+
+    def create_partition(self, context: RequestContext, database_name: str, table_name: str,
+                         partition_input: dict[str, Any], catalog_id: str | None = None,
+                         **_: Any) -> dict[str, Any]:
+        self.engine.create_partition(*_catalog(context, catalog_id), database_name,
+                                     table_name, _from_wire(PartitionInput, partition_input))
+        return {}
+
+    def batch_create_partition(self, context: RequestContext, database_name: str,
+                               table_name: str, partition_input_list: list[dict[str, Any]],
+                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        inputs = [_from_wire(PartitionInput, p) for p in partition_input_list]
+        errors = self.engine.batch_create_partition(*_catalog(context, catalog_id),
+                                                    database_name, table_name, inputs)
+        return {"Errors": _errors_to_wire(errors, "PartitionValues")}
+
+    def get_partition(self, context: RequestContext, database_name: str, table_name: str,
+                      partition_values: list[str], catalog_id: str | None = None,
+                      **_: Any) -> dict[str, Any]:
+        p = self.engine.get_partition(*_catalog(context, catalog_id), database_name,
+                                      table_name, partition_values)
+        return {"Partition": _partition_to_wire(p)}
+
+    def get_partitions(self, context: RequestContext, database_name: str, table_name: str,
+                       expression: str | None = None, next_token: str | None = None,
+                       segment: dict[str, int] | None = None, max_results: int | None = None,
+                       exclude_column_schema: bool = False, catalog_id: str | None = None,
+                       **_: Any) -> dict[str, Any]:
+        seg = Segment(segment["SegmentNumber"], segment["TotalSegments"]) if segment else None
+        page = self.engine.get_partitions(*_catalog(context, catalog_id), database_name,
+                                          table_name, expression, seg, max_results, next_token)
+        return {"Partitions": [_partition_to_wire(p, exclude_column_schema)
+                               for p in page.items], "NextToken": page.next_token}
+
+    def batch_get_partition(self, context: RequestContext, database_name: str,
+                            table_name: str, partitions_to_get: list[dict[str, Any]],
+                            catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        values = [p.get("Values", []) for p in partitions_to_get]
+        result = self.engine.batch_get_partition(*_catalog(context, catalog_id),
+                                                 database_name, table_name, values)
+        return {"Partitions": [_partition_to_wire(p) for p in result.partitions],
+                "UnprocessedKeys": [{"Values": v} for v in result.unprocessed_keys]}
+
+    def update_partition(self, context: RequestContext, database_name: str, table_name: str,
+                         partition_value_list: list[str], partition_input: dict[str, Any],
+                         catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        self.engine.update_partition(*_catalog(context, catalog_id), database_name,
+                                     table_name, partition_value_list,
+                                     _from_wire(PartitionInput, partition_input))
+        return {}
+
+    def batch_update_partition(self, context: RequestContext, database_name: str,
+                               table_name: str, entries: list[dict[str, Any]],
+                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        pairs = [(e["PartitionValueList"], _from_wire(PartitionInput, e["PartitionInput"]))
+                 for e in entries]
+        errors = self.engine.batch_update_partition(*_catalog(context, catalog_id),
+                                                    database_name, table_name, pairs)
+        return {"Errors": _errors_to_wire(errors, "PartitionValueList")}
+
+    def delete_partition(self, context: RequestContext, database_name: str, table_name: str,
+                         partition_values: list[str], catalog_id: str | None = None,
+                         **_: Any) -> dict[str, Any]:
+        self.engine.delete_partition(*_catalog(context, catalog_id), database_name,
+                                     table_name, partition_values)
+        return {}
+
+    def batch_delete_partition(self, context: RequestContext, database_name: str,
+                               table_name: str, partitions_to_delete: list[dict[str, Any]],
+                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+        values = [p.get("Values", []) for p in partitions_to_delete]
+        errors = self.engine.batch_delete_partition(*_catalog(context, catalog_id),
+                                                    database_name, table_name, values)
+        return {"Errors": _errors_to_wire(errors, "PartitionValues")}

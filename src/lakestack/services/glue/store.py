@@ -1,0 +1,254 @@
+"""The Data Catalog's metadata in SQLite (WAL): databases, tables and partitions of
+every (account, region) catalog in one file.
+
+Owns the schema and the row <-> model mapping: each resource is one row holding
+its model as JSON (datetimes tagged ``{"$dt": iso}``). Partitions are keyed by
+their values as a JSON array (``vkey``), so a prefix of leading values is a
+prefix of ``vkey`` and narrows a scan through the primary key. Knows nothing of
+Glue rules: the engine decides, the store records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lakestack.services.glue.models import Database, Partition, Table
+
+M = TypeVar("M")
+_SCAN_CHUNK = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS databases(
+  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY(account, region, name));
+CREATE TABLE IF NOT EXISTS tables(
+  account TEXT NOT NULL, region TEXT NOT NULL, db TEXT NOT NULL, name TEXT NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY(account, region, db, name));
+CREATE TABLE IF NOT EXISTS partitions(
+  account TEXT NOT NULL, region TEXT NOT NULL, db TEXT NOT NULL, tbl TEXT NOT NULL,
+  vkey TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY(account, region, db, tbl, vkey));
+CREATE INDEX IF NOT EXISTS partitions_seq ON partitions(account, region, db, tbl, seq);
+"""
+
+
+def values_key(values: Sequence[str]) -> str:
+    """The stored key of a partition's values.
+
+    >>> values_key(["2026", "07"])
+    '["2026","07"]'
+    """
+    return json.dumps(list(values), separators=(",", ":"))
+
+
+def prefix_key(values: Sequence[str]) -> str:
+    """What every ``values_key`` starting with ``values`` starts with.
+
+    >>> values_key(["2026", "07"]).startswith(prefix_key(["2026"]))
+    True
+    """
+    return values_key(values)[:-1] + ","
+
+
+# -- model <-> JSON ---------------------------------------------------------------------
+
+def _default(o: Any) -> Any:
+    if isinstance(o, datetime):
+        return {"$dt": o.isoformat()}
+    raise TypeError(f"cannot store {type(o).__name__}")
+
+
+def _hook(d: dict[str, Any]) -> Any:
+    if len(d) == 1 and "$dt" in d:
+        return datetime.fromisoformat(d["$dt"])
+    return d
+
+
+def dump(model: Any) -> str:
+    return json.dumps(dataclasses.asdict(model), default=_default, separators=(",", ":"))
+
+
+def load(cls: type[M], text: str) -> M:
+    """Rebuild a model (and its nested dataclasses) from ``dump`` output."""
+    return typing.cast(M, _build(cls, json.loads(text, object_hook=_hook)))
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return [_build(item, v) for v in value]
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        hints = _hints(tp)
+        return tp(**{f.name: _build(hints[f.name], value[f.name])
+                     for f in dataclasses.fields(tp) if f.name in value})
+    return value
+
+
+class GlueStore:
+    """The catalog database of one data directory; one connection behind one lock."""
+
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+        row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM partitions").fetchone()
+        self._seq: int = row[0]
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Hold it to make a read and the following writes one atomic step."""
+        return self._lock
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # -- databases ------------------------------------------------------------------
+
+    def get_database(self, account: str, region: str, name: str) -> Database | None:
+        rows = self._rows("SELECT body FROM databases WHERE account=? AND region=? AND name=?",
+                          (account, region, name))
+        return load(Database, rows[0][0]) if rows else None
+
+    def list_databases(self, account: str, region: str, after: str,
+                       limit: int) -> list[Database]:
+        rows = self._rows("SELECT body FROM databases WHERE account=? AND region=? AND name>? "
+                          "ORDER BY name LIMIT ?", (account, region, after, limit))
+        return [load(Database, r[0]) for r in rows]
+
+    def put_database(self, account: str, region: str, db: Database) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO databases VALUES(?,?,?,?)",
+                               (account, region, db.name, dump(db)))
+
+    def delete_database(self, account: str, region: str, name: str) -> None:
+        """Delete a database with all its tables and partitions."""
+        with self.transaction() as c:
+            for table in ("partitions", "tables"):
+                c.execute(f"DELETE FROM {table} WHERE account=? AND region=? AND db=?",
+                          (account, region, name))
+            c.execute("DELETE FROM databases WHERE account=? AND region=? AND name=?",
+                      (account, region, name))
+
+    # -- tables ---------------------------------------------------------------------
+
+    def get_table(self, account: str, region: str, db: str, name: str) -> Table | None:
+        rows = self._rows("SELECT body FROM tables WHERE account=? AND region=? AND db=? "
+                          "AND name=?", (account, region, db, name))
+        return load(Table, rows[0][0]) if rows else None
+
+    def list_tables(self, account: str, region: str, db: str | None) -> list[Table]:
+        """Tables of one database (every database when ``db`` is None), by (db, name)."""
+        sql = "SELECT body FROM tables WHERE account=? AND region=?"
+        args: tuple[Any, ...] = (account, region)
+        if db is not None:
+            sql, args = sql + " AND db=?", (*args, db)
+        return [load(Table, r[0]) for r in self._rows(sql + " ORDER BY db, name", args)]
+
+    def put_table(self, account: str, region: str, table: Table) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO tables VALUES(?,?,?,?,?)",
+                               (account, region, table.database_name, table.name, dump(table)))
+
+    def delete_table(self, account: str, region: str, db: str, name: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=?",
+                      (account, region, db, name))
+            c.execute("DELETE FROM tables WHERE account=? AND region=? AND db=? AND name=?",
+                      (account, region, db, name))
+
+    # -- partitions -----------------------------------------------------------------
+
+    def get_partition(self, account: str, region: str, db: str, tbl: str,
+                      values: Sequence[str]) -> Partition | None:
+        rows = self._rows("SELECT body FROM partitions WHERE account=? AND region=? AND db=? "
+                          "AND tbl=? AND vkey=?", (account, region, db, tbl, values_key(values)))
+        return load(Partition, rows[0][0]) if rows else None
+
+    def scan_partitions(self, account: str, region: str, db: str, tbl: str, after_seq: int,
+                        prefix: Sequence[str] = ()) -> Iterator[tuple[int, Partition]]:
+        """(seq, partition) in creation order after ``after_seq``, optionally only those
+        whose leading values are ``prefix``; read in chunks, so stopping early is cheap."""
+        sql = ("SELECT seq, body FROM partitions WHERE account=? AND region=? AND db=? "
+               "AND tbl=? AND seq>?")
+        extra: tuple[Any, ...] = ()
+        if prefix:
+            start = prefix_key(prefix)
+            sql += " AND vkey>=? AND vkey<?"
+            extra = (start, start[:-1] + chr(ord(",") + 1))
+        sql += f" ORDER BY seq LIMIT {_SCAN_CHUNK}"
+        while True:
+            rows = self._rows(sql, (account, region, db, tbl, after_seq, *extra))
+            for seq, body in rows:
+                yield seq, load(Partition, body)
+            if len(rows) < _SCAN_CHUNK:
+                return
+            after_seq = rows[-1][0]
+
+    def insert_partition(self, account: str, region: str, p: Partition) -> bool:
+        """Insert a new partition; False when one with the same values exists."""
+        with self._lock:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO partitions VALUES(?,?,?,?,?,?,?)",
+                (account, region, p.database_name, p.table_name, values_key(p.values),
+                 self._seq + 1, dump(p)))
+            if cur.rowcount != 1:
+                return False
+            self._seq += 1
+            return True
+
+    def replace_partition(self, account: str, region: str, p: Partition) -> bool:
+        """Overwrite an existing partition's body; False when it does not exist."""
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE partitions SET body=? WHERE account=? AND region=? AND db=? AND tbl=? "
+                "AND vkey=?", (dump(p), account, region, p.database_name, p.table_name,
+                               values_key(p.values)))
+            return cur.rowcount == 1
+
+    def delete_partition(self, account: str, region: str, db: str, tbl: str,
+                         values: Sequence[str]) -> bool:
+        with self._lock:
+            cur = self._conn.execute(
+                "DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=? "
+                "AND vkey=?", (account, region, db, tbl, values_key(values)))
+            return cur.rowcount == 1
