@@ -24,18 +24,21 @@ def free_port() -> int:
 class ServeProcess:
     """``lakestack serve`` in a subprocess, for tests that kill or restart the server."""
 
-    def __init__(self, data_dir: Path, *extra: str) -> None:
+    def __init__(self, data_dir: Path, *extra: str, quiet: bool = True) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.extra = extra
+        self.extra = (*extra, "--quiet") if quiet else extra
+        self.log = data_dir.parent / f"serve-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServeProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "lakestack.cli.main", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--quiet", *self.extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "lakestack.cli.main", "serve", "--port", str(self.port),
+                 "--data-dir", str(self.data_dir), *self.extra],
+                stdout=subprocess.DEVNULL, stderr=log, env={**os.environ})
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -43,7 +46,7 @@ class ServeProcess:
                 return self
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode()) from None  # type: ignore[union-attr]
+                    raise RuntimeError(self.log.read_text()) from None
                 time.sleep(0.05)
         raise RuntimeError("lakestack serve did not start")
 
@@ -52,8 +55,6 @@ class ServeProcess:
             self.proc.kill()
         if self.proc is not None:
             self.proc.wait()
-            if self.proc.stderr:
-                self.proc.stderr.close()
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

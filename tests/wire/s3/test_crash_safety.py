@@ -64,3 +64,14 @@ def test_sigkill_mid_upload_leaves_objects_absent_or_whole(serve_process: ServeP
             assert acked[key] == obj["ETag"]
     tmp_dirs = [p for p in Path(serve_process.data_dir).rglob("tmp") if p.is_dir()]
     assert all(not os.listdir(p) for p in tmp_dirs), "temp litter left after restart"
+
+
+def test_fsync_mode_stores_and_serves_objects(tmp_path: Path) -> None:
+    from lakestack.emulator import Emulator
+
+    with Emulator(tmp_path / "data", port=0, fsync=True) as emu:
+        assert emu.config.fsync
+        s3 = emu.client("s3")
+        s3.create_bucket(Bucket="durable")
+        s3.put_object(Bucket="durable", Key="k", Body=b"synced")
+        assert s3.get_object(Bucket="durable", Key="k")["Body"].read() == b"synced"
