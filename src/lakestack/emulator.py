@@ -27,16 +27,19 @@ from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.glue.provider import GlueProvider
 from lakestack.services.s3.engine import S3Engine
 from lakestack.services.s3.provider import S3Provider
+from lakestack.services.sts.engine import StsEngine
+from lakestack.services.sts.provider import StsProvider
 
 LOG = logging.getLogger(__name__)
 
 _FLUSH_SECONDS = 2.0
 
 # botocore service name -> provider class, for every service lakestack serves.
-PROVIDER_CLASSES: dict[str, type] = {"s3": S3Provider, "glue": GlueProvider}
+PROVIDER_CLASSES: dict[str, type] = {"s3": S3Provider, "glue": GlueProvider,
+                                     "sts": StsProvider}
 # Every service the product covers, served or not yet (docs/coverage.md lists them all).
 PRODUCT_SERVICES = ("s3", "glue", "athena", "lambda", "stepfunctions", "redshift",
-                    "redshift-data", "sns", "sqs")
+                    "redshift-data", "sns", "sqs", "sts")
 
 
 class Emulator:
@@ -86,6 +89,7 @@ class Emulator:
         self.glue = GlueEngine(data, self.clock, self.ids, self.meter)
         self.providers: dict[str, object] = {"s3": S3Provider(self.s3),
                                              "glue": GlueProvider(self.glue)}
+        self.providers["sts"] = StsProvider(StsEngine(self.credentials))
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> Emulator:

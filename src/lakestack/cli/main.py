@@ -102,6 +102,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.data_dir) if args.data_dir else None, days=args.days)
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from lakestack.cli.query import default_output, print_result, run_query
+
+    def run(endpoint: str) -> int:
+        import boto3
+
+        def client(service: str) -> object:
+            return boto3.client(service, endpoint_url=endpoint, region_name=args.region,
+                                aws_access_key_id="test", aws_secret_access_key="test")
+
+        athena = client("athena")
+        output = args.output or default_output(athena, client("s3"), args.workgroup)
+        execution = run_query(athena, args.sql, args.database, args.workgroup, output,
+                              spinner=sys.stderr.isatty())
+        return print_result(athena, execution)
+
+    if args.endpoint or _running(_endpoint(args)):
+        return run(_endpoint(args))
+    from lakestack.emulator import Emulator
+
+    with Emulator(args.data_dir, port=0) as emu:
+        return run(emu.endpoint_url)
+
+
+def _running(endpoint: str) -> bool:
+    try:
+        urllib.request.urlopen(endpoint + "/_lakestack/health", timeout=1).close()
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def cmd_credentials(args: argparse.Namespace) -> int:
     from lakestack.core.credentials import CredentialStore
 
@@ -149,6 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=3)
     _add_data_dir(p)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("query", help="run one Athena query: rows, bytes scanned and cost")
+    p.add_argument("sql")
+    p.add_argument("--database", "-d")
+    p.add_argument("--workgroup", "-w", default="primary")
+    p.add_argument("--output", help="result location s3://bucket/prefix/ (default: the "
+                                    "work group's, else s3://lakestack-athena-results/)")
+    p.add_argument("--region", default="us-east-1")
+    p.add_argument("--endpoint", help="a running endpoint (default: 127.0.0.1:4566 if "
+                                      "running, else an embedded one on the data dir)")
+    _add_data_dir(p)
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("credentials", help="list or add access keys (strict auth)")
     p.add_argument("action", choices=["add", "list"])

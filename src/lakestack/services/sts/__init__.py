@@ -1,0 +1,1 @@
+"""STS: who is calling. Tools (awswrangler, the AWS CLI, Terraform) ask before they work."""
