@@ -16,6 +16,11 @@ def test_demo_lands_raw_events_and_prints_the_bill(tmp_path: Path,
     assert main(["demo", "--days", "2", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "raw/" in out and "total" in out and "PutObject" in out
+    assert "(same answer)" in out  # the pruned and the full-scan query agree
+    scanned = [int(line.split("bytes scanned")[0].split(":")[1].replace(",", ""))
+               for line in out.splitlines() if "bytes scanned" in line]
+    assert len(scanned) == 2 and scanned[1] == pytest.approx(2 * scanned[0], rel=0.05)
+    assert "StartQueryExecution" in out and "DataScanned-Bytes" in out
 
     emu = Emulator(tmp_path, port=0).start()
     try:
@@ -23,6 +28,9 @@ def test_demo_lands_raw_events_and_prints_the_bill(tmp_path: Path,
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket="lakestack-demo-dev-data",
                                                       Prefix="raw/")["Contents"]]
         assert len(keys) == 8
+        curated = s3.list_objects_v2(Bucket="lakestack-demo-dev-data",
+                                     Prefix="curated/table=events/")["Contents"]
+        assert len(curated) == 2 and all(o["Key"].endswith(".snappy.parquet") for o in curated)
         assert all(k.startswith("raw/source=app/year=") and "/month=" in k and "/day=" in k
                    for k in keys)
         first = s3.get_object(Bucket="lakestack-demo-dev-data", Key=keys[0])["Body"].read()

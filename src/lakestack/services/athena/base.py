@@ -1,0 +1,112 @@
+"""Shared plumbing of the Athena engine: construction, the store, work group lookup,
+paging tokens and validation helpers.
+
+The resource mixins (``workgroups``, ``named_queries``, ``executions``, ``catalogs``)
+build on :class:`AthenaBase`; ``engine.AthenaEngine`` composes them. Knows no HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import shutil
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lakestack.core.clock import Clock
+from lakestack.core.ids import Ids
+from lakestack.metering.meter import UsageSink
+from lakestack.services.athena.errors import InvalidRequestException, workgroup_not_found
+from lakestack.services.athena.models import PRIMARY, WorkGroup
+from lakestack.services.athena.ports import Catalog, ObjectStore
+from lakestack.services.athena.runner import QueryRunner
+from lakestack.services.athena.store import AthenaStore
+
+SERVICE = "athena"
+
+
+def encode_token(position: str) -> str:
+    """An opaque NextToken.
+
+    >>> decode_token(encode_token("12"))
+    '12'
+    """
+    return base64.urlsafe_b64encode(f"athena:{position}".encode()).decode()
+
+
+def decode_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith("athena:"):
+        raise InvalidRequestException("Invalid NextToken", athena_error_code="INVALID_INPUT")
+    return text[len("athena:"):]
+
+
+def check_max_results(value: int | None, limit: int, default: int | None = None) -> int:
+    if value is None:
+        return default or limit
+    if not 1 <= value <= limit:
+        raise InvalidRequestException(
+            f"1 validation error detected: Value '{value}' at 'maxResults' failed to satisfy "
+            f"constraint: Member must have value less than or equal to {limit}")
+    return value
+
+
+class AthenaBase:
+    """``AthenaEngine(data_dir, clock, ids, meter, objects, catalog, workers=2)``.
+
+    Args:
+        objects: the object store results and CTAS data are written to (S3 engine).
+        catalog: the Data Catalog (Glue, through the emulator's adapter).
+        workers: threads running queries.
+    """
+
+    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink,
+                 objects: ObjectStore, catalog: Catalog, workers: int = 2) -> None:
+        self._root = Path(data_dir) / "athena"
+        self._clock = clock
+        self._ids = ids
+        self._meter = meter
+        self._objects = objects
+        self._catalog = catalog
+        self._workers = workers
+        self._runner = QueryRunner(catalog, objects)
+        self._lock = threading.RLock()
+        self._duckdb = duckdb.connect(":memory:")
+        self._duckdb.execute("SET TimeZone='UTC'")
+        self._jobs: dict[str, Any] = {}  # query id -> executions._Job
+        self._results: OrderedDict[str, Any] = OrderedDict()  # query id -> parsed result
+        self._local = threading.local()
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="athena")
+        self._open()
+
+    def _open(self) -> None:
+        self._root.mkdir(parents=True, exist_ok=True)
+        self._store = AthenaStore(self._root / "athena.sqlite")
+
+    def _reset_store(self) -> None:
+        self._store.close()
+        shutil.rmtree(self._root, ignore_errors=True)
+        self._open()
+
+    def _workgroup(self, account: str, region: str, name: str | None) -> WorkGroup:
+        """A work group; ``primary`` always exists (made on first use)."""
+        name = name or PRIMARY
+        with self._store.lock:
+            wg = self._store.get_workgroup(account, region, name)
+            if wg is None and name == PRIMARY:
+                wg = WorkGroup(PRIMARY, creation_time=self._clock.utcnow(),
+                               enforce_configuration=False)
+                self._store.put_workgroup(account, region, wg)
+        if wg is None:
+            raise workgroup_not_found(name)
+        return wg

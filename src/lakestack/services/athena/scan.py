@@ -1,0 +1,332 @@
+"""Which files a query reads, and the DuckDB relation that reads them.
+
+For each catalog table a query names: the candidate partitions come from partition
+projection (:mod:`lakestack.sql.projection`) when ``projection.enabled``, else from the
+registered partitions pruned by the query's partition predicates, else the table
+location itself. Only the chosen partitions' prefixes are listed (one listing of their
+common prefix when there are many), so a one-day query never lists the other days.
+
+The relation hands DuckDB an explicit list of blob paths (no globbing, no copying),
+with partition values added as string literals exactly as in the path (``07`` stays
+``07``; a non-string partition key is cast to its type), using ``read_parquet``,
+``read_csv`` or ``read_json`` per the table's SerDe.
+
+Must not know: HTTP, Glue's models (it sees :mod:`ports` dataclasses), DuckDB connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lakestack.services.athena.errors import QueryFailed
+from lakestack.services.athena.ports import CatalogPartition, CatalogTable, ObjectStore
+from lakestack.sql.predicates import TRUE, Predicate
+from lakestack.sql.projection import is_enabled, project, prune
+from lakestack.sql.types import to_duckdb
+
+# Above this many candidate partitions one listing of their common prefix is cheaper
+# than one listing each.
+_BULK_LISTING = 48
+_STRING_TYPES = ("string", "varchar", "char")
+_FILE_COLUMN = '"__lakestack_file"'
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFile:
+    uri: str
+    path: str
+    size: int
+
+
+@dataclass(slots=True)
+class TableScan:
+    """The files of one table a query reads, grouped by partition values."""
+
+    table: CatalogTable
+    kind: str
+    groups: list[tuple[tuple[str, ...], list[ScanFile]]]
+
+    @property
+    def files(self) -> list[ScanFile]:
+        return [f for _, files in self.groups for f in files]
+
+    @property
+    def object_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def split_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key).
+
+    >>> split_uri("s3://lake/curated/events/"), split_uri("s3a://b")
+    (('lake', 'curated/events/'), ('b', ''))
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep or scheme.lower() not in ("s3", "s3a", "s3n"):
+        raise QueryFailed(f"Invalid S3 location: {uri}", code="HIVE_INVALID_METADATA")
+    bucket, _, key = rest.partition("/")
+    return bucket, key
+
+
+def table_kind(table: CatalogTable) -> str:
+    """parquet, orc, csv, opencsv or json, from the table's SerDe and input format.
+
+    >>> from lakestack.sql import formats
+    >>> table_kind(CatalogTable("d", "t", serde_library=formats.OPEN_CSV))
+    'opencsv'
+    """
+    serde = (table.serde_library or "").lower()
+    input_format = (table.input_format or "").lower()
+    if "parquet" in serde or "parquet" in input_format:
+        return "parquet"
+    if "orc" in serde or "orc" in input_format:
+        return "orc"
+    if "opencsv" in serde:
+        return "opencsv"
+    if "json" in serde:
+        return "json"
+    if "avro" in serde or "avro" in input_format:
+        return "avro"
+    return "csv"
+
+
+class Lister:
+    """Lists S3 prefixes through the object store, for one caller."""
+
+    def __init__(self, objects: ObjectStore, account: str, region: str) -> None:
+        self._objects = objects
+        self._account = account
+        self._region = region
+        self.calls = 0
+
+    def files(self, uri: str) -> list[ScanFile]:
+        """Every readable object under ``uri`` (recursively), hidden ones skipped."""
+        bucket, prefix = split_uri(uri)
+        found: list[ScanFile] = []
+        token: str | None = None
+        while True:
+            self.calls += 1
+            try:
+                page = self._objects.list_objects_v2(self._account, self._region, bucket,
+                                                     prefix=prefix, continuation_token=token)
+            except Exception as exc:  # an AwsError from the store: the bucket is missing
+                if getattr(exc, "code", "") == "NoSuchBucket":
+                    raise QueryFailed(f"The specified bucket does not exist: {bucket}",
+                                      code="HIVE_FILESYSTEM_ERROR") from exc
+                raise
+            for obj in page.contents:
+                if obj.blob and _readable(obj.key[len(prefix):]) and obj.size > 0:
+                    found.append(ScanFile(f"s3://{bucket}/{obj.key}", obj.blob, obj.size))
+            token = page.next_continuation_token
+            if not token:
+                return found
+
+
+def _readable(relative: str) -> bool:
+    """Athena skips hidden files and folder markers.
+
+    >>> _readable("year=2026/part-0.parquet"), _readable("_SUCCESS"), _readable("a/.crc")
+    (True, False, False)
+    """
+    if not relative or relative.endswith("/") or relative.endswith("_$folder$"):
+        return False
+    return not any(part.startswith(("_", ".")) for part in relative.split("/"))
+
+
+def plan_scan(table: CatalogTable, predicate: Predicate, lister: Lister, *, now: datetime,
+              partitions: Callable[[], Iterable[CatalogPartition]]) -> TableScan:
+    """The files of ``table`` a query with partition ``predicate`` must read.
+
+    Raises:
+        QueryFailed: bad projection configuration, unreadable format, missing bucket.
+        AthenaQueryError: from projection (HIVE_METASTORE_ERROR, CONSTRAINT_VIOLATION).
+    """
+    kind = table_kind(table)
+    keys = [c.name for c in table.partition_keys]
+    if not keys:
+        if not table.location:
+            return TableScan(table, kind, [])
+        return TableScan(table, kind, [((), lister.files(table.location))])
+    key_types = {c.name: c.type for c in table.partition_keys}
+    if is_enabled(table.parameters):
+        candidates = [(p.values, p.location) for p in project(
+            f"{table.database}.{table.name}", table.parameters, keys, table.location or "",
+            predicate, now=now, key_types=key_types)]
+    else:
+        registered = {tuple(p.values): p.location for p in partitions()}
+        named = [dict(zip(keys, values, strict=True)) for values in registered]
+        kept = prune(named, predicate, key_types) if predicate != TRUE else named
+        candidates = []
+        for values in kept:
+            tup = tuple(values[k] for k in keys)
+            location = registered[tup] or _default_location(table, keys, tup)
+            candidates.append((tup, location))
+    return TableScan(table, kind, _list_candidates(candidates, lister))
+
+
+def _default_location(table: CatalogTable, keys: Sequence[str], values: Sequence[str]) -> str:
+    base = (table.location or "").rstrip("/")
+    return base + "/" + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True)) + "/"
+
+
+def _list_candidates(candidates: list[tuple[tuple[str, ...], str]],
+                     lister: Lister) -> list[tuple[tuple[str, ...], list[ScanFile]]]:
+    if len(candidates) <= _BULK_LISTING:
+        groups = [(values, lister.files(location)) for values, location in candidates]
+        return [(v, files) for v, files in groups if files]
+    wanted = {_slash(loc): values for values, loc in candidates}
+    common = _common_prefix(list(wanted))
+    by_location: dict[str, list[ScanFile]] = {}
+    for f in lister.files(common):
+        location = _owner(f.uri, wanted)
+        if location is not None:
+            by_location.setdefault(location, []).append(f)
+    return [(wanted[loc], by_location[loc]) for loc in wanted if loc in by_location]
+
+
+def _slash(location: str) -> str:
+    return location if location.endswith("/") else location + "/"
+
+
+def _common_prefix(locations: list[str]) -> str:
+    """The longest common prefix ending at a ``/``.
+
+    >>> _common_prefix(["s3://b/t/y=1/m=2/", "s3://b/t/y=1/m=3/"])
+    's3://b/t/y=1/'
+    """
+    first, last = min(locations), max(locations)
+    i = 0
+    while i < min(len(first), len(last)) and first[i] == last[i]:
+        i += 1
+    return first[:first.rfind("/", 0, i) + 1]
+
+
+def _owner(uri: str, wanted: dict[str, tuple[str, ...]]) -> str | None:
+    """The candidate location a file belongs to (the longest prefix that is one)."""
+    cut = len(uri)
+    while True:
+        cut = uri.rfind("/", 0, cut)
+        if cut < 0:
+            return None
+        if uri[:cut + 1] in wanted:
+            return uri[:cut + 1]
+
+
+# -- the DuckDB relation -----------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _paths(files: Sequence[ScanFile]) -> str:
+    return "[" + ", ".join(_literal(f.path) for f in files) + "]"
+
+
+def _is_string(hive_type: str) -> bool:
+    return hive_type.split("(")[0].strip().lower() in _STRING_TYPES
+
+
+def _partition_value(value: str, hive_type: str) -> str:
+    if _is_string(hive_type):
+        return _literal(value)
+    return f"TRY_CAST({_literal(value)} AS {to_duckdb(hive_type)})"
+
+
+def relation_sql(scan: TableScan) -> str:
+    """SQL for one table's rows: its files, columns and partition values.
+
+    >>> from lakestack.sql import formats
+    >>> t = CatalogTable("d", "t", [], [], serde_library=formats.PARQUET_SERDE)
+    >>> from lakestack.services.athena.ports import CatalogColumn
+    >>> t.columns = [CatalogColumn("a", "int")]; t.partition_keys = [CatalogColumn("m", "string")]
+    >>> print(relation_sql(TableScan(t, "parquet", [(("07",), [ScanFile("s3://b/k", "/p", 1)])])))
+    SELECT "a", '07' AS "m" FROM read_parquet(['/p'], binary_as_string=true)
+    >>> print(relation_sql(TableScan(t, "parquet", [])))
+    SELECT CAST(NULL AS INTEGER) AS "a", CAST(NULL AS VARCHAR) AS "m" WHERE false
+    """
+    table = scan.table
+    if not scan.groups:
+        cols = [*table.columns, *table.partition_keys]
+        return "SELECT " + ", ".join(f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
+                                     for c in cols) + " WHERE false"
+    if len(scan.groups) > 1:
+        return _joined(scan)
+    values, files = scan.groups[0]
+    projections = _data_columns(scan)
+    projections += [f"{_partition_value(v, c.type)} AS {_ident(c.name)}"
+                    for v, c in zip(values, table.partition_keys, strict=True)]
+    return f"SELECT {', '.join(projections)} FROM {_reader(scan, files)}"
+
+
+def _joined(scan: TableScan) -> str:
+    """Many partitions: one reader over every file, partition values joined by file name.
+
+    A UNION ALL of one reader per partition costs ~3x a single scan on DuckDB 2.0; the
+    join with a small VALUES list of (file, values) stays within ~10% of it.
+    """
+    keys = scan.table.partition_keys
+    files = scan.files
+    rows = ", ".join("(" + ", ".join([_literal(f.path), *(_literal(v) for v in values)]) + ")"
+                     for values, group in scan.groups for f in group)
+    names = ", ".join([_FILE_COLUMN, *(_ident(f"__p{i}") for i in range(len(keys)))])
+    data = ", ".join(_data_columns(scan, prefix="d."))
+    parts = ", ".join(f"{_cast_key(f'm.__p{i}', c.type)} AS {_ident(c.name)}"
+                      for i, c in enumerate(keys))
+    return (f"SELECT {data}, {parts} FROM {_reader(scan, files, with_file=True)} AS d "
+            f"JOIN (VALUES {rows}) AS m({names}) ON d.{_FILE_COLUMN} = m.{_FILE_COLUMN}")
+
+
+def _cast_key(ref: str, hive_type: str) -> str:
+    return ref if _is_string(hive_type) else f"TRY_CAST({ref} AS {to_duckdb(hive_type)})"
+
+
+def _data_columns(scan: TableScan, prefix: str = "") -> list[str]:
+    """The table's data columns as read from its files (text columns cast to their type)."""
+    if scan.kind in ("csv", "opencsv"):
+        return [f"{prefix}{_ident(c.name)}" if _is_string(c.type) else
+                f"TRY_CAST({prefix}{_ident(c.name)} AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
+                for c in scan.table.columns]
+    return [f"{prefix}{_ident(c.name)}" for c in scan.table.columns]
+
+
+def _reader(scan: TableScan, files: Sequence[ScanFile], with_file: bool = False) -> str:
+    table = scan.table
+    extra = f", filename={_literal(_FILE_COLUMN[1:-1])}" if with_file else ""
+    if scan.kind == "parquet":
+        return f"read_parquet({_paths(files)}, binary_as_string=true{extra})"
+    if scan.kind == "json":
+        columns = ", ".join(f"{_literal(c.name)}: {_literal(to_duckdb(c.type))}"
+                            for c in table.columns)
+        return (f"read_json({_paths(files)}, format='newline_delimited', "
+                f"columns={{{columns}}}, ignore_errors=true{extra})")
+    if scan.kind in ("csv", "opencsv"):
+        return _csv_reader(table, files, opencsv=scan.kind == "opencsv")[:-1] + extra + ")"
+    raise QueryFailed(f"Table {table.database}.{table.name} is stored as {scan.kind}, "
+                      "which lakestack cannot read", code="NOT_SUPPORTED")
+
+
+def _csv_reader(table: CatalogTable, files: Sequence[ScanFile], *, opencsv: bool) -> str:
+    params = table.serde_parameters
+    if opencsv:
+        delim = params.get("separatorChar", ",")
+        quote = params.get("quoteChar", '"')
+        escape = params.get("escapeChar", "\\")
+    else:
+        delim = params.get("field.delim", params.get("serialization.format", "\x01"))
+        if delim == "1" and "field.delim" not in params:
+            delim = "\x01"
+        quote, escape = "", params.get("escape.delim", "")
+    skip = table.parameters.get("skip.header.line.count", "0").strip() or "0"
+    null = params.get("serialization.null.format", "\\N")
+    columns = ", ".join(f"{_literal(c.name)}: 'VARCHAR'" for c in table.columns)
+    return (f"read_csv({_paths(files)}, delim={_literal(delim)}, quote={_literal(quote)}, "
+            f"escape={_literal(escape)}, header=false, skip={int(skip)}, "
+            f"nullstr={_literal(null)}, columns={{{columns}}}, auto_detect=false, "
+            "null_padding=true, strict_mode=false)")
