@@ -24,6 +24,7 @@ from lakestack.metering.meter import UsageSink
 from lakestack.services.athena.errors import InvalidRequestException, workgroup_not_found
 from lakestack.services.athena.models import PRIMARY, WorkGroup
 from lakestack.services.athena.ports import Catalog, ObjectStore
+from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.runner import QueryRunner
 from lakestack.services.athena.store import AthenaStore
 
@@ -79,7 +80,8 @@ class AthenaBase:
         self._objects = objects
         self._catalog = catalog
         self._workers = workers
-        self._runner = QueryRunner(catalog, objects)
+        self._mirror = HiveMirror(self._root / "hive")
+        self._runner = QueryRunner(catalog, objects, self._mirror)
         self._lock = threading.RLock()
         self._duckdb = duckdb.connect(":memory:")
         self._duckdb.execute("SET TimeZone='UTC'")
@@ -94,6 +96,7 @@ class AthenaBase:
         self._store = AthenaStore(self._root / "athena.sqlite")
 
     def _reset_store(self) -> None:
+        self._mirror.clear()
         self._store.close()
         shutil.rmtree(self._root, ignore_errors=True)
         self._open()

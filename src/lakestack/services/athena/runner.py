@@ -36,6 +36,7 @@ from lakestack.services.athena.catalog_statements import (
 from lakestack.services.athena.errors import QueryCancelled, QueryFailed, duckdb_error_table
 from lakestack.services.athena.ports import Catalog, CatalogPartition, CatalogTable, ObjectStore
 from lakestack.services.athena.results import columns_for, render
+from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.scan import Lister, TableScan, plan_scan, relation_sql
 from lakestack.services.athena.writes import run_write
 from lakestack.sql import statements as st
@@ -101,9 +102,11 @@ class Prepared:
 class QueryRunner:
     """Runs statements for the execution layer; one instance per engine."""
 
-    def __init__(self, catalog: Catalog, objects: ObjectStore) -> None:
+    def __init__(self, catalog: Catalog, objects: ObjectStore,
+                 mirror: HiveMirror | None = None) -> None:
         self.catalog = catalog
         self.objects = objects
+        self.mirror = mirror
 
     def lister(self, ctx: RunContext) -> Lister:
         return Lister(self.objects, ctx.account, ctx.region)
@@ -207,15 +210,17 @@ class QueryRunner:
         return None
 
     class _Bound:
-        def __init__(self, ctx: RunContext, prepared: Prepared) -> None:
-            self.ctx, self.prepared = ctx, prepared
+        def __init__(self, ctx: RunContext, prepared: Prepared,
+                     mirror: HiveMirror | None) -> None:
+            self.ctx, self.prepared, self.mirror = ctx, prepared, mirror
 
         def __enter__(self) -> None:
             with translating(_ERRORS):
                 for placeholder, scan in self.prepared.scans.items():
                     name = '"' + placeholder.replace('"', '""') + '"'
                     self.ctx.cursor.execute(
-                        f"CREATE OR REPLACE TEMP VIEW {name} AS {relation_sql(scan)}")
+                        f"CREATE OR REPLACE TEMP VIEW {name} AS "
+                        f"{relation_sql(scan, self.mirror)}")
 
         def __exit__(self, *exc: object) -> None:
             for placeholder in self.prepared.scans:
@@ -227,7 +232,7 @@ class QueryRunner:
 
     def bound(self, ctx: RunContext, prepared: Prepared) -> QueryRunner._Bound:
         """Bind each table placeholder to a temp view over its files on ``ctx.cursor``."""
-        return QueryRunner._Bound(ctx, prepared)
+        return QueryRunner._Bound(ctx, prepared, self.mirror)
 
     def scanned(self, ctx: RunContext, prepared: Prepared) -> tuple[int, int]:
         """Bytes (as Athena bills them) and rows the statement just run read.

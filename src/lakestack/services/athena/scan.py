@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lakestack.services.athena.errors import QueryFailed
+from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import CatalogPartition, CatalogTable, ObjectStore
 from lakestack.sql.predicates import TRUE, Predicate
 from lakestack.sql.projection import is_enabled, project, prune
@@ -239,7 +240,7 @@ def _partition_value(value: str, hive_type: str) -> str:
     return f"TRY_CAST({_literal(value)} AS {to_duckdb(hive_type)})"
 
 
-def relation_sql(scan: TableScan) -> str:
+def relation_sql(scan: TableScan, mirror: HiveMirror | None = None) -> str:
     """SQL for one table's rows: its files, columns and partition values.
 
     >>> from lakestack.sql import formats
@@ -257,12 +258,31 @@ def relation_sql(scan: TableScan) -> str:
         return "SELECT " + ", ".join(f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
                                      for c in cols) + " WHERE false"
     if len(scan.groups) > 1:
-        return _joined(scan)
+        return _hive(scan, mirror) or _joined(scan)
     values, files = scan.groups[0]
     projections = _data_columns(scan)
     projections += [f"{_partition_value(v, c.type)} AS {_ident(c.name)}"
                     for v, c in zip(values, table.partition_keys, strict=True)]
     return f"SELECT {', '.join(projections)} FROM {_reader(scan, files)}"
+
+
+def _hive(scan: TableScan, mirror: HiveMirror | None) -> str | None:
+    """Many partitions read through a Hive-style tree of links: DuckDB fills in each
+    file's partition values as constants (as fast as a plain scan). None when the
+    mirror cannot name the partitions (odd characters) or there is none."""
+    if mirror is None or scan.kind not in ("parquet", "json", "csv", "opencsv"):
+        return None
+    keys = scan.table.partition_keys
+    paths = mirror.paths([k.name for k in keys],
+                         [(values, [f.path for f in files]) for values, files in scan.groups])
+    if paths is None:
+        return None
+    links = [ScanFile(f.uri, p, f.size) for f, p in zip(scan.files, paths, strict=True)]
+    types = ", ".join(f"{_literal(k.name)}: {_literal(to_duckdb(k.type))}" for k in keys)
+    hive = f", hive_partitioning=true, hive_types={{{types}}}, hive_types_autocast=false"
+    reader = _reader(scan, links)[:-1] + hive + ")"
+    names = [_ident(k.name) for k in keys]
+    return f"SELECT {', '.join(_data_columns(scan) + names)} FROM {reader}"
 
 
 def _joined(scan: TableScan) -> str:
