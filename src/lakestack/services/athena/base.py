@@ -22,9 +22,9 @@ from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
 from lakestack.metering.meter import UsageSink
 from lakestack.services.athena.errors import InvalidRequestException, workgroup_not_found
+from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.models import PRIMARY, WorkGroup
 from lakestack.services.athena.ports import Catalog, ObjectStore
-from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.runner import QueryRunner
 from lakestack.services.athena.store import AthenaStore
 

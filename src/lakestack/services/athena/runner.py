@@ -34,9 +34,9 @@ from lakestack.services.athena.catalog_statements import (
     decode_view,
 )
 from lakestack.services.athena.errors import QueryCancelled, QueryFailed, duckdb_error_table
+from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import Catalog, CatalogPartition, CatalogTable, ObjectStore
 from lakestack.services.athena.results import columns_for, render
-from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.scan import Lister, TableScan, plan_scan, relation_sql
 from lakestack.services.athena.writes import run_write
 from lakestack.sql import statements as st
