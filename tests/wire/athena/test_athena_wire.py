@@ -2,80 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import time
 from typing import Any
 
 import botocore.exceptions
-import duckdb
 import pytest
 
-OUT = "s3://results/out/"
-SEED_DDL = """CREATE EXTERNAL TABLE events (
-    event_id STRING,
-    user_id STRING,
-    event_type STRING,
-    payload STRING
-)
-PARTITIONED BY (year STRING, month STRING, day STRING)
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS PARQUET
-LOCATION 's3://lake/curated/table=events/'
-TBLPROPERTIES (
-    'projection.enabled' = 'true',
-    'projection.year.type' = 'integer',
-    'projection.year.range' = '2020,2030',
-    'projection.month.type' = 'integer',
-    'projection.month.range' = '1,12',
-    'projection.month.digits' = '2',
-    'projection.day.type' = 'integer',
-    'projection.day.range' = '1,31',
-    'projection.day.digits' = '2',
-    'storage.location.template' =
-        's3://lake/curated/table=events/year=${year}/month=${month}/day=${day}'
-)"""
-
-
-def _parquet(rows: int) -> bytes:
-    con = duckdb.connect()
-    rel = con.sql(f"SELECT 'e' || i AS event_id, 'u' || (i % 5) AS user_id, "
-                  f"CASE WHEN i % 3 = 0 THEN 'buy' ELSE 'view' END AS event_type, "
-                  f"'p' AS payload FROM range({rows}) t(i)")
-    buf = io.BytesIO()
-    path = f"/tmp/lakestack-athena-wire-{rows}.parquet"
-    rel.write_parquet(path)
-    con.close()
-    with open(path, "rb") as f:
-        buf.write(f.read())
-    return buf.getvalue()
-
-
-def _wait(athena: Any, qid: str) -> dict[str, Any]:
-    while True:
-        q = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
-        if q["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            return q
-        time.sleep(0.02)
-
-
-def _run(athena: Any, sql: str, database: str = "analytics", **kw: Any) -> dict[str, Any]:
-    kw.setdefault("ResultConfiguration", {"OutputLocation": OUT})
-    qid = athena.start_query_execution(QueryString=sql, QueryExecutionContext={
-        "Database": database}, **kw)["QueryExecutionId"]
-    return _wait(athena, qid)
-
-
-@pytest.fixture
-def lake(lakestack_client: Any) -> dict[str, Any]:
-    s3, athena, glue = (lakestack_client(n) for n in ("s3", "athena", "glue"))
-    s3.create_bucket(Bucket="lake")
-    s3.create_bucket(Bucket="results")
-    assert _run(athena, "CREATE DATABASE analytics", "default")["Status"]["State"] == "SUCCEEDED"
-    assert _run(athena, SEED_DDL)["Status"]["State"] == "SUCCEEDED"
-    for day in ("01", "02"):
-        s3.put_object(Bucket="lake", Body=_parquet(300 + int(day)),
-                      Key=f"curated/table=events/year=2026/month=02/day={day}/part-0.parquet")
-    return {"s3": s3, "athena": athena, "glue": glue}
+from tests.wire.athena.athena_helpers import OUT, _run, _wait  # noqa: F401
 
 
 def test_start_query_execution_seed_table_one_day(lake: dict[str, Any]) -> None:
