@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# --doctest-modules would import every conftest.py as a module named "conftest"; two of
+# them in sibling folders then clash. They hold fixtures, not doctests.
+collect_ignore_glob = ["**/conftest.py"]
+
 
 def free_port() -> int:
     with socket.socket() as s:

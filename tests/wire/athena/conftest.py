@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from tests.wire.athena.athena_helpers import SEED_DDL, _parquet, _run
+from athena_wire_helpers import SEED_DDL, _parquet, _run
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from typing import Any
 
 import botocore.exceptions
 import pytest
-
-from tests.wire.athena.athena_helpers import OUT, _run, _wait  # noqa: F401
+from athena_wire_helpers import OUT, _run, _wait  # noqa: F401
 
 
 def test_start_query_execution_seed_table_one_day(lake: dict[str, Any]) -> None:

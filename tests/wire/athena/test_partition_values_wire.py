@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.wire.athena.athena_helpers import _parquet, _run
+from athena_wire_helpers import _parquet, _run
 
 
 def _rows(athena: Any, q: dict[str, Any]) -> list[list[str | None]]:
