@@ -28,7 +28,7 @@ _TOKEN = re.compile(
   | (?P<quoted>`(?:[^`]|``)*`)
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
-  | (?P<punct>[(),.=<>:\[\];*+-])
+  | (?P<punct>[(),.=<>:\[\];*+\-/%|!?{}^&@~])
     """,
     re.VERBOSE | re.DOTALL,
 )

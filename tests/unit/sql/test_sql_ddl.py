@@ -240,3 +240,9 @@ def test_syntax_error_points_at_offending_token(sql: str, message: str) -> None:
         parse_statement(sql)
     assert str(info.value) == message
     assert info.value.state_change_reason == "SYNTAX_ERROR: " + message
+
+
+@pytest.mark.parametrize("sql", ["SELECT 7 / 2, 5 % 2, 'a' || 'b'",
+                                 "CREATE TABLE t WITH (format = 'PARQUET') AS SELECT a / 2 FROM x"])
+def test_parse_statement_accepts_query_operators(sql: str) -> None:
+    assert parse_statement(sql) is not None
