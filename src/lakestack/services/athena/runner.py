@@ -37,7 +37,13 @@ from lakestack.services.athena.errors import QueryCancelled, QueryFailed, duckdb
 from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import Catalog, CatalogPartition, CatalogTable, ObjectStore
 from lakestack.services.athena.results import columns_for, render
-from lakestack.services.athena.scan import Lister, TableScan, plan_scan, relation_sql
+from lakestack.services.athena.scan import (
+    Lister,
+    TableScan,
+    orc_table,
+    plan_scan,
+    relation_sql,
+)
 from lakestack.services.athena.writes import run_write
 from lakestack.sql import statements as st
 from lakestack.sql.ddl import parse_statement
@@ -216,17 +222,22 @@ class QueryRunner:
 
         def __enter__(self) -> None:
             with translating(_ERRORS):
-                for placeholder, scan in self.prepared.scans.items():
+                for i, (placeholder, scan) in enumerate(self.prepared.scans.items()):
                     name = '"' + placeholder.replace('"', '""') + '"'
+                    arrow = None
+                    if scan.kind == "orc" and scan.groups:
+                        arrow = f"__lakestack_orc_{i}"
+                        self.ctx.cursor.register(arrow, orc_table(scan))
                     self.ctx.cursor.execute(
                         f"CREATE OR REPLACE TEMP VIEW {name} AS "
-                        f"{relation_sql(scan, self.mirror)}")
+                        f"{relation_sql(scan, self.mirror, arrow)}")
 
         def __exit__(self, *exc: object) -> None:
-            for placeholder in self.prepared.scans:
+            for i, placeholder in enumerate(self.prepared.scans):
                 name = '"' + placeholder.replace('"', '""') + '"'
                 try:
                     self.ctx.cursor.execute(f"DROP VIEW IF EXISTS {name}")
+                    self.ctx.cursor.unregister(f"__lakestack_orc_{i}")
                 except duckdb.Error:
                     pass
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lakestack.services.athena.errors import QueryFailed
 from lakestack.services.athena.hive_mirror import HiveMirror
@@ -240,7 +241,31 @@ def _partition_value(value: str, hive_type: str) -> str:
     return f"TRY_CAST({_literal(value)} AS {to_duckdb(hive_type)})"
 
 
-def relation_sql(scan: TableScan, mirror: HiveMirror | None = None) -> str:
+def orc_table(scan: TableScan) -> Any:
+    """An ORC table's rows as one Arrow table, partition values as string columns.
+
+    pyarrow reads ORC; DuckDB would need an extension it cannot download offline.
+    Columns match the table's by name, case-insensitively; missing ones are NULL.
+    """
+    import pyarrow as pa
+    from pyarrow import orc
+
+    names = [c.name for c in scan.table.columns]
+    keys = [k.name for k in scan.table.partition_keys]
+    parts = []
+    for values, files in scan.groups:
+        for f in files:
+            data = orc.read_table(f.path)
+            found = {n.lower(): n for n in data.column_names}
+            arrays = [data.column(found[n]) if n in found else pa.nulls(data.num_rows)
+                      for n in names]
+            arrays += [pa.array([v] * data.num_rows, pa.string()) for v in values]
+            parts.append(pa.table(arrays, names=names + keys))
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def relation_sql(scan: TableScan, mirror: HiveMirror | None = None,
+                 arrow_name: str | None = None) -> str:
     """SQL for one table's rows: its files, columns and partition values.
 
     >>> from lakestack.sql import formats
@@ -257,6 +282,10 @@ def relation_sql(scan: TableScan, mirror: HiveMirror | None = None) -> str:
         cols = [*table.columns, *table.partition_keys]
         return "SELECT " + ", ".join(f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
                                      for c in cols) + " WHERE false"
+    if arrow_name is not None:  # rows already in an Arrow table (ORC)
+        keys = [_cast_key(_ident(k.name), k.type) + f" AS {_ident(k.name)}"
+                for k in table.partition_keys]
+        return f"SELECT {', '.join(_data_columns(scan) + keys)} FROM {_ident(arrow_name)}"
     if len(scan.groups) > 1:
         return _hive(scan, mirror) or _joined(scan)
     values, files = scan.groups[0]
