@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,23 @@ import pytest
 # --doctest-modules would import every conftest.py as a module named "conftest"; two of
 # them in sibling folders then clash. They hold fixtures, not doctests.
 collect_ignore_glob = ["**/conftest.py"]
+
+
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "data-aws-skill.md"
+
+
+def seed_code_block(starts_with: str) -> str:
+    """The code block of the seed skill document that starts with ``starts_with``, verbatim."""
+    for block in re.findall(r"```[a-z]*\n(.*?)```", SEED.read_text(), re.S):
+        if block.startswith(starts_with):
+            return str(block).rstrip("\n")
+    raise LookupError(f"no seed code block starts with {starts_with!r}")
+
+
+def seed_events_ddl(bucket: str) -> str:
+    """The seed's projected ``CREATE EXTERNAL TABLE events``, only the bucket renamed."""
+    return seed_code_block("CREATE EXTERNAL TABLE events").replace("s3://bucket/",
+                                                                   f"s3://{bucket}/")
 
 
 def free_port() -> int:

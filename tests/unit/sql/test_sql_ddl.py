@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
+from lakestack.cli.demo import SEED_EVENTS_DDL
 from lakestack.sql import formats
 from lakestack.sql.ddl import parse_statement
 from lakestack.sql.errors import SqlSyntaxError
@@ -36,38 +34,13 @@ from lakestack.sql.statements import (
     Unload,
     statement_type,
 )
+from tests.conftest import seed_code_block
 
-# The seed skill document whose code blocks must run verbatim (a copy kept with the tests).
-SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "data-aws-skill.md"
-SEED_DDL = """CREATE EXTERNAL TABLE events (
-    event_id STRING,
-    user_id STRING,
-    event_type STRING,
-    payload STRING
-)
-PARTITIONED BY (year STRING, month STRING, day STRING)
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS PARQUET
-LOCATION 's3://bucket/curated/table=events/'
-TBLPROPERTIES (
-    'projection.enabled' = 'true',
-    'projection.year.type' = 'integer',
-    'projection.year.range' = '2020,2030',
-    'projection.month.type' = 'integer',
-    'projection.month.range' = '1,12',
-    'projection.month.digits' = '2',
-    'projection.day.type' = 'integer',
-    'projection.day.range' = '1,31',
-    'projection.day.digits' = '2',
-    'storage.location.template' =
-        's3://bucket/curated/table=events/year=${year}/month=${month}/day=${day}'
-);
-"""
+SEED_DDL = seed_code_block("CREATE EXTERNAL TABLE events")
 
 
-def test_seed_ddl_is_the_one_in_the_seed_file() -> None:
-    block = re.search(r"```sql\n(CREATE EXTERNAL TABLE events.*?)```", SEED.read_text(), re.S)
-    assert block is not None and block.group(1).strip() == SEED_DDL.strip()
+def test_demo_uses_the_seed_ddl_verbatim() -> None:
+    assert SEED_EVENTS_DDL == SEED_DDL
 
 
 def test_create_external_table_seed_verbatim_gives_glue_table_input() -> None:

@@ -8,30 +8,10 @@ from typing import Any
 
 import duckdb
 
+from tests.conftest import seed_events_ddl
+
 OUT = "s3://results/out/"
-SEED_DDL = """CREATE EXTERNAL TABLE events (
-    event_id STRING,
-    user_id STRING,
-    event_type STRING,
-    payload STRING
-)
-PARTITIONED BY (year STRING, month STRING, day STRING)
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS PARQUET
-LOCATION 's3://lake/curated/table=events/'
-TBLPROPERTIES (
-    'projection.enabled' = 'true',
-    'projection.year.type' = 'integer',
-    'projection.year.range' = '2020,2030',
-    'projection.month.type' = 'integer',
-    'projection.month.range' = '1,12',
-    'projection.month.digits' = '2',
-    'projection.day.type' = 'integer',
-    'projection.day.range' = '1,31',
-    'projection.day.digits' = '2',
-    'storage.location.template' =
-        's3://lake/curated/table=events/year=${year}/month=${month}/day=${day}'
-)"""
+SEED_DDL = seed_events_ddl("lake")
 
 
 def _parquet(rows: int) -> bytes:

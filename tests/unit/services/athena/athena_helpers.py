@@ -16,33 +16,12 @@ from lakestack.metering import Meter
 from lakestack.services.athena.engine import AthenaEngine
 from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.s3.engine import S3Engine
+from tests.conftest import seed_events_ddl
 
 WHERE = ("000000000000", "us-east-1")
 OUT = "s3://results/out/"
 
-SEED_DDL = """CREATE EXTERNAL TABLE events (
-    event_id STRING,
-    user_id STRING,
-    event_type STRING,
-    payload STRING
-)
-PARTITIONED BY (year STRING, month STRING, day STRING)
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS PARQUET
-LOCATION 's3://lake/curated/table=events/'
-TBLPROPERTIES (
-    'projection.enabled' = 'true',
-    'projection.year.type' = 'integer',
-    'projection.year.range' = '2020,2030',
-    'projection.month.type' = 'integer',
-    'projection.month.range' = '1,12',
-    'projection.month.digits' = '2',
-    'projection.day.type' = 'integer',
-    'projection.day.range' = '1,31',
-    'projection.day.digits' = '2',
-    'storage.location.template' =
-        's3://lake/curated/table=events/year=${year}/month=${month}/day=${day}'
-)"""
+SEED_DDL = seed_events_ddl("lake")
 
 
 class RecordingStore:
