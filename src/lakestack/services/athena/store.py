@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-import sqlite3
-import threading
 import types
 import typing
 from datetime import datetime
@@ -20,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lakestack.core.sqlite import SqliteDatabase
 from lakestack.services.athena.models import NamedQuery, QueryExecution, WorkGroup
 
 M = TypeVar("M")
@@ -90,28 +89,17 @@ def _value(tp: Any, value: Any) -> Any:
     return value
 
 
-class AthenaStore:
+class AthenaStore(SqliteDatabase):
     """One SQLite connection, guarded by ``lock`` (re-entrant)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self.lock:
-            self._db.close()
+        super().__init__(path, _SCHEMA)
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-        with self.lock:
-            return self._db.execute(sql, args).fetchall()
+        return self.query(sql, args)
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
-        with self.lock:
-            self._db.execute(sql, args)
+        self.execute(sql, args)
 
     # -- work groups ----------------------------------------------------------------------
 
@@ -131,9 +119,9 @@ class AthenaStore:
 
     def delete_workgroup(self, account: str, region: str, name: str) -> None:
         with self.lock:
-            self._db.execute("DELETE FROM workgroups WHERE account=? AND region=? AND name=?",
+            self._conn.execute("DELETE FROM workgroups WHERE account=? AND region=? AND name=?",
                              (account, region, name))
-            self._db.execute("DELETE FROM named_queries WHERE account=? AND region=? AND "
+            self._conn.execute("DELETE FROM named_queries WHERE account=? AND region=? AND "
                              "workgroup=?", (account, region, name))
 
     # -- named queries --------------------------------------------------------------------
@@ -145,9 +133,9 @@ class AthenaStore:
 
     def put_named_query(self, account: str, region: str, q: NamedQuery) -> None:
         with self.lock:
-            seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM named_queries"
+            seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM named_queries"
                                    ).fetchone()[0]
-            self._db.execute("INSERT INTO named_queries VALUES (?,?,?,?,?,?)",
+            self._conn.execute("INSERT INTO named_queries VALUES (?,?,?,?,?,?)",
                              (account, region, q.id, q.work_group, seq, dump(q)))
 
     def list_named_queries(self, account: str, region: str, workgroup: str) -> list[str]:
@@ -163,9 +151,9 @@ class AthenaStore:
 
     def insert_execution(self, account: str, region: str, q: QueryExecution) -> None:
         with self.lock:
-            seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions"
+            seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions"
                                    ).fetchone()[0]
-            self._db.execute("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)",
+            self._conn.execute("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)",
                              (account, region, q.id, q.work_group, seq,
                               q.client_request_token, q.state.value, dump(q)))
 

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
-import threading
 import types
 import typing
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lakestack.core.sqlite import SqliteDatabase
 from lakestack.services.glue.models import Database, Partition, Table
 
 M = TypeVar("M")
@@ -106,41 +104,16 @@ def _build(tp: Any, value: Any) -> Any:
     return value
 
 
-class GlueStore:
+class GlueStore(SqliteDatabase):
     """The catalog database of one data directory; one connection behind one lock."""
 
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._lock = threading.RLock()
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        super().__init__(path, _SCHEMA)
         row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM partitions").fetchone()
         self._seq: int = row[0]
 
-    @property
-    def lock(self) -> threading.RLock:
-        """Hold it to make a read and the following writes one atomic step."""
-        return self._lock
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
     def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
+        return self.query(sql, args)
 
     # -- databases ------------------------------------------------------------------
 

@@ -11,14 +11,11 @@ and nothing of S3 rules: the engine decides, the store records.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lakestack.core.sqlite import SqliteDatabase
 from lakestack.services.s3.models import (
     Bucket,
     Checksum,
@@ -108,44 +105,12 @@ def _cs_load(text: str | None) -> Checksum | None:
     return Checksum(algorithm, value, type_)
 
 
-class S3Store:
+class S3Store(SqliteDatabase):
     """The metadata database of one S3 data directory."""
 
     def __init__(self, path: Path, durable: bool = False) -> None:
+        super().__init__(path, _SCHEMA, durable)
         self.blob_root = ""
-        self.writes = 0  # committed write transactions, so readers can tell nothing changed
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._lock = threading.RLock()
-        c = self._conn
-        c.execute("PRAGMA journal_mode=WAL")
-        c.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        c.executescript(_SCHEMA)
-
-    @property
-    def lock(self) -> AbstractContextManager[bool]:
-        """Hold it to make a read and the following write one atomic step."""
-        return self._lock
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; the lock is held throughout."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            self.writes += 1
-
-    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
 
     # -- buckets ---------------------------------------------------------------
 
