@@ -17,11 +17,14 @@ RESULTS_BUCKET = "lakestack-query-results"
 
 
 def athena_cost(scanned: int) -> float:
-    """Athena's price for one query: $5/TB, rounded up to the MB, 10 MB minimum.
+    """Athena's price for one query: $5/TB, rounded up to the MB, 10 MB minimum; a query
+    that read nothing (``SELECT 1``) is not charged, as the engine meters it.
 
-    >>> athena_cost(0), round(athena_cost(10**9), 6)
-    (5e-05, 0.005)
+    >>> athena_cost(0), athena_cost(1), round(athena_cost(10**9), 6)
+    (0.0, 5e-05, 0.005)
     """
+    if scanned <= 0:
+        return 0.0
     billable_mb = max(-(-scanned // MB), 10)
     return 5.0 * billable_mb * MB / BYTES_PER_TB
 

@@ -53,7 +53,9 @@ from lakestack.sql.translate import TableSchema, Translated, parse_query, transl
 
 _HEAD = re.compile(r"^\s*(CREATE\s+TABLE|INSERT\s+INTO)\b(?P<head>.*?)"
                    r"(?=\bWITH\s*\(|\bAS\b|\bSELECT\b|\bVALUES\b|$)", re.I | re.S)
-CUTOFF_REASON = "Query cancelled! : Bytes scanned limit was exceeded"
+# The text AWS lists for a query over its work group's cutoff (Athena user guide,
+# "Troubleshooting workgroups").
+CUTOFF_REASON = "query state CANCELED. Bytes scanned limit was exceeded."
 _ERRORS = duckdb_error_table(duckdb)
 _MAX_VIEW_DEPTH = 10
 
@@ -249,13 +251,14 @@ class QueryRunner:
         """Bytes (as Athena bills them) and rows the statement just run read.
 
         Raises:
-            QueryCancelled: the bytes exceed the work group's per-query cutoff; the
-                query is charged for what it read.
+            QueryCancelled: the bytes exceed the work group's per-query cutoff. Athena
+                cancels such a query as its scan passes the cutoff and charges what it read
+                by then, so the cancelled query is charged the cutoff.
         """
         parquet, rows = profile_counts(ctx.cursor)
         total = parquet + prepared.object_bytes
         if ctx.cutoff is not None and total > ctx.cutoff:
-            raise QueryCancelled(CUTOFF_REASON, total)
+            raise QueryCancelled(CUTOFF_REASON, ctx.cutoff)
         return total, rows
 
     # -- views ----------------------------------------------------------------------------
