@@ -197,8 +197,13 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
     (UTC) as Trino does; DuckDB would read it as wall-clock time in ``zone``. Trino keeps the
     zone on the value, DuckDB returns a plain timestamp.
 
-    >>> _demo(at_timezone_to_timezone, "SELECT at_timezone(ts, 'Asia/Tokyo')")
-    "SELECT TIMEZONE('Asia/Tokyo', CAST(ts AS TIMESTAMPTZ))"
+    A value the query returns prints with its zone, as Trino does:
+
+    >>> _demo(at_timezone_to_timezone, "SELECT hour(at_timezone(ts, 'Asia/Tokyo'))")
+    "SELECT HOUR(TIMEZONE('Asia/Tokyo', CAST(ts AS TIMESTAMPTZ)))"
+    >>> _demo(at_timezone_to_timezone, "SELECT at_timezone(ts, 'Asia/Tokyo') AS t")
+    "SELECT STRFTIME(TIMEZONE('Asia/Tokyo', CAST(ts AS TIMESTAMPTZ)), \
+'%Y-%m-%d %H:%M:%S.%g') || ' ' || 'Asia/Tokyo' AS t"
     """
     nodes = [(n, *n.expressions) for n in tree.find_all(exp.Anonymous)
              if n.name.lower() == "at_timezone"]
@@ -206,8 +211,22 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
     for node, value, zone in nodes:
         if not _is(value, {T.TIMESTAMPTZ, T.TIMESTAMPLTZ}):
             value = exp.cast(value.copy(), exp.DataType.build("TIMESTAMPTZ"))
-        node.replace(_anonymous("TIMEZONE", zone.copy(), value.copy()))
+        local = _anonymous("TIMEZONE", zone.copy(), value.copy())
+        if _is_output(node, tree) and isinstance(zone, exp.Literal):
+            # A result value prints with its zone, as Trino does: '... America/Los_Angeles'
+            text = _anonymous("STRFTIME", local, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g"))
+            local = exp.DPipe(this=exp.DPipe(this=text, expression=exp.Literal.string(" ")),
+                              expression=zone.copy())
+        node.replace(local)
     return tree
+
+
+def _is_output(node: exp.Expression, tree: exp.Expression) -> bool:
+    """True when ``node`` is itself a column of the statement's result."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Select) and parent is tree and node in parent.expressions
 
 
 def millisecond_of_second(tree: exp.Expression) -> exp.Expression:
