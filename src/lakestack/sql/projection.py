@@ -19,6 +19,7 @@ Must not know: the catalog store, S3, DuckDB, sqlglot.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,10 +102,25 @@ def prune(partitions: Sequence[Mapping[str, str]], predicate: Predicate,
     return [p for p in partitions if evaluate(predicate, p, key_types) is not False]
 
 
+_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
+
+
+@functools.lru_cache(maxsize=256)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """``template`` split into literal text (even positions) and placeholder names (odd).
+
+    >>> _template_parts("s3://b/t/y=${year}/${ month }/")
+    ('s3://b/t/y=', 'year', '/', 'month', '/')
+    """
+    parts = _PLACEHOLDER.split(template.strip())
+    return tuple(p.strip() if i % 2 else p for i, p in enumerate(parts))
+
+
 def _location(table_location: str, template: str | None, values: Mapping[str, str]) -> str:
-    if template:
-        path = re.sub(r"\$\{([^}]+)\}", lambda m: values.get(m.group(1).strip(), m.group(0)),
-                      template.strip())
+    if template:  # called once per candidate partition: no regex per call
+        parts = _template_parts(template)
+        path = "".join(p if i % 2 == 0 else values.get(p, "${" + p + "}")
+                       for i, p in enumerate(parts))
     else:
         path = table_location.rstrip("/") + "/" + "/".join(f"{k}={v}" for k, v in values.items())
     return path if path.endswith("/") else path + "/"
