@@ -99,11 +99,6 @@ class EngineBase:
         self._blobs.purge(float("inf"))
         self._store.close()
 
-    def housekeeping(self) -> None:
-        """Periodic work: storage levels to the meter, overdue blob deletions."""
-        self.meter_storage()
-        self._blobs.purge()
-
     def reset(self) -> None:
         """Forget every bucket and object: delete the metadata and the blob files."""
         self._blobs.purge(float("inf"))

@@ -114,6 +114,11 @@ class BucketOps(EngineBase):
         """Bytes per (bucket, storage class), for GB-month storage metering."""
         return [StorageUsage(*row) for row in self._store.stored_bytes()]
 
+    def housekeeping(self) -> None:
+        """Periodic work: storage levels to the meter, overdue blob deletions."""
+        self.meter_storage()
+        self._blobs.purge()
+
     def meter_storage(self) -> None:
         """Report bytes stored per bucket and storage class to the meter.
 
