@@ -7,8 +7,6 @@ build on :class:`AthenaBase`; ``engine.AthenaEngine`` composes them. Knows no HT
 
 from __future__ import annotations
 
-import base64
-import binascii
 import shutil
 import threading
 from collections import OrderedDict
@@ -18,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from lakestack.core import pagination
 from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
 from lakestack.metering.meter import UsageSink
@@ -37,19 +36,15 @@ def encode_token(position: str) -> str:
     >>> decode_token(encode_token("12"))
     '12'
     """
-    return base64.urlsafe_b64encode(f"athena:{position}".encode()).decode()
+    return pagination.encode_token("athena", position)
 
 
 def decode_token(token: str | None) -> str | None:
-    if not token:
-        return None
     try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.startswith("athena:"):
-        raise InvalidRequestException("Invalid NextToken", athena_error_code="INVALID_INPUT")
-    return text[len("athena:"):]
+        return pagination.decode_token("athena", token)
+    except pagination.BadToken:
+        raise InvalidRequestException("Invalid NextToken",
+                                      athena_error_code="INVALID_INPUT") from None
 
 
 def check_max_results(value: int | None, limit: int, default: int | None = None) -> int:

@@ -8,12 +8,11 @@ composes them. Knows no HTTP and no other service.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import shutil
 from pathlib import Path
 
+from lakestack.core import pagination
 from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
 from lakestack.metering.meter import UsageSink
@@ -88,19 +87,14 @@ def encode_token(position: str) -> str:
     >>> decode_token(encode_token("sales"))
     'sales'
     """
-    return base64.urlsafe_b64encode(f"lakestack:{position}".encode()).decode()
+    return pagination.encode_token("lakestack", position)
 
 
 def decode_token(token: str | None) -> str | None:
-    if not token:
-        return None
     try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.startswith("lakestack:"):
-        raise InvalidInputException("Invalid pagination token")
-    return text[len("lakestack:"):]
+        return pagination.decode_token("lakestack", token)
+    except pagination.BadToken:
+        raise InvalidInputException("Invalid pagination token") from None
 
 
 class CatalogBase:
