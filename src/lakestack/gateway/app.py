@@ -12,8 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.model import ServiceModel
-
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
@@ -53,8 +51,6 @@ class Gateway:
         self.ids = ids
         self.internal_routes = internal_routes or {}
         self.log_requests = log_requests
-        self._parsers: dict[str, Any] = {}
-        self._serializers: dict[str, Any] = {}
         self.handlers: list[Handler] = [
             self.serve_internal_route,
             self.parse_service_name,
@@ -112,12 +108,12 @@ class Gateway:
 
     def parse_request(self, context: RequestContext) -> None:
         assert context.service is not None
-        context.operation, context.params = self._parser(context.service).parse(context.request)
+        context.operation, context.params = create_parser(context.service).parse(context.request)
 
     def dispatch_operation(self, context: RequestContext) -> None:
         assert context.service is not None
         output = self.dispatcher.dispatch(context)
-        context.response = self._serializer(context.service).serialize_response(
+        context.response = create_serializer(context.service).serialize_response(
             context.operation, output, context.request_id)
 
     # -- outside the chain -------------------------------------------------------------
@@ -128,7 +124,7 @@ class Gateway:
                 details.status, _header_fields(details.fields) + list(details.headers.items()))
             return
         service = context.service or route_service(context.request)[0]
-        context.response = self._serializer(service).serialize_error(
+        context.response = create_serializer(service).serialize_error(
             context.operation, details, context.request_id)
         context.response.headers.extend(details.headers.items())
 
@@ -136,18 +132,6 @@ class Gateway:
         ms = (time.perf_counter() - context.started) * 1000
         LOG.info("%s %s.%s %d %.1fms", context.request.method, context.service_name,
                  context.operation_name, response.status, ms)
-
-    def _parser(self, service: ServiceModel) -> Any:
-        parser = self._parsers.get(service.service_name)
-        if parser is None:
-            parser = self._parsers[service.service_name] = create_parser(service)
-        return parser
-
-    def _serializer(self, service: ServiceModel) -> Any:
-        serializer = self._serializers.get(service.service_name)
-        if serializer is None:
-            serializer = self._serializers[service.service_name] = create_serializer(service)
-        return serializer
 
 
 def _header_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:
