@@ -96,7 +96,8 @@ class Emulator:
         data = self.config.data_dir
         self.s3 = S3Engine(data, self.clock, self.ids, self.meter, self.events,
                            fsync=self.config.fsync)
-        self.glue = GlueEngine(data, self.clock, self.ids, self.meter)
+        self.glue = GlueEngine(data, self.clock, self.ids, self.meter, scripts=self.s3,
+                               endpoint=self._endpoint_or_none)
         self.athena = AthenaEngine(data, self.clock, self.ids, self.meter, self.s3,
                                    GlueCatalogForAthena(self.glue))
         self.providers: dict[str, object] = {"s3": S3Provider(self.s3),
@@ -161,6 +162,10 @@ class Emulator:
         if self.server is None:
             raise RuntimeError("the emulator is not started; call start()")
         return self.server.url
+
+    def _endpoint_or_none(self) -> str | None:
+        """The endpoint Glue job scripts call, once the server is up."""
+        return self.server.url if self.server is not None else None
 
     def client(self, service: str, region: str = "us-east-1", **kwargs: Any) -> Any:
         """A boto3 client for this endpoint with dummy credentials and no retries."""

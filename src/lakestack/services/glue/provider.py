@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from lakestack.gateway.context import RequestContext
 from lakestack.services.glue.engine import GlueEngine, SearchFilter
+from lakestack.services.glue.job_models import Job, JobCommand, JobRun
 from lakestack.services.glue.models import (
     Database,
     DatabaseInput,
@@ -113,6 +114,55 @@ def _table_input(wire: dict[str, Any], name: str | None = None) -> TableInput:
     if name and not wire.get("Name"):
         wire = {**wire, "Name": name}
     return _from_wire(TableInput, wire)
+
+
+_JOB_FIELDS = ("Description", "DefaultArguments", "NonOverridableArguments", "MaxRetries",
+               "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers", "GlueVersion",
+               "ExecutionClass")
+_JOB_DROPPED = {"Name", "Role", "Command", "ExecutionProperty", "Tags", "AllocatedCapacity",
+                *_JOB_FIELDS}
+
+
+def _job_from_wire(name: str, wire: dict[str, Any]) -> Job:
+    """A job definition from CreateJob's members or UpdateJob's ``JobUpdate``."""
+    cmd = wire.get("Command") or {}
+    kwargs = {n: wire[_pascal(n)] for n in Job.__dataclass_fields__
+              if _pascal(n) in _JOB_FIELDS and wire.get(_pascal(n)) is not None}
+    return Job(name, wire.get("Role") or "",
+               JobCommand(cmd.get("Name") or "", cmd.get("ScriptLocation"),
+                          cmd.get("PythonVersion"), cmd.get("Runtime")),
+               max_concurrent_runs=(wire.get("ExecutionProperty") or {}).get(
+                   "MaxConcurrentRuns", 1),
+               other={k: v for k, v in wire.items() if k not in _JOB_DROPPED}, **kwargs)
+
+
+def _job_to_wire(job: Job) -> dict[str, Any]:
+    out = {**job.other, "Name": job.name, "Role": job.role, "CreatedOn": job.created_on,
+           "LastModifiedOn": job.last_modified_on,
+           "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
+           "Command": {k: v for k, v in (("Name", job.command.name),
+                                         ("ScriptLocation", job.command.script_location),
+                                         ("PythonVersion", job.command.python_version),
+                                         ("Runtime", job.command.runtime)) if v is not None},
+           "Description": job.description, "DefaultArguments": job.default_arguments,
+           "NonOverridableArguments": job.non_overridable_arguments or None,
+           "MaxRetries": job.max_retries, "Timeout": job.timeout,
+           "MaxCapacity": job.max_capacity, "WorkerType": job.worker_type,
+           "NumberOfWorkers": job.number_of_workers, "GlueVersion": job.glue_version,
+           "ExecutionClass": job.execution_class}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _job_run_to_wire(run: JobRun) -> dict[str, Any]:
+    out = {"Id": run.id, "Attempt": run.attempt, "JobName": run.job_name,
+           "StartedOn": run.started_on, "LastModifiedOn": run.last_modified_on,
+           "CompletedOn": run.completed_on, "JobRunState": run.job_run_state,
+           "Arguments": run.arguments, "ErrorMessage": run.error_message,
+           "ExecutionTime": run.execution_time, "Timeout": run.timeout,
+           "MaxCapacity": run.max_capacity, "WorkerType": run.worker_type,
+           "NumberOfWorkers": run.number_of_workers, "GlueVersion": run.glue_version,
+           "DPUSeconds": run.dpu_seconds}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 class GlueProvider:
@@ -278,3 +328,64 @@ class GlueProvider:
         errors = self.engine.batch_delete_partition(*_catalog(context, catalog_id),
                                                     database_name, table_name, values)
         return {"Errors": _errors_to_wire(errors, "PartitionValues")}
+
+    # -- jobs -------------------------------------------------------------------------
+
+    def create_job(self, context: RequestContext, name: str, **members: Any) -> dict[str, Any]:
+        wire = {_pascal(k): v for k, v in members.items()}
+        job = self.engine.create_job(context.account_id, context.region,
+                                     _job_from_wire(name, wire))
+        return {"Name": job.name}
+
+    def get_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+        return {"Job": _job_to_wire(self.engine.get_job(context.account_id, context.region,
+                                                        job_name))}
+
+    def get_jobs(self, context: RequestContext, next_token: str | None = None,
+                 max_results: int | None = None, **_: Any) -> dict[str, Any]:
+        page = self.engine.get_jobs(context.account_id, context.region, max_results,
+                                    next_token)
+        return {"Jobs": [_job_to_wire(j) for j in page.items], "NextToken": page.next_token}
+
+    def update_job(self, context: RequestContext, job_name: str, job_update: dict[str, Any],
+                   **_: Any) -> dict[str, Any]:
+        self.engine.update_job(context.account_id, context.region, job_name,
+                               _job_from_wire(job_name, job_update))
+        return {"JobName": job_name}
+
+    def delete_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+        return {"JobName": self.engine.delete_job(context.account_id, context.region,
+                                                  job_name)}
+
+    def start_job_run(self, context: RequestContext, job_name: str,
+                      arguments: dict[str, str] | None = None, timeout: int | None = None,
+                      max_capacity: float | None = None, worker_type: str | None = None,
+                      number_of_workers: int | None = None, **_: Any) -> dict[str, Any]:
+        run = self.engine.start_job_run(context.account_id, context.region, job_name,
+                                        arguments, timeout=timeout, max_capacity=max_capacity,
+                                        worker_type=worker_type,
+                                        number_of_workers=number_of_workers)
+        return {"JobRunId": run.id}
+
+    def get_job_run(self, context: RequestContext, job_name: str, run_id: str,
+                    **_: Any) -> dict[str, Any]:
+        run = self.engine.get_job_run(context.account_id, context.region, job_name, run_id)
+        return {"JobRun": _job_run_to_wire(run)}
+
+    def get_job_runs(self, context: RequestContext, job_name: str,
+                     next_token: str | None = None, max_results: int | None = None,
+                     **_: Any) -> dict[str, Any]:
+        page = self.engine.get_job_runs(context.account_id, context.region, job_name,
+                                        max_results, next_token)
+        return {"JobRuns": [_job_run_to_wire(r) for r in page.items],
+                "NextToken": page.next_token}
+
+    def batch_stop_job_run(self, context: RequestContext, job_name: str,
+                           job_run_ids: list[str], **_: Any) -> dict[str, Any]:
+        ok, errors = self.engine.batch_stop_job_run(context.account_id, context.region,
+                                                    job_name, job_run_ids)
+        return {"SuccessfulSubmissions": [{"JobName": job_name, "JobRunId": i} for i in ok],
+                "Errors": [{"JobName": job_name, "JobRunId": e.job_run_id,
+                            "ErrorDetail": {"ErrorCode": e.error_code,
+                                            "ErrorMessage": e.error_message}}
+                           for e in errors]}

@@ -1,0 +1,239 @@
+"""Glue jobs and job runs on the engine: definitions, errors, real pythonshell runs in a
+subprocess (tiny scripts), timeouts, stops, restart recovery and DPU billing."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from glue_helpers import WHERE, RecordingMeter
+
+from lakestack.core.clock import FixedClock
+from lakestack.core.errors import AwsError
+from lakestack.core.ids import Ids
+from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.errors import (
+    AlreadyExistsException,
+    EntityNotFoundException,
+    InvalidInputException,
+)
+from lakestack.services.glue.job_models import Job, JobCommand
+from lakestack.services.glue.jobs import SPARK_UNAVAILABLE, ConcurrentRunsExceededException
+
+
+class NoSuchKey(AwsError):
+    code = "NoSuchKey"
+    message = "The specified key does not exist."
+
+
+@dataclasses.dataclass
+class Blob:
+    path: str
+    offset: int
+    length: int
+
+
+class Scripts:
+    """A tiny object store: s3://bucket/key -> a file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def put(self, key: str, text: str) -> str:
+        path = self.root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return f"s3://scripts/{key}"
+
+    def get_object(self, account: str, region: str, bucket: str, key: str) -> Blob:
+        path = self.root / key
+        if bucket != "scripts" or not path.exists():
+            raise NoSuchKey()
+        return Blob(str(path), 0, path.stat().st_size)
+
+
+@pytest.fixture
+def scripts(tmp_path: Path) -> Scripts:
+    return Scripts(tmp_path / "s3")
+
+
+@pytest.fixture
+def meter() -> RecordingMeter:
+    return RecordingMeter()
+
+
+def _engine(data: Path, scripts: Scripts, meter: RecordingMeter,
+            clock: FixedClock | None = None) -> GlueEngine:
+    return GlueEngine(data, clock or FixedClock(), Ids(seed=3), meter, scripts=scripts,
+                      endpoint=lambda: "http://127.0.0.1:9")
+
+
+@pytest.fixture
+def glue(tmp_path: Path, scripts: Scripts, meter: RecordingMeter) -> Iterator[GlueEngine]:
+    engine = _engine(tmp_path / "data", scripts, meter)
+    yield engine
+    engine.close()
+
+
+def _job(location: str, name: str = "nightly", command: str = "pythonshell",
+         role: str = "arn:aws:iam::111122223333:role/glue", **kw: object) -> Job:
+    return Job(name, role, JobCommand(command, location), **kw)  # type: ignore[arg-type]
+
+
+def test_create_job_fills_pythonshell_defaults(glue: GlueEngine) -> None:
+    job = glue.create_job(*WHERE, _job("s3://scripts/a.py"))
+    assert (job.max_capacity, job.timeout, job.glue_version) == (0.0625, 2880, "3.0")
+    assert glue.get_job(*WHERE, "nightly").command.script_location == "s3://scripts/a.py"
+    assert [j.name for j in glue.get_jobs(*WHERE).items] == ["nightly"]
+
+
+def test_create_job_twice_raises_already_exists(glue: GlueEngine) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/a.py"))
+    with pytest.raises(AlreadyExistsException):
+        glue.create_job(*WHERE, _job("s3://scripts/a.py"))
+
+
+@pytest.mark.parametrize("job", [
+    _job("s3://scripts/a.py", role=""),
+    _job("s3://scripts/a.py", command="gluestreaming"),
+    _job("/local/a.py"),
+    _job("s3://scripts/a.py", max_capacity=2.0),
+    _job("s3://scripts/a.py", worker_type="G.1X", number_of_workers=2),
+    _job("s3://scripts/a.py", command="glueetl", worker_type="G.1X", number_of_workers=2,
+         max_capacity=10.0),
+    _job("s3://scripts/a.py", timeout=0),
+])
+def test_create_job_invalid_definition_raises_invalid_input(glue: GlueEngine, job: Job) -> None:
+    with pytest.raises(InvalidInputException):
+        glue.create_job(*WHERE, job)
+
+
+def test_update_job_replaces_definition_keeps_created_on(glue: GlueEngine) -> None:
+    created = glue.create_job(*WHERE, _job("s3://scripts/a.py",
+                                           default_arguments={"--a": "1"}))
+    updated = glue.update_job(*WHERE, "nightly", _job("s3://scripts/b.py", max_capacity=1.0))
+    assert updated.created_on == created.created_on
+    got = glue.get_job(*WHERE, "nightly")
+    assert (got.command.script_location, got.max_capacity, got.default_arguments) == (
+        "s3://scripts/b.py", 1.0, {})
+
+
+def test_missing_job_operations_raise_entity_not_found(glue: GlueEngine) -> None:
+    for call in (lambda: glue.get_job(*WHERE, "nosuch"),
+                 lambda: glue.start_job_run(*WHERE, "nosuch"),
+                 lambda: glue.get_job_runs(*WHERE, "nosuch"),
+                 lambda: glue.update_job(*WHERE, "nosuch", _job("s3://scripts/a.py"))):
+        with pytest.raises(EntityNotFoundException):
+            call()
+    glue.create_job(*WHERE, _job("s3://scripts/a.py"))
+    with pytest.raises(EntityNotFoundException):
+        glue.get_job_run(*WHERE, "nightly", "jr_nosuch")
+    assert glue.delete_job(*WHERE, "nosuch") == "nosuch"
+
+
+def test_run_pythonshell_succeeds_with_glue_argv_and_env(glue: GlueEngine, scripts: Scripts,
+                                                         meter: RecordingMeter) -> None:
+    loc = scripts.put("ok.py", "import os, sys\nprint(sys.argv[1:])\n"
+                               "print(os.environ['AWS_ENDPOINT_URL'])\n")
+    glue.create_job(*WHERE, _job(loc, default_arguments={"--day": "01", "--env": "dev"}))
+    run = glue.start_job_run(*WHERE, "nightly", {"--env": "prod"})
+    assert run.job_run_state == "STARTING" and run.id.startswith("jr_")
+    done = glue.wait_job_run(*WHERE, "nightly", run.id)
+    assert done.job_run_state == "SUCCEEDED", Path(done.stderr_path or "").read_text()
+    out = Path(done.stdout_path or "").read_text().splitlines()
+    assert out == [f"['--JOB_NAME', 'nightly', '--JOB_RUN_ID', '{run.id}', '--day', '01', "
+                   "'--env', 'prod']", "http://127.0.0.1:9"]
+    assert done.arguments == {"--env": "prod"} and done.completed_on is not None
+    assert (done.execution_time, done.dpu_seconds) == (0, 3.75)  # fixed clock: 1-min minimum
+    assert ("glue", "JobRun", "DPU-Seconds", 3.75, "DPU-Seconds", *WHERE) in meter.records
+
+
+def test_run_raising_script_fails_with_exception_line(glue: GlueEngine,
+                                                      scripts: Scripts) -> None:
+    loc = scripts.put("bad.py", "print('working')\nraise ValueError('boom')\n")
+    glue.create_job(*WHERE, _job(loc))
+    done = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
+    assert (done.job_run_state, done.error_message) == ("FAILED", "ValueError: boom")
+    assert "Traceback" in Path(done.stderr_path or "").read_text()
+    assert Path(done.stdout_path or "").read_text() == "working\n"
+
+
+def test_run_missing_script_fails_naming_location(glue: GlueEngine) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/nosuch.py"))
+    done = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
+    assert done.job_run_state == "FAILED"
+    assert "s3://scripts/nosuch.py" in (done.error_message or "")
+    assert "NoSuchKey" in (done.error_message or "")
+
+
+def test_run_past_timeout_is_killed_as_timeout(glue: GlueEngine, scripts: Scripts) -> None:
+    loc = scripts.put("slow.py", "import time\ntime.sleep(30)\n")
+    glue.create_job(*WHERE, _job(loc))
+    run = glue.start_job_run(*WHERE, "nightly", timeout_seconds=0.3)
+    done = glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
+    assert done.job_run_state == "TIMEOUT" and "timed out" in (done.error_message or "")
+
+
+def test_batch_stop_job_run_kills_to_stopped(glue: GlueEngine, scripts: Scripts) -> None:
+    loc = scripts.put("slow.py", "import time\ntime.sleep(30)\n")
+    glue.create_job(*WHERE, _job(loc))
+    run = glue.start_job_run(*WHERE, "nightly")
+    ok, errors = glue.batch_stop_job_run(*WHERE, "nightly", [run.id, "jr_nosuch"])
+    assert ok == [run.id]
+    assert [(e.job_run_id, e.error_code) for e in errors] == [("jr_nosuch",
+                                                               "EntityNotFoundException")]
+    assert glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10).job_run_state == "STOPPED"
+    _, errors = glue.batch_stop_job_run(*WHERE, "nightly", [run.id])
+    assert errors[0].error_code == "InvalidInputException"
+
+
+def test_start_job_run_beyond_max_concurrent_runs_raises(glue: GlueEngine,
+                                                         scripts: Scripts) -> None:
+    glue.create_job(*WHERE, _job(scripts.put("slow.py", "import time\ntime.sleep(30)\n")))
+    run = glue.start_job_run(*WHERE, "nightly")
+    with pytest.raises(ConcurrentRunsExceededException):
+        glue.start_job_run(*WHERE, "nightly")
+    glue.batch_stop_job_run(*WHERE, "nightly", [run.id])
+    glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
+
+
+def test_glueetl_run_fails_as_spark_unavailable(glue: GlueEngine,
+                                                meter: RecordingMeter) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl",
+                                 worker_type="G.1X", number_of_workers=2))
+    run = glue.start_job_run(*WHERE, "nightly")
+    assert (run.job_run_state, run.error_message) == ("FAILED", SPARK_UNAVAILABLE)
+    assert not [r for r in meter.records if r[1] == "JobRun"]
+
+
+def test_get_job_runs_newest_first_paged(glue: GlueEngine) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
+    ids = [glue.start_job_run(*WHERE, "nightly").id for _ in range(3)]
+    first = glue.get_job_runs(*WHERE, "nightly", max_results=2)
+    second = glue.get_job_runs(*WHERE, "nightly", next_token=first.next_token)
+    assert [r.id for r in first.items + second.items] == ids[::-1]
+    assert second.next_token is None
+
+
+def test_runs_survive_restart_and_active_ones_fail(tmp_path: Path, scripts: Scripts,
+                                                  meter: RecordingMeter) -> None:
+    engine = _engine(tmp_path / "data", scripts, meter)
+    engine.create_job(*WHERE, _job(scripts.put("slow.py", "import time\ntime.sleep(30)\n")))
+    run = engine.start_job_run(*WHERE, "nightly")
+    engine.close()  # kills the process; the run is recorded as abandoned
+    again = _engine(tmp_path / "data", scripts, meter)
+    try:
+        got = again.get_job_run(*WHERE, "nightly", run.id)
+        assert got.job_run_state == "FAILED" and "lakestack stopped" in (got.error_message or "")
+    finally:
+        again.close()
+
+
+def test_delete_job_removes_job_and_runs(glue: GlueEngine) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
+    glue.start_job_run(*WHERE, "nightly")
+    assert glue.delete_job(*WHERE, "nightly") == "nightly"
+    with pytest.raises(EntityNotFoundException):
+        glue.get_job(*WHERE, "nightly")
