@@ -33,8 +33,9 @@ def seed_code_block(starts_with: str) -> str:
 
 def seed_events_ddl(bucket: str) -> str:
     """The seed's projected ``CREATE EXTERNAL TABLE events``, only the bucket renamed."""
-    return seed_code_block("CREATE EXTERNAL TABLE events").replace("s3://bucket/",
-                                                                   f"s3://{bucket}/")
+    return seed_code_block("CREATE EXTERNAL TABLE events").replace(
+        "s3://bucket/", f"s3://{bucket}/"
+    )
 
 
 def free_port() -> int:
@@ -58,9 +59,21 @@ class ServeProcess:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "lakestack.cli.main", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir), *self.extra],
-                stdout=subprocess.DEVNULL, stderr=log, env={**os.environ})
+                [
+                    sys.executable,
+                    "-m",
+                    "lakestack.cli.main",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--data-dir",
+                    str(self.data_dir),
+                    *self.extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env={**os.environ},
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -100,7 +113,11 @@ def boto_client(service: str, endpoint: str, **kwargs: object) -> object:
     from botocore.config import Config
 
     return boto3.client(
-        service, endpoint_url=endpoint, region_name=kwargs.pop("region_name", "us-east-1"),
+        service,
+        endpoint_url=endpoint,
+        region_name=kwargs.pop("region_name", "us-east-1"),
         aws_access_key_id=kwargs.pop("aws_access_key_id", "test"),
         aws_secret_access_key=kwargs.pop("aws_secret_access_key", "test"),
-        config=kwargs.pop("config", Config(retries={"max_attempts": 1})), **kwargs)
+        config=kwargs.pop("config", Config(retries={"max_attempts": 1})),
+        **kwargs,
+    )

@@ -36,9 +36,13 @@ class GlueCatalogForAthena:
                 return found
 
     def create_database(self, account: str, region: str, database: CatalogDatabase) -> None:
-        self.glue.create_database(account, region, glue_models.DatabaseInput(
-            database.name, database.description, database.location,
-            dict(database.parameters)))
+        self.glue.create_database(
+            account,
+            region,
+            glue_models.DatabaseInput(
+                database.name, database.description, database.location, dict(database.parameters)
+            ),
+        )
 
     def delete_database(self, account: str, region: str, name: str) -> None:
         self.glue.delete_database(account, region, name)
@@ -63,30 +67,35 @@ class GlueCatalogForAthena:
     def delete_table(self, account: str, region: str, database: str, name: str) -> None:
         self.glue.delete_table(account, region, database, name)
 
-    def iter_partitions(self, account: str, region: str, database: str,
-                        table: str) -> Iterator[CatalogPartition]:
+    def iter_partitions(
+        self, account: str, region: str, database: str, table: str
+    ) -> Iterator[CatalogPartition]:
         for p in self.glue.iter_partitions(account, region, database, table):
             sd = p.storage_descriptor
             yield CatalogPartition(list(p.values), sd.location if sd else None)
 
-    def create_partitions(self, account: str, region: str, table: CatalogTable,
-                          partitions: Sequence[CatalogPartition]) -> list[tuple[list[str], str]]:
+    def create_partitions(
+        self, account: str, region: str, table: CatalogTable, partitions: Sequence[CatalogPartition]
+    ) -> list[tuple[list[str], str]]:
         inputs = []
         for p in partitions:
             sd = _glue_table(table).storage_descriptor
             assert sd is not None
             sd.location = p.location
             inputs.append(glue_models.PartitionInput(list(p.values), storage_descriptor=sd))
-        errors = self.glue.batch_create_partition(account, region, table.database, table.name,
-                                                  inputs)
+        errors = self.glue.batch_create_partition(
+            account, region, table.database, table.name, inputs
+        )
         return [(list(e.key), e.error_code) for e in errors]
 
-    def delete_partitions(self, account: str, region: str, database: str, table: str,
-                          values: Sequence[Sequence[str]]) -> list[tuple[list[str], str]]:
+    def delete_partitions(
+        self, account: str, region: str, database: str, table: str, values: Sequence[Sequence[str]]
+    ) -> list[tuple[list[str], str]]:
         errors = []
         for i in range(0, len(values), 25):
-            errors += self.glue.batch_delete_partition(account, region, database, table,
-                                                       values[i:i + 25])
+            errors += self.glue.batch_delete_partition(
+                account, region, database, table, values[i : i + 25]
+            )
         return [(list(e.key), e.error_code) for e in errors]
 
 
@@ -98,26 +107,49 @@ def _athena_table(t: glue_models.Table) -> CatalogTable:
     sd = t.storage_descriptor or glue_models.StorageDescriptor()
     serde = sd.serde_info or glue_models.SerDeInfo()
     return CatalogTable(
-        t.database_name, t.name,
+        t.database_name,
+        t.name,
         [CatalogColumn(c.name, c.type or "string", c.comment) for c in sd.columns or []],
         [CatalogColumn(c.name, c.type or "string", c.comment) for c in t.partition_keys],
-        sd.location, sd.input_format, sd.output_format, serde.serialization_library,
-        dict(serde.parameters or {}), dict(t.parameters or {}), t.table_type,
-        t.view_original_text, t.view_expanded_text, t.description, t.create_time,
-        t.last_access_time)
+        sd.location,
+        sd.input_format,
+        sd.output_format,
+        serde.serialization_library,
+        dict(serde.parameters or {}),
+        dict(t.parameters or {}),
+        t.table_type,
+        t.view_original_text,
+        t.view_expanded_text,
+        t.description,
+        t.create_time,
+        t.last_access_time,
+    )
 
 
 def _glue_table(t: CatalogTable) -> glue_models.TableInput:
     columns = [glue_models.Column(c.name, c.type, c.comment) for c in t.columns]
     sd = glue_models.StorageDescriptor(
-        columns=columns, location=t.location, input_format=t.input_format,
-        output_format=t.output_format, compressed=False, number_of_buckets=-1,
-        serde_info=glue_models.SerDeInfo(serialization_library=t.serde_library,
-                                         parameters=dict(t.serde_parameters)),
-        bucket_columns=[], sort_columns=[], parameters={}, stored_as_sub_directories=False)
+        columns=columns,
+        location=t.location,
+        input_format=t.input_format,
+        output_format=t.output_format,
+        compressed=False,
+        number_of_buckets=-1,
+        serde_info=glue_models.SerDeInfo(
+            serialization_library=t.serde_library, parameters=dict(t.serde_parameters)
+        ),
+        bucket_columns=[],
+        sort_columns=[],
+        parameters={},
+        stored_as_sub_directories=False,
+    )
     return glue_models.TableInput(
-        t.name, description=t.description, storage_descriptor=sd,
-        partition_keys=[glue_models.Column(c.name, c.type, c.comment)
-                        for c in t.partition_keys],
-        view_original_text=t.view_original_text, view_expanded_text=t.view_expanded_text,
-        table_type=t.table_type, parameters=dict(t.parameters))
+        t.name,
+        description=t.description,
+        storage_descriptor=sd,
+        partition_keys=[glue_models.Column(c.name, c.type, c.comment) for c in t.partition_keys],
+        view_original_text=t.view_original_text,
+        view_expanded_text=t.view_expanded_text,
+        table_type=t.table_type,
+        parameters=dict(t.parameters),
+    )

@@ -38,11 +38,25 @@ LOG = logging.getLogger(__name__)
 _FLUSH_SECONDS = 2.0
 
 # botocore service name -> provider class, for every service lakestack serves.
-PROVIDER_CLASSES: dict[str, type] = {"s3": S3Provider, "glue": GlueProvider,
-                                     "sts": StsProvider, "athena": AthenaProvider}
+PROVIDER_CLASSES: dict[str, type] = {
+    "s3": S3Provider,
+    "glue": GlueProvider,
+    "sts": StsProvider,
+    "athena": AthenaProvider,
+}
 # Every service the product covers, served or not yet (docs/coverage.md lists them all).
-PRODUCT_SERVICES = ("s3", "glue", "athena", "lambda", "stepfunctions", "redshift",
-                    "redshift-data", "sns", "sqs", "sts")
+PRODUCT_SERVICES = (
+    "s3",
+    "glue",
+    "athena",
+    "lambda",
+    "stepfunctions",
+    "redshift",
+    "redshift-data",
+    "sns",
+    "sqs",
+    "sts",
+)
 
 
 class Emulator:
@@ -59,9 +73,16 @@ class Emulator:
         config: full settings; keyword overrides win over it.
     """
 
-    def __init__(self, data_dir: str | Path | None = None, *, temporary: bool = False,
-                 config: Config | None = None, clock: Clock | None = None,
-                 ids: Ids | None = None, **overrides: Any) -> None:
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        temporary: bool = False,
+        config: Config | None = None,
+        clock: Clock | None = None,
+        ids: Ids | None = None,
+        **overrides: Any,
+    ) -> None:
         self._tempdir = tempfile.mkdtemp(prefix="lakestack-") if temporary else None
         if self._tempdir is not None:
             data_dir = self._tempdir
@@ -87,15 +108,20 @@ class Emulator:
 
     def _build_engines(self) -> None:
         data = self.config.data_dir
-        self.s3 = S3Engine(data, self.clock, self.ids, self.meter, self.events,
-                           fsync=self.config.fsync)
-        self.glue = GlueEngine(data, self.clock, self.ids, self.meter, scripts=self.s3,
-                               endpoint=self._endpoint_or_none)
-        self.athena = AthenaEngine(data, self.clock, self.ids, self.meter, self.s3,
-                                   GlueCatalogForAthena(self.glue))
-        self.providers: dict[str, object] = {"s3": S3Provider(self.s3),
-                                             "glue": GlueProvider(self.glue),
-                                             "athena": AthenaProvider(self.athena)}
+        self.s3 = S3Engine(
+            data, self.clock, self.ids, self.meter, self.events, fsync=self.config.fsync
+        )
+        self.glue = GlueEngine(
+            data, self.clock, self.ids, self.meter, scripts=self.s3, endpoint=self._endpoint_or_none
+        )
+        self.athena = AthenaEngine(
+            data, self.clock, self.ids, self.meter, self.s3, GlueCatalogForAthena(self.glue)
+        )
+        self.providers: dict[str, object] = {
+            "s3": S3Provider(self.s3),
+            "glue": GlueProvider(self.glue),
+            "athena": AthenaProvider(self.athena),
+        }
         self.providers["sts"] = StsProvider(StsEngine(self.credentials))
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -104,8 +130,7 @@ class Emulator:
         if self.server is None:
             self.server = Server(self.gateway, self.config.host, self.config.port)
             self.server.start()
-            threading.Thread(target=self._flush_loop, name="lakestack-meter",
-                             daemon=True).start()
+            threading.Thread(target=self._flush_loop, name="lakestack-meter", daemon=True).start()
         return self
 
     def serve_forever(self) -> None:
@@ -165,12 +190,17 @@ class Emulator:
         import boto3
         from botocore.config import Config as BotoConfig
 
-        kwargs.setdefault("config", BotoConfig(retries={"max_attempts": 1},
-                                               s3={"addressing_style": "path"}))
-        return boto3.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                            aws_access_key_id=kwargs.pop("aws_access_key_id", "test"),
-                            aws_secret_access_key=kwargs.pop("aws_secret_access_key", "test"),
-                            **kwargs)
+        kwargs.setdefault(
+            "config", BotoConfig(retries={"max_attempts": 1}, s3={"addressing_style": "path"})
+        )
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=kwargs.pop("aws_access_key_id", "test"),
+            aws_secret_access_key=kwargs.pop("aws_secret_access_key", "test"),
+            **kwargs,
+        )
 
     def _flush_loop(self) -> None:
         while not self._stop_flush.wait(_FLUSH_SECONDS):
@@ -183,10 +213,14 @@ class Emulator:
     def _health(self, request: HttpRequest) -> HttpResponse:
         import json
 
-        body = {"status": "running", "pid": os.getpid(), "data_dir": str(self.config.data_dir),
-                "services": sorted(self.providers), "auth": self.config.auth}
-        return HttpResponse(200, [("Content-Type", "application/json")],
-                            json.dumps(body).encode())
+        body = {
+            "status": "running",
+            "pid": os.getpid(),
+            "data_dir": str(self.config.data_dir),
+            "services": sorted(self.providers),
+            "auth": self.config.auth,
+        }
+        return HttpResponse(200, [("Content-Type", "application/json")], json.dumps(body).encode())
 
     def _reset_route(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":

@@ -11,8 +11,9 @@ import pytest
 
 BUCKET = "wrangler-lake"
 # awswrangler's own use of pandas APIs that pandas 3 deprecates is not ours to fix
-pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning",
-                                        "ignore::DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:The inplace keyword:Warning", "ignore::DeprecationWarning"
+)
 
 
 @pytest.fixture
@@ -21,14 +22,22 @@ def lake(lakestack: Any) -> Any:
     points every one of them at lakestack."""
     lakestack.client("s3").create_bucket(Bucket=BUCKET)
     wr.catalog.create_database("wr_db", exist_ok=True)
-    df = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(12)],
-        "amount": [float(i) for i in range(12)],
-        "year": ["2026"] * 12,
-        "month": ["01"] * 6 + ["02"] * 6,
-    })
-    wr.s3.to_parquet(df, path=f"s3://{BUCKET}/curated/events/", dataset=True,
-                     partition_cols=["year", "month"], database="wr_db", table="events")
+    df = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(12)],
+            "amount": [float(i) for i in range(12)],
+            "year": ["2026"] * 12,
+            "month": ["01"] * 6 + ["02"] * 6,
+        }
+    )
+    wr.s3.to_parquet(
+        df,
+        path=f"s3://{BUCKET}/curated/events/",
+        dataset=True,
+        partition_cols=["year", "month"],
+        database="wr_db",
+        table="events",
+    )
     return lakestack
 
 
@@ -52,7 +61,10 @@ def test_athena_read_sql_query(lake: Any, ctas: bool) -> None:
     df = wr.athena.read_sql_query(
         "SELECT month, count(*) AS n, sum(amount) AS total FROM events "
         "WHERE year = '2026' GROUP BY month ORDER BY month",
-        database="wr_db", ctas_approach=ctas, s3_output="s3://wr-results/out/")
+        database="wr_db",
+        ctas_approach=ctas,
+        s3_output="s3://wr-results/out/",
+    )
     assert list(df["month"]) == ["01", "02"]
     assert list(df["n"]) == [6, 6]
     assert list(df["total"]) == [15.0, 51.0]

@@ -14,8 +14,12 @@ from tests.conftest import ServeProcess, boto_client
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lakestack.cli.main", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "lakestack.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_status_reports_a_running_endpoint_and_a_stopped_one(serve_process: ServeProcess) -> None:
@@ -41,16 +45,26 @@ def test_state_survives_restart_and_reset_clears_it(serve_process: ServeProcess)
 
 def test_credentials_added_by_cli_work_in_strict_mode(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    added = cli("credentials", "add", "AKIASTRICT01", "s3cr3t", "--account", "123456789012",
-                "--data-dir", str(data))
+    added = cli(
+        "credentials",
+        "add",
+        "AKIASTRICT01",
+        "s3cr3t",
+        "--account",
+        "123456789012",
+        "--data-dir",
+        str(data),
+    )
     assert added.returncode == 0 and "123456789012" in added.stdout
     server = ServeProcess(data, "--auth", "strict").start()
     try:
-        ok = boto_client("s3", server.url, aws_access_key_id="AKIASTRICT01",
-                         aws_secret_access_key="s3cr3t")
+        ok = boto_client(
+            "s3", server.url, aws_access_key_id="AKIASTRICT01", aws_secret_access_key="s3cr3t"
+        )
         ok.create_bucket(Bucket="strict-ok")  # type: ignore[attr-defined]
-        bad = boto_client("s3", server.url, aws_access_key_id="AKIAUNKNOWN1",
-                          aws_secret_access_key="x")
+        bad = boto_client(
+            "s3", server.url, aws_access_key_id="AKIAUNKNOWN1", aws_secret_access_key="x"
+        )
         with pytest.raises(botocore.exceptions.ClientError) as exc:
             bad.list_buckets()  # type: ignore[attr-defined]
         assert exc.value.response["Error"]["Code"] == "InvalidAccessKeyId"

@@ -52,6 +52,5 @@ def test_module_imports_follow_layering(path: Path) -> None:
     allowed = _allowed(module)
     if allowed is None:
         return
-    bad = {m for m in _imports(path)
-           if not any(m == a or m.startswith(a + ".") for a in allowed)}
+    bad = {m for m in _imports(path) if not any(m == a or m.startswith(a + ".") for a in allowed)}
     assert not bad, f"{module} imports {sorted(bad)}; allowed: {allowed}"

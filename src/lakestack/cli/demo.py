@@ -62,14 +62,19 @@ def generate_events(day: date, count: int, rng: random.Random) -> list[dict[str,
     for _ in range(count):
         at = start + timedelta(seconds=rng.randrange(86400))
         kind = rng.choice(EVENT_TYPES)
-        events.append({
-            "event_id": f"{rng.getrandbits(64):016x}",
-            "user_id": f"u{rng.randrange(2000):05d}",
-            "event_type": kind,
-            "event_time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "payload": json.dumps({"amount": round(rng.uniform(1, 200), 2)}
-                                  if kind == "purchase" else {"page": f"/p/{rng.randrange(50)}"}),
-        })
+        events.append(
+            {
+                "event_id": f"{rng.getrandbits(64):016x}",
+                "user_id": f"u{rng.randrange(2000):05d}",
+                "event_type": kind,
+                "event_time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "payload": json.dumps(
+                    {"amount": round(rng.uniform(1, 200), 2)}
+                    if kind == "purchase"
+                    else {"page": f"/p/{rng.randrange(50)}"}
+                ),
+            }
+        )
     events.sort(key=lambda e: e["event_time"])
     return events
 
@@ -82,10 +87,14 @@ def land_raw_events(s3: Any, days: list[date], rng: random.Random) -> tuple[int,
         per_file = -(-len(events) // FILES_PER_DAY)
         prefix = f"raw/source=app/year={day:%Y}/month={day:%m}/day={day:%d}/"
         for i in range(FILES_PER_DAY):
-            chunk = events[i * per_file:(i + 1) * per_file]
+            chunk = events[i * per_file : (i + 1) * per_file]
             body = "".join(json.dumps(e) + "\n" for e in chunk).encode()
-            s3.put_object(Bucket=BUCKET, Key=f"{prefix}events-{i:04d}.json", Body=body,
-                          ContentType="application/json")
+            s3.put_object(
+                Bucket=BUCKET,
+                Key=f"{prefix}events-{i:04d}.json",
+                Body=body,
+                ContentType="application/json",
+            )
             objects, rows, size = objects + 1, rows + len(chunk), size + len(body)
     return objects, rows, size
 
@@ -101,8 +110,10 @@ def describe_zones(s3: Any) -> list[str]:
                 count += 1
                 size += obj["Size"]
                 partitions.add(obj["Key"].rsplit("/", 1)[0])
-        lines.append(f"  s3://{BUCKET}/{zone:<12} {count:>5} objects {size / 1e6:>8.2f} MB "
-                     f"in {len(partitions)} partitions")
+        lines.append(
+            f"  s3://{BUCKET}/{zone:<12} {count:>5} objects {size / 1e6:>8.2f} MB "
+            f"in {len(partitions)} partitions"
+        )
     return lines
 
 
@@ -123,8 +134,10 @@ def curate_to_parquet(s3: Any, days: list[date]) -> tuple[int, int]:
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="snappy")
         data = sink.getvalue().to_pybytes()
-        key = (f"curated/table=events/year={day:%Y}/month={day:%m}/day={day:%d}/"
-               "part-00000.snappy.parquet")
+        key = (
+            f"curated/table=events/year={day:%Y}/month={day:%m}/day={day:%d}/"
+            "part-00000.snappy.parquet"
+        )
         s3.put_object(Bucket=BUCKET, Key=key, Body=data)
         files, size = files + 1, size + len(data)
     return files, size
@@ -143,16 +156,23 @@ def compare_partition_pruning(athena: Any, day: date) -> list[str]:
     """The same answer with and without partition filters: bytes scanned and cost."""
     from lakestack.cli.query import athena_cost, fetch_rows
 
-    pruned_sql = ("SELECT event_type, count(*) AS events FROM events "
-                  f"WHERE year = '{day:%Y}' AND month = '{day:%m}' AND day = '{day:%d}' "
-                  "GROUP BY event_type ORDER BY event_type")
-    full_sql = ("SELECT year, month, day, event_type, count(*) AS events FROM events "
-                "GROUP BY year, month, day, event_type")
+    pruned_sql = (
+        "SELECT event_type, count(*) AS events FROM events "
+        f"WHERE year = '{day:%Y}' AND month = '{day:%m}' AND day = '{day:%d}' "
+        "GROUP BY event_type ORDER BY event_type"
+    )
+    full_sql = (
+        "SELECT year, month, day, event_type, count(*) AS events FROM events "
+        "GROUP BY year, month, day, event_type"
+    )
     pruned = athena_run(athena, pruned_sql, "demo")
     full = athena_run(athena, full_sql, "demo")
     answer = fetch_rows(athena, pruned["QueryExecutionId"])[1:]
-    from_full = sorted([r[3], r[4]] for r in fetch_rows(athena, full["QueryExecutionId"])[1:]
-                       if (r[0], r[1], r[2]) == (f"{day:%Y}", f"{day:%m}", f"{day:%d}"))
+    from_full = sorted(
+        [r[3], r[4]]
+        for r in fetch_rows(athena, full["QueryExecutionId"])[1:]
+        if (r[0], r[1], r[2]) == (f"{day:%Y}", f"{day:%m}", f"{day:%d}")
+    )
     same = "same answer" if answer == from_full else "DIFFERENT ANSWERS"
     b_pruned = pruned["Statistics"]["DataScannedInBytes"]
     b_full = full["Statistics"]["DataScannedInBytes"]
@@ -198,8 +218,10 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
         athena_run(athena, "DROP TABLE IF EXISTS events", "demo")
         athena_run(athena, seed_events_ddl(), "demo")
         print("\n".join(compare_partition_pruning(athena, day_list[-1])))
-        print(f"\nWhat this would have cost on AWS (us-east-1), done in "
-              f"{time.perf_counter() - t0:.1f}s:")
+        print(
+            f"\nWhat this would have cost on AWS (us-east-1), done in "
+            f"{time.perf_counter() - t0:.1f}s:"
+        )
         print(format_bill(price_rows(emu.usage())))
     finally:
         emu.stop()

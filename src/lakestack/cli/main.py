@@ -28,13 +28,26 @@ def _endpoint(args: argparse.Namespace) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from lakestack.emulator import Emulator
 
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(message)s", stream=sys.stderr)
-    emu = Emulator(args.data_dir, host=args.host, port=args.port, auth=args.auth,
-                   fsync=args.fsync or None, log_requests=not args.quiet)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        stream=sys.stderr,
+    )
+    emu = Emulator(
+        args.data_dir,
+        host=args.host,
+        port=args.port,
+        auth=args.auth,
+        fsync=args.fsync or None,
+        log_requests=not args.quiet,
+    )
     mode = emu.config.auth
-    print(f"lakestack serving http://{args.host}:{args.port}  data: {emu.config.data_dir}  "
-          f"auth: {mode}", file=sys.stderr, flush=True)
+    print(
+        f"lakestack serving http://{args.host}:{args.port}  data: {emu.config.data_dir}  "
+        f"auth: {mode}",
+        file=sys.stderr,
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly: flush usage, close stores
     try:
         emu.serve_forever()
@@ -109,13 +122,19 @@ def cmd_query(args: argparse.Namespace) -> int:
         import boto3
 
         def client(service: str) -> object:
-            return boto3.client(service, endpoint_url=endpoint, region_name=args.region,
-                                aws_access_key_id="test", aws_secret_access_key="test")
+            return boto3.client(
+                service,
+                endpoint_url=endpoint,
+                region_name=args.region,
+                aws_access_key_id="test",
+                aws_secret_access_key="test",
+            )
 
         athena = client("athena")
         output = args.output or default_output(athena, client("s3"), args.workgroup)
-        execution = run_query(athena, args.sql, args.database, args.workgroup, output,
-                              spinner=sys.stderr.isatty())
+        execution = run_query(
+            athena, args.sql, args.database, args.workgroup, output, spinner=sys.stderr.isatty()
+        )
         return print_result(athena, execution)
 
     if args.endpoint or _running(_endpoint(args)):
@@ -158,16 +177,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the endpoint (every service on one port)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=4566)
-    p.add_argument("--auth", choices=["open", "strict"], default=None,
-                   help="open: any access key works (default on loopback); strict: only "
-                        "known keys (forced off loopback)")
+    p.add_argument(
+        "--auth",
+        choices=["open", "strict"],
+        default=None,
+        help="open: any access key works (default on loopback); strict: only "
+        "known keys (forced off loopback)",
+    )
     p.add_argument("--fsync", action="store_true", help="fsync every acknowledged write")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
     _add_data_dir(p)
     p.set_defaults(func=cmd_serve)
 
-    for name, func, text in (("status", cmd_status, "is an endpoint running?"),
-                             ("reset", cmd_reset, "forget all resources and usage")):
+    for name, func, text in (
+        ("status", cmd_status, "is an endpoint running?"),
+        ("reset", cmd_reset, "forget all resources and usage"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--endpoint", help="default http://127.0.0.1:4566")
         _add_data_dir(p)
@@ -186,11 +211,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sql")
     p.add_argument("--database", "-d")
     p.add_argument("--workgroup", "-w", default="primary")
-    p.add_argument("--output", help="result location s3://bucket/prefix/ (default: the "
-                                    "work group's, else s3://lakestack-athena-results/)")
+    p.add_argument(
+        "--output",
+        help="result location s3://bucket/prefix/ (default: the "
+        "work group's, else s3://lakestack-athena-results/)",
+    )
     p.add_argument("--region", default="us-east-1")
-    p.add_argument("--endpoint", help="a running endpoint (default: 127.0.0.1:4566 if "
-                                      "running, else an embedded one on the data dir)")
+    p.add_argument(
+        "--endpoint",
+        help="a running endpoint (default: 127.0.0.1:4566 if "
+        "running, else an embedded one on the data dir)",
+    )
     _add_data_dir(p)
     p.set_defaults(func=cmd_query)
 

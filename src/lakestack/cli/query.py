@@ -39,8 +39,14 @@ def default_output(athena: Any, s3: Any, workgroup: str) -> str | None:
     return f"s3://{RESULTS_BUCKET}/"
 
 
-def run_query(athena: Any, sql: str, database: str | None, workgroup: str,
-              output: str | None, spinner: bool = True) -> dict[str, Any]:
+def run_query(
+    athena: Any,
+    sql: str,
+    database: str | None,
+    workgroup: str,
+    output: str | None,
+    spinner: bool = True,
+) -> dict[str, Any]:
     """Start ``sql``, wait for it (with a spinner on a terminal) and return its execution."""
     kwargs: dict[str, Any] = {"QueryString": sql, "WorkGroup": workgroup}
     if database:
@@ -57,8 +63,10 @@ def run_query(athena: Any, sql: str, database: str | None, workgroup: str,
                 sys.stderr.write("\r" + " " * 40 + "\r")
             return dict(execution)
         if spinner and time.monotonic() - started > 0.5:
-            sys.stderr.write(f"\r{next(frames)} {execution['Status']['State'].lower()} "
-                             f"{time.monotonic() - started:.1f}s")
+            sys.stderr.write(
+                f"\r{next(frames)} {execution['Status']['State'].lower()} "
+                f"{time.monotonic() - started:.1f}s"
+            )
             sys.stderr.flush()
         time.sleep(0.02)
 
@@ -89,6 +97,8 @@ def print_result(athena: Any, execution: dict[str, Any]) -> int:
     print(format_table(fetch_rows(athena, execution["QueryExecutionId"])))
     scanned = int(stats.get("DataScannedInBytes", 0))
     cost = athena_cost(scanned) if execution.get("StatementType") == "DML" else 0.0
-    print(f"\n{scanned:,} bytes scanned in {stats.get('TotalExecutionTimeInMillis', 0)} ms "
-          f"-> ${cost:.6f} on Athena (id {execution['QueryExecutionId']})")
+    print(
+        f"\n{scanned:,} bytes scanned in {stats.get('TotalExecutionTimeInMillis', 0)} ms "
+        f"-> ${cost:.6f} on Athena (id {execution['QueryExecutionId']})"
+    )
     return 0

@@ -111,8 +111,15 @@ def digest_size(algorithm: str) -> int:
     >>> digest_size("CRC32C"), digest_size("SHA256")
     (4, 32)
     """
-    return {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32,
-            "SHA512": 64, "MD5": 16}[algorithm]
+    return {
+        "CRC32": 4,
+        "CRC32C": 4,
+        "CRC64NVME": 8,
+        "SHA1": 20,
+        "SHA256": 32,
+        "SHA512": 64,
+        "MD5": 16,
+    }[algorithm]
 
 
 def checksum(algorithm: str, data: bytes) -> str:

@@ -27,8 +27,14 @@ class AwsError(Exception):
     sender_fault: bool = True
     status: int | None = None
 
-    def __init__(self, message: str | None = None, *, status: int | None = None,
-                 code: str | None = None, **fields: Any) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        **fields: Any,
+    ) -> None:
         self.message = message if message is not None else type(self).message
         if status is not None:
             self.status = status

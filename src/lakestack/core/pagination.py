@@ -36,4 +36,4 @@ def decode_token(namespace: str, token: str | None) -> str | None:
         text = ""
     if not text.startswith(f"{namespace}:"):
         raise BadToken(token)
-    return text[len(namespace) + 1:]
+    return text[len(namespace) + 1 :]

@@ -30,10 +30,15 @@ LOG = logging.getLogger("lakestack.requests")
 Handler = Callable[[RequestContext], None]
 
 # How non-S3 protocols name S3's authentication errors (AWS "Common Errors" pages).
-_JSON_AUTH_CODES = {"SignatureDoesNotMatch": "InvalidSignatureException",
-                    "InvalidAccessKeyId": "UnrecognizedClientException"}
-_AUTH_CODES = {"json": _JSON_AUTH_CODES, "rest-json": _JSON_AUTH_CODES,
-               "query": {"InvalidAccessKeyId": "InvalidClientTokenId"}}
+_JSON_AUTH_CODES = {
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "InvalidAccessKeyId": "UnrecognizedClientException",
+}
+_AUTH_CODES = {
+    "json": _JSON_AUTH_CODES,
+    "rest-json": _JSON_AUTH_CODES,
+    "query": {"InvalidAccessKeyId": "InvalidClientTokenId"},
+}
 InternalRoute = Callable[[HttpRequest], HttpResponse]
 INTERNAL_PREFIX = "/_lakestack/"
 
@@ -41,10 +46,15 @@ INTERNAL_PREFIX = "/_lakestack/"
 class Gateway:
     """The WSGI-free app the HTTP server calls: ``HttpRequest -> HttpResponse``."""
 
-    def __init__(self, dispatcher: Dispatcher, verifier: SigV4Verifier,
-                 credentials: CredentialStore, ids: Ids,
-                 internal_routes: dict[str, InternalRoute] | None = None,
-                 log_requests: bool = False) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        verifier: SigV4Verifier,
+        credentials: CredentialStore,
+        ids: Ids,
+        internal_routes: dict[str, InternalRoute] | None = None,
+        log_requests: bool = False,
+    ) -> None:
         self.dispatcher = dispatcher
         self.verifier = verifier
         self.credentials = credentials
@@ -80,7 +90,7 @@ class Gateway:
     def serve_internal_route(self, context: RequestContext) -> None:
         path = context.request.raw_path
         if path.startswith(INTERNAL_PREFIX):
-            route = self.internal_routes.get(path[len(INTERNAL_PREFIX):].strip("/"))
+            route = self.internal_routes.get(path[len(INTERNAL_PREFIX) :].strip("/"))
             context.response = route(context.request) if route else HttpResponse(404)
 
     def parse_service_name(self, context: RequestContext) -> None:
@@ -114,24 +124,33 @@ class Gateway:
         assert context.service is not None
         output = self.dispatcher.dispatch(context)
         context.response = create_serializer(context.service).serialize_response(
-            context.operation, output, context.request_id)
+            context.operation, output, context.request_id
+        )
 
     # -- outside the chain -------------------------------------------------------------
     def serialize_error(self, context: RequestContext, exc: BaseException) -> None:
         details = error_details(exc, context)
         if details.status < 400:  # 304 Not Modified and friends carry no body
             context.response = HttpResponse(
-                details.status, _header_fields(details.fields) + list(details.headers.items()))
+                details.status, _header_fields(details.fields) + list(details.headers.items())
+            )
             return
         service = context.service or route_service(context.request)[0]
         context.response = create_serializer(service).serialize_error(
-            context.operation, details, context.request_id)
+            context.operation, details, context.request_id
+        )
         context.response.headers.extend(details.headers.items())
 
     def log_request(self, context: RequestContext, response: HttpResponse) -> None:
         ms = (time.perf_counter() - context.started) * 1000
-        LOG.info("%s %s.%s %d %.1fms", context.request.method, context.service_name,
-                 context.operation_name, response.status, ms)
+        LOG.info(
+            "%s %s.%s %d %.1fms",
+            context.request.method,
+            context.service_name,
+            context.operation_name,
+            response.status,
+            ms,
+        )
 
 
 def _header_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:

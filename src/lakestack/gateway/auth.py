@@ -230,27 +230,38 @@ class SigV4Verifier:
             signed = self._parse_presigned(request)
         elif "AWSAccessKeyId=" in request.query:
             params = dict(request.query_params())
-            return self._check_v2(request, params.get("AWSAccessKeyId", ""),
-                                  params.get("Signature", ""), params.get("Expires", ""))
+            return self._check_v2(
+                request,
+                params.get("AWSAccessKeyId", ""),
+                params.get("Signature", ""),
+                params.get("Expires", ""),
+            )
         else:
             if self._mode == "strict":
                 raise AccessDenied()
             return None
         return self._check(request, signed)
 
-    def _check_v2(self, request: HttpRequest, access_key_id: str, provided: str,
-                  expires: str | None) -> AuthResult:
+    def _check_v2(
+        self, request: HttpRequest, access_key_id: str, provided: str, expires: str | None
+    ) -> AuthResult:
         """S3 signature version 2 (``expires`` is set for the presigned-query form)."""
         if not access_key_id or not provided:
-            raise AccessDenied("Query-string authentication requires the Signature, Expires "
-                               "and AWSAccessKeyId parameters" if expires is not None else
-                               "AWS authentication requires a valid Authorization header")
+            raise AccessDenied(
+                "Query-string authentication requires the Signature, Expires "
+                "and AWSAccessKeyId parameters"
+                if expires is not None
+                else "AWS authentication requires a valid Authorization header"
+            )
         if expires is not None:
             if not expires.isdigit():
                 raise AccessDenied(f"Invalid date (should be seconds since epoch): {expires}")
             if int(expires) < self._clock():
-                raise AccessDenied("Request has expired", Expires=_iso(int(expires)),
-                                   ServerTime=_iso(self._clock()))
+                raise AccessDenied(
+                    "Request has expired",
+                    Expires=_iso(int(expires)),
+                    ServerTime=_iso(self._clock()),
+                )
         credential = self._credentials.get(access_key_id)
         if credential is None:
             if self._mode == "strict":
@@ -258,11 +269,13 @@ class SigV4Verifier:
         else:
             text = auth_v2.string_to_sign(request, expires)
             if not same_signature(auth_v2.signature(credential.secret_access_key, text), provided):
-                raise SignatureDoesNotMatch(AWSAccessKeyId=access_key_id, StringToSign=text,
-                                            SignatureProvided=provided)
+                raise SignatureDoesNotMatch(
+                    AWSAccessKeyId=access_key_id, StringToSign=text, SignatureProvided=provided
+                )
         account = account_id_for(access_key_id, credential)
-        return AuthResult(access_key_id, account, "", "s3", "", None, "",
-                          presigned=expires is not None)
+        return AuthResult(
+            access_key_id, account, "", "s3", "", None, "", presigned=expires is not None
+        )
 
     def _check(self, request: HttpRequest, signed: _Signed) -> AuthResult:
         credential = self._credentials.get(signed.access_key_id)

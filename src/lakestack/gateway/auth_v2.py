@@ -16,13 +16,16 @@ from lakestack.gateway.http import HttpRequest
 from lakestack.gateway.protocols.parser import s3_bucket_from_host
 
 # Sub-resources that belong to the canonical resource (botocore HmacV1Auth.QSAOfInterest).
-SUBRESOURCES = frozenset((
-    "accelerate acl cors defaultObjectAcl location logging partNumber policy requestPayment "
-    "torrent versioning versionId versions website uploads uploadId response-content-type "
-    "response-content-language response-expires response-cache-control "
-    "response-content-disposition response-content-encoding delete lifecycle tagging restore "
-    "storageClass notification replication analytics metrics inventory select select-type "
-    "object-lock").split())
+SUBRESOURCES = frozenset(
+    (
+        "accelerate acl cors defaultObjectAcl location logging partNumber policy requestPayment "
+        "torrent versioning versionId versions website uploads uploadId response-content-type "
+        "response-content-language response-expires response-cache-control "
+        "response-content-disposition response-content-encoding delete lifecycle tagging restore "
+        "storageClass notification replication analytics metrics inventory select select-type "
+        "object-lock"
+    ).split()
+)
 
 
 def string_to_sign(request: HttpRequest, expires: str | None = None) -> str:
@@ -42,10 +45,12 @@ def string_to_sign(request: HttpRequest, expires: str | None = None) -> str:
     else:
         date = headers.get("date", "")
     query = dict(params)
-    lines = [request.method,
-             headers.get("content-md5", query.get("content-md5", "")),
-             headers.get("content-type", query.get("content-type", "")),
-             date]
+    lines = [
+        request.method,
+        headers.get("content-md5", query.get("content-md5", "")),
+        headers.get("content-type", query.get("content-type", "")),
+        date,
+    ]
     custom = {k: v for k, v in headers.items() if k.startswith("x-amz-")}
     if expires is not None:
         custom.update({k.lower(): v for k, v in params if k.lower().startswith("x-amz-")})

@@ -36,14 +36,21 @@ def error_details(exc: BaseException, context: RequestContext) -> ErrorDetails:
     """Map any exception raised while handling ``context`` to what goes on the wire."""
     if isinstance(exc, AwsError):
         status = exc.status or _model_status(context.service, exc.code) or 400
-        return ErrorDetails(exc.code, exc.message, status, exc.sender_fault, exc.fields,
-                            exc.headers)
+        return ErrorDetails(
+            exc.code, exc.message, status, exc.sender_fault, exc.fields, exc.headers
+        )
     if isinstance(exc, ProtocolError):
         return ErrorDetails(exc.code, exc.message, exc.status, True)
     if isinstance(exc, NotImplementedError):
         what = f"{context.service_name}.{context.operation_name}"
         return ErrorDetails("InternalFailure", f"{what} is not implemented: {exc}", 501, False)
-    LOG.error("request %s (%s.%s) failed", context.request_id, context.service_name,
-              context.operation_name, exc_info=exc)
-    return ErrorDetails("InternalFailure", f"Internal error (request id {context.request_id})",
-                        500, False)
+    LOG.error(
+        "request %s (%s.%s) failed",
+        context.request_id,
+        context.service_name,
+        context.operation_name,
+        exc_info=exc,
+    )
+    return ErrorDetails(
+        "InternalFailure", f"Internal error (request id {context.request_id})", 500, False
+    )

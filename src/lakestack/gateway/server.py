@@ -114,8 +114,9 @@ class Server:
 
     def start(self) -> None:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.serve_forever, name="lakestack-accept",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="lakestack-accept", daemon=True
+        )
         self._thread.start()
 
     def serve_forever(self) -> None:
@@ -129,8 +130,12 @@ class Server:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._threads.add(conn)
-            threading.Thread(target=self._serve_connection, args=(conn, addr[0]),
-                             name="lakestack-conn", daemon=True).start()
+            threading.Thread(
+                target=self._serve_connection,
+                args=(conn, addr[0]),
+                name="lakestack-conn",
+                daemon=True,
+            ).start()
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -234,8 +239,9 @@ class Server:
         self._write_response(conn, request, response, keep_alive)
         return keep_alive
 
-    def _write_response(self, conn: socket.socket, request: HttpRequest,
-                        response: HttpResponse, keep_alive: bool) -> None:
+    def _write_response(
+        self, conn: socket.socket, request: HttpRequest, response: HttpResponse, keep_alive: bool
+    ) -> None:
         status = response.status
         body = response.body
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
@@ -271,7 +277,8 @@ class Server:
         try:
             conn.sendall(
                 f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Length: {len(text)}\r\n"
-                "Connection: close\r\n\r\n".encode() + text
+                "Connection: close\r\n\r\n".encode()
+                + text
             )
         except OSError:
             pass

@@ -32,11 +32,29 @@ GaugeKey = Key
 class UsageSink(Protocol):
     """What engines depend on (STYLE §2: the ``Meter`` protocol)."""
 
-    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
-               account: str, region: str, resource: str | None = None) -> None: ...
+    def record(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        quantity: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None: ...
 
-    def set_gauge(self, service: str, operation: str, dimension: str, value: float, unit: str,
-                  account: str, region: str, resource: str | None = None) -> None: ...
+    def set_gauge(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        value: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +100,32 @@ class Meter:
             for row in self._db.execute("SELECT * FROM gauges"):
                 self._gauges[tuple(row[:7])] = (row[7], row[8])
 
-    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
-               account: str, region: str, resource: str | None = None) -> None:
+    def record(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        quantity: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None:
         key = (account, region, service, operation, dimension, unit, resource or "")
         with self._lock:
             self._pending[key] = self._pending.get(key, 0.0) + quantity
 
-    def set_gauge(self, service: str, operation: str, dimension: str, value: float, unit: str,
-                  account: str, region: str, resource: str | None = None) -> None:
+    def set_gauge(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        value: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None:
         """Set a level (e.g. bytes stored); time at the previous level is accrued first.
 
         The accrued usage is ``value x hours`` under ``unit + "-Hrs"``.
@@ -127,7 +163,8 @@ class Meter:
             self._db.executemany(
                 "INSERT INTO usage VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE "
                 "SET quantity = quantity + excluded.quantity",
-                [(*k, q) for k, q in pending.items()])
+                [(*k, q) for k, q in pending.items()],
+            )
             self._db.executemany("INSERT OR REPLACE INTO gauges VALUES (?,?,?,?,?,?,?,?,?)", gauges)
             self._db.execute("COMMIT")
 

@@ -46,8 +46,17 @@ def price_rows(rows: list[UsageRow], prices: dict[str, Any] | None = None) -> li
     for row in rows:
         price = table.get(row.service, {}).get(row.dimension)
         usd = row.quantity * price["usd"] / price["per"] if price else 0.0
-        lines.append(BillLine(row.service, row.operation, row.dimension, row.resource,
-                              row.quantity, row.unit, round(usd, 10)))
+        lines.append(
+            BillLine(
+                row.service,
+                row.operation,
+                row.dimension,
+                row.resource,
+                row.quantity,
+                row.unit,
+                round(usd, 10),
+            )
+        )
     return lines
 
 

@@ -56,8 +56,19 @@ from lakestack.sql.statements import (
 from lakestack.sql.types import parse_hive_type
 
 _QUERY_STARTS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "TABLE", "(")
-_STARTS = ("ALTER", "CREATE", "DESCRIBE", "DROP", "INSERT", "MSCK", "SELECT", "SHOW",
-           "UNLOAD", "VALUES", "WITH")
+_STARTS = (
+    "ALTER",
+    "CREATE",
+    "DESCRIBE",
+    "DROP",
+    "INSERT",
+    "MSCK",
+    "SELECT",
+    "SHOW",
+    "UNLOAD",
+    "VALUES",
+    "WITH",
+)
 
 
 def parse_statement(sql: str) -> Statement:
@@ -228,12 +239,21 @@ def _column_list(cur: Cursor) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-_TABLE_CLAUSES = ("COMMENT", "PARTITIONED", "CLUSTERED", "ROW", "STORED", "LOCATION",
-                  "TBLPROPERTIES", "<EOF>")
+_TABLE_CLAUSES = (
+    "COMMENT",
+    "PARTITIONED",
+    "CLUSTERED",
+    "ROW",
+    "STORED",
+    "LOCATION",
+    "TBLPROPERTIES",
+    "<EOF>",
+)
 
 
-def _create_table(cur: Cursor, name: TableName | None = None,
-                  if_not_exists: bool = False) -> CreateTable:
+def _create_table(
+    cur: Cursor, name: TableName | None = None, if_not_exists: bool = False
+) -> CreateTable:
     if name is None:
         if_not_exists = cur.accept_all("IF", "NOT", "EXISTS")
         name = _table_name(cur)
@@ -247,9 +267,13 @@ def _create_table(cur: Cursor, name: TableName | None = None,
     if storage.classification:
         params.setdefault("classification", storage.classification)
     return CreateTable(
-        table=name, columns=columns, partition_keys=clauses.get("partitioned", ()),  # type: ignore[arg-type]
+        table=name,
+        columns=columns,
+        partition_keys=clauses.get("partitioned", ()),  # type: ignore[arg-type]
         location=clauses.get("location"),  # type: ignore[arg-type]
-        storage=storage, parameters=params, if_not_exists=if_not_exists,
+        storage=storage,
+        parameters=params,
+        if_not_exists=if_not_exists,
         comment=clauses.get("comment"),  # type: ignore[arg-type]
         bucket_columns=clauses.get("bucket_columns", ()),  # type: ignore[arg-type]
         number_of_buckets=clauses.get("buckets", -1),  # type: ignore[arg-type]
@@ -266,11 +290,17 @@ def _storage(clauses: dict[str, object]) -> StorageFormat:
         base = stored_as(stored if isinstance(stored, str) else "TEXTFILE")
     if isinstance(stored, str) and isinstance(row, StorageFormat):
         io = stored_as(stored)
-        base = StorageFormat(io.input_format, io.output_format, base.serde_library,
-                             base.serde_parameters, base.classification or io.classification)
+        base = StorageFormat(
+            io.input_format,
+            io.output_format,
+            base.serde_library,
+            base.serde_parameters,
+            base.classification or io.classification,
+        )
     elif isinstance(stored, tuple):
-        base = StorageFormat(stored[0], stored[1], base.serde_library, base.serde_parameters,
-                             base.classification)
+        base = StorageFormat(
+            stored[0], stored[1], base.serde_library, base.serde_parameters, base.classification
+        )
     return base
 
 
@@ -367,9 +397,13 @@ def _clause_tblproperties(cur: Cursor, clauses: dict[str, object]) -> None:
 
 
 _TABLE_CLAUSE_PARSERS = {
-    "COMMENT": _clause_comment, "PARTITIONED": _clause_partitioned,
-    "CLUSTERED": _clause_clustered, "ROW": _clause_row, "STORED": _clause_stored,
-    "LOCATION": _clause_location, "TBLPROPERTIES": _clause_tblproperties,
+    "COMMENT": _clause_comment,
+    "PARTITIONED": _clause_partitioned,
+    "CLUSTERED": _clause_clustered,
+    "ROW": _clause_row,
+    "STORED": _clause_stored,
+    "LOCATION": _clause_location,
+    "TBLPROPERTIES": _clause_tblproperties,
 }
 
 
@@ -442,8 +476,9 @@ def _msck(cur: Cursor) -> RepairTable:
 
 
 def _show(cur: Cursor) -> Statement:
-    kind = cur.expect("DATABASES", "SCHEMAS", "TABLES", "VIEWS", "PARTITIONS", "COLUMNS",
-                      "CREATE").value.upper()
+    kind = cur.expect(
+        "DATABASES", "SCHEMAS", "TABLES", "VIEWS", "PARTITIONS", "COLUMNS", "CREATE"
+    ).value.upper()
     if kind in ("DATABASES", "SCHEMAS"):
         like = _string(cur) if cur.accept("LIKE") else None
         return ShowDatabases(like)
@@ -503,7 +538,7 @@ def _unload(cur: Cursor) -> Unload:
         if token.kind == PUNCT and token.value in "()":
             depth += 1 if token.value == "(" else -1
     close = cur.tokens[cur.pos - 1]
-    query = cur.sql[open_paren.start + 1:close.start].strip()
+    query = cur.sql[open_paren.start + 1 : close.start].strip()
     cur.expect("TO")
     location = _string(cur)
     props = _with_options(cur) if cur.accept("WITH") else {}
@@ -511,6 +546,13 @@ def _unload(cur: Cursor) -> Unload:
 
 
 _HANDLERS = {
-    "CREATE": _create, "DROP": _drop, "ALTER": _alter, "MSCK": _msck, "SHOW": _show,
-    "DESCRIBE": _describe, "DESC": _describe, "INSERT": _insert, "UNLOAD": _unload,
+    "CREATE": _create,
+    "DROP": _drop,
+    "ALTER": _alter,
+    "MSCK": _msck,
+    "SHOW": _show,
+    "DESCRIBE": _describe,
+    "DESC": _describe,
+    "INSERT": _insert,
+    "UNLOAD": _unload,
 }

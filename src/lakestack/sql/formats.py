@@ -43,12 +43,24 @@ class StorageFormat:
 _PARQUET = StorageFormat(
     "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
     "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-    PARQUET_SERDE, {"serialization.format": "1"}, "parquet")
-_ORC = StorageFormat("org.apache.hadoop.hive.ql.io.orc.OrcInputFormat",
-                     "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat", ORC_SERDE, {}, "orc")
-_AVRO = StorageFormat("org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat",
-                      "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat",
-                      AVRO_SERDE, {}, "avro")
+    PARQUET_SERDE,
+    {"serialization.format": "1"},
+    "parquet",
+)
+_ORC = StorageFormat(
+    "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat",
+    "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat",
+    ORC_SERDE,
+    {},
+    "orc",
+)
+_AVRO = StorageFormat(
+    "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat",
+    "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat",
+    AVRO_SERDE,
+    {},
+    "avro",
+)
 _TEXT = StorageFormat(TEXT_INPUT, TEXT_OUTPUT, LAZY_SIMPLE, {"serialization.format": "1"}, "csv")
 _JSON = StorageFormat(TEXT_INPUT, TEXT_OUTPUT, HIVE_JSON, {}, "json")
 
@@ -59,17 +71,27 @@ STORED_AS: dict[str, StorageFormat] = {
     "TEXTFILE": _TEXT,
     "JSON": _JSON,
     "JSONFILE": _JSON,
-    "SEQUENCEFILE": StorageFormat("org.apache.hadoop.mapred.SequenceFileInputFormat",
-                                  "org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat",
-                                  LAZY_SIMPLE, {"serialization.format": "1"}),
-    "RCFILE": StorageFormat("org.apache.hadoop.hive.ql.io.RCFileInputFormat",
-                            "org.apache.hadoop.hive.ql.io.RCFileOutputFormat",
-                            "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumnarSerDe"),
+    "SEQUENCEFILE": StorageFormat(
+        "org.apache.hadoop.mapred.SequenceFileInputFormat",
+        "org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat",
+        LAZY_SIMPLE,
+        {"serialization.format": "1"},
+    ),
+    "RCFILE": StorageFormat(
+        "org.apache.hadoop.hive.ql.io.RCFileInputFormat",
+        "org.apache.hadoop.hive.ql.io.RCFileOutputFormat",
+        "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumnarSerDe",
+    ),
 }
 
 _BY_SERDE = {PARQUET_SERDE: _PARQUET, ORC_SERDE: _ORC, AVRO_SERDE: _AVRO}
-_CLASSIFICATION = {LAZY_SIMPLE: "csv", OPEN_CSV: "csv", OPENX_JSON: "json", HIVE_JSON: "json",
-                   "org.apache.hadoop.hive.serde2.JsonSerDe": "json"}
+_CLASSIFICATION = {
+    LAZY_SIMPLE: "csv",
+    OPEN_CSV: "csv",
+    OPENX_JSON: "json",
+    HIVE_JSON: "json",
+    "org.apache.hadoop.hive.serde2.JsonSerDe": "json",
+}
 
 
 def stored_as(name: str) -> StorageFormat:
@@ -92,14 +114,26 @@ def serde_format(library: str, parameters: dict[str, str]) -> StorageFormat:
     """
     known = _BY_SERDE.get(library)
     if known is not None:
-        return StorageFormat(known.input_format, known.output_format, library,
-                             {**known.serde_parameters, **parameters}, known.classification)
-    return StorageFormat(TEXT_INPUT, TEXT_OUTPUT, library, dict(parameters),
-                         _CLASSIFICATION.get(library))
+        return StorageFormat(
+            known.input_format,
+            known.output_format,
+            library,
+            {**known.serde_parameters, **parameters},
+            known.classification,
+        )
+    return StorageFormat(
+        TEXT_INPUT, TEXT_OUTPUT, library, dict(parameters), _CLASSIFICATION.get(library)
+    )
 
 
-_DELIM_KEYS = {"field": "field.delim", "escape": "escape.delim", "collection": "colelction.delim",
-               "mapkey": "mapkey.delim", "line": "line.delim", "null": "serialization.null.format"}
+_DELIM_KEYS = {
+    "field": "field.delim",
+    "escape": "escape.delim",
+    "collection": "colelction.delim",
+    "mapkey": "mapkey.delim",
+    "line": "line.delim",
+    "null": "serialization.null.format",
+}
 
 
 def delimited_format(delimiters: dict[str, str]) -> StorageFormat:

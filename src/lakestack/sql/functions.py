@@ -43,14 +43,23 @@ Cast TryCast Try Case If Coalesce Nullif Unnest Explode Posexplode Exists Date A
 """.split()
 
 ALLOWED_CLASSES: frozenset[type[exp.Expression]] = frozenset(
-    getattr(exp, name) for name in _ALLOWED_CLASSES if hasattr(exp, name))
+    getattr(exp, name) for name in _ALLOWED_CLASSES if hasattr(exp, name)
+)
 
 # Functions sqlglot leaves as exp.Anonymous that lakestack translates or DuckDB
 # implements identically (lower-case Trino names).
-ALLOWED_ANONYMOUS = frozenset({
-    "format_datetime", "map_agg", "at_timezone", "millisecond", "map_values",
-    "cardinality", "strpos", "current_timezone",
-})
+ALLOWED_ANONYMOUS = frozenset(
+    {
+        "format_datetime",
+        "map_agg",
+        "at_timezone",
+        "millisecond",
+        "map_values",
+        "cardinality",
+        "strpos",
+        "current_timezone",
+    }
+)
 
 
 def check_functions(tree: exp.Expression, sql: str) -> None:
@@ -87,7 +96,7 @@ def _position(sql: str, name: str) -> tuple[int | None, int | None]:
     m = re.search(rf"\b{re.escape(name)}\s*\(", sql, re.IGNORECASE)
     if m is None:
         return None, None
-    before = sql[:m.start()]
+    before = sql[: m.start()]
     line = before.count("\n") + 1
     return line, m.start() - (before.rfind("\n") + 1) + 1
 
@@ -96,8 +105,7 @@ T = exp.DataType.Type
 _TEXT = {T.VARCHAR, T.CHAR, T.TEXT, T.NCHAR, T.NVARCHAR}
 _NUMBER = {T.TINYINT, T.SMALLINT, T.INT, T.BIGINT, T.FLOAT, T.DOUBLE, T.DECIMAL}
 _TEMPORAL = {T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ, T.DATETIME}
-_OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">",
-              exp.GTE: ">="}
+_OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 
 
 def _incompatible(a: exp.Expression, b: exp.Expression) -> bool:
@@ -150,7 +158,10 @@ def check_comparisons(tree: exp.Expression, sql: str) -> None:
                 line, col = _at(sql, _start(node.this))
                 raise TypeMismatch(
                     f"Cannot check if {_type_name(node.this)} is BETWEEN {_type_name(low)} "
-                    f"and {_type_name(high)}", line=line, column=col)
+                    f"and {_type_name(high)}",
+                    line=line,
+                    column=col,
+                )
             continue
         if _incompatible(node.this, node.expression):
             end = _end(node.this)
@@ -161,4 +172,7 @@ def check_comparisons(tree: exp.Expression, sql: str) -> None:
             line, col = _at(sql, offset)
             raise TypeMismatch(
                 f"Cannot apply operator: {_type_name(node.this)} {_OPERATORS[type(node)]} "
-                f"{_type_name(node.expression)}", line=line, column=col)
+                f"{_type_name(node.expression)}",
+                line=line,
+                column=col,
+            )

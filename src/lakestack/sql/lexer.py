@@ -33,8 +33,19 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "0": "\0", "Z": "\x1a",
-            "\\": "\\", "'": "'", '"': '"', "%": "\\%", "_": "\\_"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "0": "\0",
+    "Z": "\x1a",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "%": "\\%",
+    "_": "\\_",
+}
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,12 @@ def unescape_hive(body: str) -> str:
             out.append(ch)
             i += 1
             continue
-        octal = re.match(r"[0-7]{3}", body[i + 1:i + 4])
+        octal = re.match(r"[0-7]{3}", body[i + 1 : i + 4])
         if octal:
             out.append(chr(int(octal.group(0), 8)))
             i += 4
-        elif body[i + 1] == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
-            out.append(chr(int(body[i + 2:i + 6], 16)))
+        elif body[i + 1] == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
+            out.append(chr(int(body[i + 2 : i + 6], 16)))
             i += 6
         else:
             out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
@@ -91,13 +102,13 @@ def tokenize(sql: str) -> list[Token]:
     while pos < len(sql):
         m = _TOKEN.match(sql, pos)
         if m is None:
-            raise SqlSyntaxError(f"token recognition error at: '{sql[pos]}'",
-                                 line=line, column=pos - line_start + 1)
+            raise SqlSyntaxError(
+                f"token recognition error at: '{sql[pos]}'", line=line, column=pos - line_start + 1
+            )
         kind = m.lastgroup or ""
         text = m.group(0)
         if kind != "ws":
-            tokens.append(Token(kind, _value(kind, text), text, line,
-                                pos - line_start + 1, pos))
+            tokens.append(Token(kind, _value(kind, text), text, line, pos - line_start + 1, pos))
         newlines = text.count("\n")
         if newlines:
             line += newlines
@@ -166,12 +177,15 @@ class Cursor:
 
     def rest(self) -> str:
         """Consume and return the source text from the current token on (a query body)."""
-        text = self.sql[self.peek.start:].strip()
+        text = self.sql[self.peek.start :].strip()
         self.pos = len(self.tokens) - 1
         return text
 
     def error(self, expected: tuple[str, ...] | list[str]) -> SqlSyntaxError:
         token = self.peek
         names = ", ".join(e if e.startswith("<") else f"'{e}'" for e in expected)
-        return SqlSyntaxError(f"mismatched input '{token.text}'. Expecting: {names}",
-                              line=token.line, column=token.column)
+        return SqlSyntaxError(
+            f"mismatched input '{token.text}'. Expecting: {names}",
+            line=token.line,
+            column=token.column,
+        )

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 Literal = str | int | float | bool
 
-_NUMERIC = ("tinyint", "smallint", "int", "integer", "bigint", "float", "real", "double",
-            "decimal")
+_NUMERIC = ("tinyint", "smallint", "int", "integer", "bigint", "float", "real", "double", "decimal")
 
 
 @dataclass(frozen=True)
@@ -85,13 +84,20 @@ def _compare(left: str, op: str, right: Literal, column_type: str) -> bool | Non
     a, b = _key(left, column_type), _key(right, column_type)
     if a is None or b is None:
         return None if b is None else False
-    ops = {"=": a == b, "<>": a != b, "<": a < b, "<=": a <= b,  # type: ignore[operator]
-           ">": a > b, ">=": a >= b}  # type: ignore[operator]
+    ops = {
+        "=": a == b,
+        "<>": a != b,
+        "<": a < b,
+        "<=": a <= b,  # type: ignore[operator]
+        ">": a > b,
+        ">=": a >= b,
+    }  # type: ignore[operator]
     return ops[op]
 
 
-def evaluate(predicate: Predicate, values: Mapping[str, str],
-             types: Mapping[str, str] | None = None) -> bool | None:
+def evaluate(
+    predicate: Predicate, values: Mapping[str, str], types: Mapping[str, str] | None = None
+) -> bool | None:
     """Evaluate ``predicate`` on one partition's values; None means unknown (keep it).
 
     >>> p = And((Compare("year", "=", "2026"), In("month", ("01", "02"))))

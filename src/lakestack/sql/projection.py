@@ -31,7 +31,8 @@ from lakestack.sql.predicates import TRUE, Predicate, conjuncts_on, equality_val
 _UNITS = ("YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS", "MINUTES", "SECONDS", "MILLISECONDS")
 _RELATIVE = re.compile(
     r"\s*NOW\s*(?:([+-])\s*([0-9]+)\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?\s*)?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,16 @@ def is_enabled(parameters: Mapping[str, str]) -> bool:
     return parameters.get("projection.enabled", "").strip().lower() == "true"
 
 
-def project(table: str, parameters: Mapping[str, str], partition_keys: Sequence[str],
-            location: str, predicate: Predicate = TRUE, *, now: datetime,
-            key_types: Mapping[str, str] | None = None) -> Iterator[ProjectedPartition]:
+def project(
+    table: str,
+    parameters: Mapping[str, str],
+    partition_keys: Sequence[str],
+    location: str,
+    predicate: Predicate = TRUE,
+    *,
+    now: datetime,
+    key_types: Mapping[str, str] | None = None,
+) -> Iterator[ProjectedPartition]:
     """Enumerate, lazily, the projected partitions a query with ``predicate`` must read.
 
     Args:
@@ -80,9 +88,11 @@ def project(table: str, parameters: Mapping[str, str], partition_keys: Sequence[
     if missing:
         raise InvalidTableProperty(
             f"Table {table} is configured for partition projection, but the following "
-            f"partition columns are missing projection configuration: [{', '.join(missing)}]")
-    streams = [_column_values(table, k, parameters, predicate, now, key_types)
-               for k in partition_keys]
+            f"partition columns are missing projection configuration: [{', '.join(missing)}]"
+        )
+    streams = [
+        _column_values(table, k, parameters, predicate, now, key_types) for k in partition_keys
+    ]
     template = parameters.get("storage.location.template")
     for values in _product(streams):
         named = dict(zip(partition_keys, values, strict=True))
@@ -91,8 +101,11 @@ def project(table: str, parameters: Mapping[str, str], partition_keys: Sequence[
         yield ProjectedPartition(values, _location(location, template, named))
 
 
-def prune(partitions: Sequence[Mapping[str, str]], predicate: Predicate,
-          key_types: Mapping[str, str] | None = None) -> list[Mapping[str, str]]:
+def prune(
+    partitions: Sequence[Mapping[str, str]],
+    predicate: Predicate,
+    key_types: Mapping[str, str] | None = None,
+) -> list[Mapping[str, str]]:
     """Keep the registered partitions the predicate may match (unknown keeps).
 
     >>> from lakestack.sql.predicates import Compare
@@ -119,8 +132,9 @@ def _template_parts(template: str) -> tuple[str, ...]:
 def _location(table_location: str, template: str | None, values: Mapping[str, str]) -> str:
     if template:  # called once per candidate partition: no regex per call
         parts = _template_parts(template)
-        path = "".join(p if i % 2 == 0 else values.get(p, "${" + p + "}")
-                       for i, p in enumerate(parts))
+        path = "".join(
+            p if i % 2 == 0 else values.get(p, "${" + p + "}") for i, p in enumerate(parts)
+        )
     else:
         path = table_location.rstrip("/") + "/" + "/".join(f"{k}={v}" for k, v in values.items())
     return path if path.endswith("/") else path + "/"
@@ -152,12 +166,17 @@ class _Stream:
                 yield value
 
 
-def _column_values(table: str, column: str, parameters: Mapping[str, str],
-                   predicate: Predicate, now: datetime,
-                   key_types: Mapping[str, str]) -> _Stream:
+def _column_values(
+    table: str,
+    column: str,
+    parameters: Mapping[str, str],
+    predicate: Predicate,
+    now: datetime,
+    key_types: Mapping[str, str],
+) -> _Stream:
     prefix = f"projection.{column}."
     kind = parameters[prefix + "type"].strip().lower()
-    config = {k[len(prefix):]: v for k, v in parameters.items() if k.startswith(prefix)}
+    config = {k[len(prefix) :]: v for k, v in parameters.items() if k.startswith(prefix)}
     own = conjuncts_on(predicate, column)
     types = {column: key_types.get(column, "string")}
 
@@ -170,7 +189,8 @@ def _column_values(table: str, column: str, parameters: Mapping[str, str],
             raise ConstraintViolation(
                 f"For the injected projected partition column {column}, the WHERE clause must "
                 "contain only static equality conditions, and at least one such condition "
-                "must be present.")
+                "must be present."
+            )
         return _Stream(source=[str(v) for v in exact], keep=keep)
     try:
         if kind == "enum":
@@ -182,10 +202,11 @@ def _column_values(table: str, column: str, parameters: Mapping[str, str],
             return _Stream(source=_date_source(config, exact, now), keep=keep)
     except (KeyError, ValueError) as exc:
         raise InvalidTableProperty(
-            f"Table {table}: invalid partition projection configuration for column "
-            f"{column}: {exc}") from exc
-    raise InvalidTableProperty(f"Table {table}: unsupported projection type '{kind}' for "
-                               f"column {column}")
+            f"Table {table}: invalid partition projection configuration for column {column}: {exc}"
+        ) from exc
+    raise InvalidTableProperty(
+        f"Table {table}: unsupported projection type '{kind}' for column {column}"
+    )
 
 
 # -- integer --------------------------------------------------------------------------------
@@ -218,8 +239,9 @@ def _integer_source(config: Mapping[str, str], exact: tuple[object, ...] | None)
 # -- date -----------------------------------------------------------------------------------
 
 
-def _date_source(config: Mapping[str, str], exact: tuple[object, ...] | None,
-                 now: datetime) -> object:
+def _date_source(
+    config: Mapping[str, str], exact: tuple[object, ...] | None, now: datetime
+) -> object:
     pattern = JavaDateFormat(config["format"].strip())
     start_text, end_text = (s.strip() for s in config["range"].split(","))
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
@@ -267,8 +289,14 @@ def _shift(moment: datetime, amount: int, unit: str) -> datetime:
         year, month = moment.year + months // 12, months % 12 + 1
         day = min(moment.day, calendar.monthrange(year, month)[1])
         return moment.replace(year=year, month=month, day=day)
-    seconds = {"WEEKS": 604800, "DAYS": 86400, "HOURS": 3600, "MINUTES": 60,
-               "SECONDS": 1, "MILLISECONDS": 0.001}[unit]
+    seconds = {
+        "WEEKS": 604800,
+        "DAYS": 86400,
+        "HOURS": 3600,
+        "MINUTES": 60,
+        "SECONDS": 1,
+        "MILLISECONDS": 0.001,
+    }[unit]
     return moment + timedelta(seconds=seconds * amount)
 
 
@@ -284,10 +312,24 @@ class JavaDateFormat:
     'dt=2024-02-09'
     """
 
-    _FIELDS = {"y": "year", "M": "month", "d": "day", "H": "hour", "m": "minute",
-               "s": "second", "S": "microsecond"}
-    _UNIT = {"y": "YEARS", "M": "MONTHS", "d": "DAYS", "H": "HOURS", "m": "MINUTES",
-             "s": "SECONDS", "S": "MILLISECONDS"}
+    _FIELDS = {
+        "y": "year",
+        "M": "month",
+        "d": "day",
+        "H": "hour",
+        "m": "minute",
+        "s": "second",
+        "S": "microsecond",
+    }
+    _UNIT = {
+        "y": "YEARS",
+        "M": "MONTHS",
+        "d": "DAYS",
+        "H": "HOURS",
+        "m": "MINUTES",
+        "s": "SECONDS",
+        "S": "MILLISECONDS",
+    }
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -301,9 +343,10 @@ class JavaDateFormat:
                 self.parts.append((m.group(2), m.group(0)))
             else:
                 self.parts.append(("lit", m.group(0)))
-        regex = "".join(re.escape(t) if k == "lit" else
-                        (rf"(\d{{{len(t)}}})" if len(t) > 1 else r"(\d{1,2})")
-                        for k, t in self.parts)
+        regex = "".join(
+            re.escape(t) if k == "lit" else (rf"(\d{{{len(t)}}})" if len(t) > 1 else r"(\d{1,2})")
+            for k, t in self.parts
+        )
         self._regex = re.compile(regex)
 
     def finest_unit(self) -> str:
@@ -330,8 +373,9 @@ class JavaDateFormat:
         if m is None:
             return None
         fields = {"year": 1970, "month": 1, "day": 1}
-        for (kind, run), value in zip([p for p in self.parts if p[0] != "lit"], m.groups(),
-                                      strict=True):
+        for (kind, run), value in zip(
+            [p for p in self.parts if p[0] != "lit"], m.groups(), strict=True
+        ):
             number = int(value)
             if kind == "y" and len(run) == 2:
                 number += 2000

@@ -94,8 +94,11 @@ def date_plus_interval_keeps_date(tree: exp.Expression) -> exp.Expression:
         date, other = (node.this, node.expression)
         if isinstance(date, exp.Interval):
             date, other = other, date
-        if _is(date, {T.DATE}) and isinstance(other, exp.Interval) and other.text(
-                "unit").upper() in ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR"):
+        if (
+            _is(date, {T.DATE})
+            and isinstance(other, exp.Interval)
+            and other.text("unit").upper() in ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+        ):
             node.replace(exp.cast(node.copy(), exp.DataType.build("DATE")))
     return tree
 
@@ -127,10 +130,30 @@ def _precision(dtype: exp.DataType) -> int:
 
 # Joda-Time pattern letters (format_datetime) -> strftime
 # https://trino.io/docs/current/functions/datetime.html#java-date-functions
-_JODA = [("yyyy", "%Y"), ("yy", "%y"), ("MMMM", "%B"), ("MMM", "%b"), ("MM", "%m"),
-         ("dd", "%d"), ("HH", "%H"), ("hh", "%I"), ("mm", "%M"), ("ss", "%S"), ("SSS", "%g"),
-         ("EEEE", "%A"), ("EEE", "%a"), ("a", "%p"), ("DDD", "%j"), ("ZZ", "%z"),
-         ("M", "%-m"), ("d", "%-d"), ("H", "%-H"), ("h", "%-I"), ("m", "%-M"), ("s", "%-S")]
+_JODA = [
+    ("yyyy", "%Y"),
+    ("yy", "%y"),
+    ("MMMM", "%B"),
+    ("MMM", "%b"),
+    ("MM", "%m"),
+    ("dd", "%d"),
+    ("HH", "%H"),
+    ("hh", "%I"),
+    ("mm", "%M"),
+    ("ss", "%S"),
+    ("SSS", "%g"),
+    ("EEEE", "%A"),
+    ("EEE", "%a"),
+    ("a", "%p"),
+    ("DDD", "%j"),
+    ("ZZ", "%z"),
+    ("M", "%-m"),
+    ("d", "%-d"),
+    ("H", "%-H"),
+    ("h", "%-I"),
+    ("m", "%-M"),
+    ("s", "%-S"),
+]
 
 
 def joda_to_strftime(pattern: str) -> str:
@@ -144,7 +167,7 @@ def joda_to_strftime(pattern: str) -> str:
         if pattern[i] == "'":
             end = pattern.find("'", i + 1)
             end = len(pattern) if end < 0 else end
-            out.append(pattern[i + 1:end].replace("%", "%%") or "'")
+            out.append(pattern[i + 1 : end].replace("%", "%%") or "'")
             i = end + 1
             continue
         for joda, fmt in _JODA:
@@ -172,8 +195,9 @@ def format_datetime_joda(tree: exp.Expression) -> exp.Expression:
         value, pattern = node.expressions
         if not isinstance(pattern, exp.Literal):
             raise NotSupported("format_datetime with a non-literal pattern")
-        node.replace(_anonymous("STRFTIME", value.copy(),
-                                exp.Literal.string(joda_to_strftime(pattern.this))))
+        node.replace(
+            _anonymous("STRFTIME", value.copy(), exp.Literal.string(joda_to_strftime(pattern.this)))
+        )
     return tree
 
 
@@ -186,8 +210,9 @@ def map_agg_to_map(tree: exp.Expression) -> exp.Expression:
     for node in list(tree.find_all(exp.Anonymous)):
         if node.name.lower() == "map_agg":
             key, value = node.expressions
-            node.replace(_anonymous("MAP", _anonymous("LIST", key.copy()),
-                                    _anonymous("LIST", value.copy())))
+            node.replace(
+                _anonymous("MAP", _anonymous("LIST", key.copy()), _anonymous("LIST", value.copy()))
+            )
     return tree
 
 
@@ -205,8 +230,9 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
     "SELECT STRFTIME(TIMEZONE('Asia/Tokyo', CAST(ts AS TIMESTAMPTZ)), \
 '%Y-%m-%d %H:%M:%S.%g') || ' ' || 'Asia/Tokyo' AS t"
     """
-    nodes = [(n, *n.expressions) for n in tree.find_all(exp.Anonymous)
-             if n.name.lower() == "at_timezone"]
+    nodes = [
+        (n, *n.expressions) for n in tree.find_all(exp.Anonymous) if n.name.lower() == "at_timezone"
+    ]
     nodes += [(n, n.this, n.args["zone"]) for n in tree.find_all(exp.AtTimeZone)]
     for node, value, zone in nodes:
         if not _is(value, {T.TIMESTAMPTZ, T.TIMESTAMPLTZ}):
@@ -215,8 +241,10 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
         if _is_output(node, tree) and isinstance(zone, exp.Literal):
             # A result value prints with its zone, as Trino does: '... America/Los_Angeles'
             text = _anonymous("STRFTIME", local, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g"))
-            local = exp.DPipe(this=exp.DPipe(this=text, expression=exp.Literal.string(" ")),
-                              expression=zone.copy())
+            local = exp.DPipe(
+                this=exp.DPipe(this=text, expression=exp.Literal.string(" ")),
+                expression=zone.copy(),
+            )
         node.replace(local)
     return tree
 
@@ -237,8 +265,9 @@ def millisecond_of_second(tree: exp.Expression) -> exp.Expression:
     """
     for node in list(tree.find_all(exp.Anonymous)):
         if node.name.lower() == "millisecond":
-            node.replace(exp.Paren(this=exp.Mod(this=node.copy(),
-                                                expression=exp.Literal.number(1000))))
+            node.replace(
+                exp.Paren(this=exp.Mod(this=node.copy(), expression=exp.Literal.number(1000)))
+            )
     return tree
 
 
@@ -279,10 +308,10 @@ def json_extract_scalar_only(tree: exp.Expression) -> exp.Expression:
         if isinstance(node.parent, exp.Case):
             continue
         kind = _anonymous("JSON_TYPE", node.this.copy(), node.expression.copy())
-        container = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"),
-                                                   exp.Literal.string("ARRAY")])
-        node.replace(exp.Case(ifs=[exp.If(this=container, true=exp.Null())],
-                              default=node.copy()))
+        container = exp.In(
+            this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")]
+        )
+        node.replace(exp.Case(ifs=[exp.If(this=container, true=exp.Null())], default=node.copy()))
     return tree
 
 
@@ -305,8 +334,8 @@ UNNEST(MAP_VALUES(MAP(['a'], [1]))) AS v) AS u(k, v)"
         value = node.expressions[0]
         select = exp.select(
             exp.alias_(exp.Unnest(expressions=[_anonymous("MAP_KEYS", value.copy())]), names[0]),
-            exp.alias_(exp.Unnest(expressions=[_anonymous("MAP_VALUES", value.copy())]),
-                       names[1]))
+            exp.alias_(exp.Unnest(expressions=[_anonymous("MAP_VALUES", value.copy())]), names[1]),
+        )
         node.replace(exp.Lateral(this=exp.Subquery(this=select), alias=alias.copy()))
     return tree
 
@@ -323,7 +352,6 @@ def approx_percentile_exact(tree: exp.Expression) -> exp.Expression:
             raise NotSupported("approx_percentile with weight or accuracy")
         node.replace(_anonymous("QUANTILE_DISC", node.this.copy(), node.args["quantile"].copy()))
     return tree
-
 
 
 REWRITES: tuple[Rule, ...] = (

@@ -188,15 +188,51 @@ class Query:
     query: str
 
 
-Statement = (CreateDatabase | DropDatabase | CreateTable | DropTable | AddPartitions
-             | DropPartitions | SetTableProperties | RepairTable | ShowDatabases | ShowTables
-             | ShowPartitions | ShowColumns | ShowCreateTable | ShowViews | Describe
-             | CreateView | DropView | CreateTableAs | InsertInto | Unload | Query)
+Statement = (
+    CreateDatabase
+    | DropDatabase
+    | CreateTable
+    | DropTable
+    | AddPartitions
+    | DropPartitions
+    | SetTableProperties
+    | RepairTable
+    | ShowDatabases
+    | ShowTables
+    | ShowPartitions
+    | ShowColumns
+    | ShowCreateTable
+    | ShowViews
+    | Describe
+    | CreateView
+    | DropView
+    | CreateTableAs
+    | InsertInto
+    | Unload
+    | Query
+)
 
-DDL_TYPES = (CreateDatabase, DropDatabase, CreateTable, DropTable, AddPartitions,
-             DropPartitions, SetTableProperties, RepairTable, CreateView, DropView)
-UTILITY_TYPES = (ShowDatabases, ShowTables, ShowPartitions, ShowColumns, ShowCreateTable,
-                 ShowViews, Describe)
+DDL_TYPES = (
+    CreateDatabase,
+    DropDatabase,
+    CreateTable,
+    DropTable,
+    AddPartitions,
+    DropPartitions,
+    SetTableProperties,
+    RepairTable,
+    CreateView,
+    DropView,
+)
+UTILITY_TYPES = (
+    ShowDatabases,
+    ShowTables,
+    ShowPartitions,
+    ShowColumns,
+    ShowCreateTable,
+    ShowViews,
+    Describe,
+)
 
 
 def statement_type(statement: Statement) -> str:

@@ -112,8 +112,15 @@ def translate(sql: str, schema: Schema, *, database: str = "default") -> Transla
     _name_outputs(tree)
     sqlglot_schema = _sqlglot_schema(schema, refs.values()) if refs else None
     try:
-        tree = qualify(tree, schema=sqlglot_schema, dialect="athena", catalog=CATALOG,
-                       db=database, validate_qualify_columns=True, quote_identifiers=True)
+        tree = qualify(
+            tree,
+            schema=sqlglot_schema,
+            dialect="athena",
+            catalog=CATALOG,
+            db=database,
+            validate_qualify_columns=True,
+            quote_identifiers=True,
+        )
     except OptimizeError as exc:
         raise _column_error(str(exc)) from exc
     tree = annotate_types(tree, schema=sqlglot_schema, dialect="athena")
@@ -122,8 +129,11 @@ def translate(sql: str, schema: Schema, *, database: str = "default") -> Transla
     for rewrite in REWRITES:
         tree = rewrite(tree)
     relations = _bind_placeholders(tree, database)
-    columns = tuple((s.alias_or_name, _athena_type(s)) for s in tree.selects) if isinstance(
-        tree, exp.Query) else ()
+    columns = (
+        tuple((s.alias_or_name, _athena_type(s)) for s in tree.selects)
+        if isinstance(tree, exp.Query)
+        else ()
+    )
     try:
         out = tree.sql(dialect="duckdb", unsupported_level=sqlglot.ErrorLevel.RAISE)
     except sqlglot.errors.UnsupportedError as exc:
@@ -154,15 +164,18 @@ def _syntax_error(sql: str, exc: ParseError) -> SqlSyntaxError:
     highlight = info.get("highlight") or ""
     if not (info.get("end_context") or "").strip() and "missing" in info.get("description", ""):
         lines = sql.rstrip().split("\n")
-        return SqlSyntaxError("mismatched input '<EOF>'", line=len(lines),
-                              column=len(lines[-1]) + 1)
-    return SqlSyntaxError(f"mismatched input '{highlight}'", line=line,
-                          column=max(1, col - len(highlight) + 1))
+        return SqlSyntaxError(
+            "mismatched input '<EOF>'", line=len(lines), column=len(lines[-1]) + 1
+        )
+    return SqlSyntaxError(
+        f"mismatched input '{highlight}'", line=line, column=max(1, col - len(highlight) + 1)
+    )
 
 
 def _column_error(message: str) -> AthenaQueryError:
-    m = re.search(r"Column '([^']+)' could not be resolved(?:.*?Line: (\d+), Col: (\d+))?",
-                  message, re.S)
+    m = re.search(
+        r"Column '([^']+)' could not be resolved(?:.*?Line: (\d+), Col: (\d+))?", message, re.S
+    )
     if m is None:
         return SqlSyntaxError(message)
     name = m.group(1)
@@ -175,8 +188,7 @@ def _cte_names(tree: exp.Expression) -> set[str]:
     return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
 
-def _resolve_tables(tree: exp.Expression, schema: Schema,
-                    database: str) -> dict[int, TableRef]:
+def _resolve_tables(tree: exp.Expression, schema: Schema, database: str) -> dict[int, TableRef]:
     ctes = _cte_names(tree)
     refs: dict[int, TableRef] = {}
     for table in tree.find_all(exp.Table):
@@ -192,8 +204,14 @@ def _resolve_tables(tree: exp.Expression, schema: Schema,
 
 
 def _table_not_found(table: exp.Table, qualified: str) -> TableNotFound:
-    first = next((part for part in (table.args.get("catalog"), table.args.get("db"),
-                                    table.this) if part is not None), table.this)
+    first = next(
+        (
+            part
+            for part in (table.args.get("catalog"), table.args.get("db"), table.this)
+            if part is not None
+        ),
+        table.this,
+    )
     meta = first.meta if isinstance(first, exp.Expression) else {}
     line = meta.get("line")
     col = meta["col"] - len(first.name) + 1 if "col" in meta else None
@@ -246,26 +264,33 @@ def _athena_type(select: exp.Expression) -> str:
 # -- partition predicates -----------------------------------------------------------------
 
 
-def _extract_predicates(tree: exp.Expression, schema: Schema,
-                        database: str) -> dict[TableRef, p.Predicate]:
+def _extract_predicates(
+    tree: exp.Expression, schema: Schema, database: str
+) -> dict[TableRef, p.Predicate]:
     found: dict[TableRef, list[p.Predicate]] = {}
     for scope in traverse_scope(tree):
-        where = scope.expression.args.get("where") if isinstance(
-            scope.expression, exp.Select) else None
+        where = (
+            scope.expression.args.get("where") if isinstance(scope.expression, exp.Select) else None
+        )
         for alias, source in scope.selected_sources.items():
             node = source[0] if isinstance(source, tuple) else source
             if not isinstance(node, exp.Table) or not node.catalog:
                 continue
             ref = TableRef(node.db.lower(), node.name.lower())
             keys = set(schema[(ref.database, ref.name)].partition_names)
-            preds = [c for c in (_convert(part, alias, keys)
-                                 for part in _conjuncts(where.this if where else None))
-                     if c is not None]
-            found.setdefault(ref, []).append(
-                preds[0] if len(preds) == 1 else p.And(tuple(preds)))
-    return {ref: (ps[0] if len(ps) == 1 else
-                  (p.TRUE if p.TRUE in ps else p.Or(tuple(ps))))
-            for ref, ps in found.items()}
+            preds = [
+                c
+                for c in (
+                    _convert(part, alias, keys)
+                    for part in _conjuncts(where.this if where else None)
+                )
+                if c is not None
+            ]
+            found.setdefault(ref, []).append(preds[0] if len(preds) == 1 else p.And(tuple(preds)))
+    return {
+        ref: (ps[0] if len(ps) == 1 else (p.TRUE if p.TRUE in ps else p.Or(tuple(ps))))
+        for ref, ps in found.items()
+    }
 
 
 def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
@@ -330,11 +355,21 @@ def _convert(node: exp.Expression, alias: str, keys: set[str]) -> p.Predicate | 
             return p.In(column, tuple(v for v in values if v is not None))
         return None
     if isinstance(node, exp.Between):
-        column, low, high = (_key(node.this, alias, keys), _literal(node.args["low"]),
-                             _literal(node.args["high"]))
+        column, low, high = (
+            _key(node.this, alias, keys),
+            _literal(node.args["low"]),
+            _literal(node.args["high"]),
+        )
         return p.Between(column, low, high) if column and None not in (low, high) else None
     return None
 
 
-__all__ = ["CATALOG", "FunctionNotFound", "TableRef", "TableSchema", "Translated",
-           "parse_query", "translate"]
+__all__ = [
+    "CATALOG",
+    "FunctionNotFound",
+    "TableRef",
+    "TableSchema",
+    "Translated",
+    "parse_query",
+    "translate",
+]

@@ -18,17 +18,40 @@ if TYPE_CHECKING:
 # Hive DDL primitive types (https://docs.aws.amazon.com/athena/latest/ug/data-types.html)
 # with the canonical spelling Glue stores.
 _PRIMITIVES = {
-    "boolean": "boolean", "tinyint": "tinyint", "smallint": "smallint", "int": "int",
-    "integer": "int", "bigint": "bigint", "float": "float", "double": "double",
-    "decimal": "decimal", "char": "char", "varchar": "varchar", "string": "string",
-    "binary": "binary", "date": "date", "timestamp": "timestamp",
+    "boolean": "boolean",
+    "tinyint": "tinyint",
+    "smallint": "smallint",
+    "int": "int",
+    "integer": "int",
+    "bigint": "bigint",
+    "float": "float",
+    "double": "double",
+    "decimal": "decimal",
+    "char": "char",
+    "varchar": "varchar",
+    "string": "string",
+    "binary": "binary",
+    "date": "date",
+    "timestamp": "timestamp",
 }
 
 _DUCKDB = {
-    "boolean": "BOOLEAN", "tinyint": "TINYINT", "smallint": "SMALLINT", "int": "INTEGER",
-    "integer": "INTEGER", "bigint": "BIGINT", "float": "FLOAT", "real": "FLOAT",
-    "double": "DOUBLE", "string": "VARCHAR", "varchar": "VARCHAR", "char": "VARCHAR",
-    "binary": "BLOB", "varbinary": "BLOB", "date": "DATE", "timestamp": "TIMESTAMP",
+    "boolean": "BOOLEAN",
+    "tinyint": "TINYINT",
+    "smallint": "SMALLINT",
+    "int": "INTEGER",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "float": "FLOAT",
+    "real": "FLOAT",
+    "double": "DOUBLE",
+    "string": "VARCHAR",
+    "varchar": "VARCHAR",
+    "char": "VARCHAR",
+    "binary": "BLOB",
+    "varbinary": "BLOB",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
     "decimal": "DECIMAL(10,0)",
 }
 
@@ -109,8 +132,11 @@ def to_duckdb(hive_type: str) -> str:
         body = text[7:-1] if text.startswith("struct<") else text[4:-1]
         parts = []
         for member in _split_top(body):
-            name, _, kind = member.partition(":") if text.startswith("struct<") else (
-                member.strip().partition(" "))
+            name, _, kind = (
+                member.partition(":")
+                if text.startswith("struct<")
+                else (member.strip().partition(" "))
+            )
             parts.append(f'"{name.strip()}" {to_duckdb(kind)}')
         return f"STRUCT({', '.join(parts)})"
     base, _, args = text.partition("(")
@@ -139,8 +165,9 @@ def to_trino(hive_type: str) -> str:
     if text.startswith("struct<"):
         members = [m.partition(":") for m in _split_top(text[7:-1])]
         return "row(" + ", ".join(f"{n} {to_trino(k)}" for n, _, k in members) + ")"
-    return {"string": "varchar", "int": "integer", "float": "real",
-            "binary": "varbinary"}.get(text, text)
+    return {"string": "varchar", "int": "integer", "float": "real", "binary": "varbinary"}.get(
+        text, text
+    )
 
 
 def _split_top(text: str) -> list[str]:

@@ -83,8 +83,11 @@ def to_athena_text(value: Any, athena_type: str | None = None) -> str | None:
         inner = _inner_type(athena_type, "array")
         return "[" + ", ".join(_nested(v, inner) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_nested(k, None)}={_nested(v, None)}"
-                               for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{_nested(k, None)}={_nested(v, None)}" for k, v in value.items())
+            + "}"
+        )
     return str(value)
 
 
@@ -95,5 +98,5 @@ def _nested(value: Any, athena_type: str | None) -> str:
 
 def _inner_type(athena_type: str | None, wrapper: str) -> str | None:
     if athena_type and athena_type.startswith(wrapper + "("):
-        return athena_type[len(wrapper) + 1:-1]
+        return athena_type[len(wrapper) + 1 : -1]
     return None

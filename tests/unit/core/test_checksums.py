@@ -10,12 +10,15 @@ import pytest
 from lakestack.core import checksums
 
 
-@pytest.mark.parametrize(("algo", "expected"), [
-    ("CRC32", zlib.crc32(b"hello").to_bytes(4, "big")),
-    ("CRC32C", crc32c.crc32c(b"hello").to_bytes(4, "big")),
-    ("SHA1", hashlib.sha1(b"hello").digest()),
-    ("SHA256", hashlib.sha256(b"hello").digest()),
-])
+@pytest.mark.parametrize(
+    ("algo", "expected"),
+    [
+        ("CRC32", zlib.crc32(b"hello").to_bytes(4, "big")),
+        ("CRC32C", crc32c.crc32c(b"hello").to_bytes(4, "big")),
+        ("SHA1", hashlib.sha1(b"hello").digest()),
+        ("SHA256", hashlib.sha256(b"hello").digest()),
+    ],
+)
 def test_checksum_matches_reference(algo: str, expected: bytes) -> None:
     h = checksums.new_hasher(algo)
     h.update(b"he")

@@ -58,11 +58,21 @@ def test_sweep_removes_unreferenced_and_open_clears_tmp(tmp_path: Path) -> None:
     assert os.path.exists(store.path(keep))
 
 
-@pytest.mark.parametrize(("name", "suffix"), [
-    ("a/b/part-0000.snappy.parquet", ".snappy.parquet"), ("x.json.gz", ".json.gz"),
-    ("a.b.c.csv", ".c.csv"), ("noext", ""), ("../../etc/passwd", ""), (".hidden", ""),
-    ("a.toolongextension", ""), ("a.p/arq", ""), ("a.cs v", ""), ("dir.d/", ""),
-    ("a.ünï", ""),
-])
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("a/b/part-0000.snappy.parquet", ".snappy.parquet"),
+        ("x.json.gz", ".json.gz"),
+        ("a.b.c.csv", ".c.csv"),
+        ("noext", ""),
+        ("../../etc/passwd", ""),
+        (".hidden", ""),
+        ("a.toolongextension", ""),
+        ("a.p/arq", ""),
+        ("a.cs v", ""),
+        ("dir.d/", ""),
+        ("a.ünï", ""),
+    ],
+)
 def test_suffix_for(name: str, suffix: str) -> None:
     assert suffix_for(name) == suffix

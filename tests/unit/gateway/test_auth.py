@@ -492,11 +492,13 @@ def test_verify_anonymous_open_returns_none_and_strict_raises(
 
 @pytest.mark.parametrize("key", ODD_KEYS)
 @pytest.mark.parametrize("style", ["path", "virtual"])
-def test_verify_sigv2_header_signed_by_botocore(verifier: SigV4Verifier, key: str,
-                                                style: str) -> None:
+def test_verify_sigv2_header_signed_by_botocore(
+    verifier: SigV4Verifier, key: str, style: str
+) -> None:
     s3 = client("s3", signature_version="s3", s3={"addressing_style": style})
-    request = capture(s3, lambda: s3.put_object(Bucket="bkt", Key=key, Body=b"v2",
-                                                Metadata={"a": "1"}))
+    request = capture(
+        s3, lambda: s3.put_object(Bucket="bkt", Key=key, Body=b"v2", Metadata={"a": "1"})
+    )
     assert request.headers["authorization"].startswith("AWS ")
     result = verifier.verify(request)
     assert result is not None and result.access_key_id == AKID
@@ -506,11 +508,13 @@ def test_verify_sigv2_header_signed_by_botocore(verifier: SigV4Verifier, key: st
 
 
 @pytest.mark.parametrize("key", ODD_KEYS)
-def test_verify_sigv2_presigned_url_by_botocore(verifier: SigV4Verifier, clock: Clock,
-                                                key: str) -> None:
+def test_verify_sigv2_presigned_url_by_botocore(
+    verifier: SigV4Verifier, clock: Clock, key: str
+) -> None:
     s3 = client("s3", signature_version="s3", s3={"addressing_style": "path"})
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": key,
-                                                          "VersionId": "v1"}, ExpiresIn=60)
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "bkt", "Key": key, "VersionId": "v1"}, ExpiresIn=60
+    )
     assert "AWSAccessKeyId=" in url
     request = to_http("GET", url, {}, None)
     expires = int(dict(request.query_params())["Expires"])
@@ -524,10 +528,14 @@ def test_verify_sigv2_presigned_url_by_botocore(verifier: SigV4Verifier, clock: 
         verifier.verify(request)
 
 
-def test_verify_sigv2_unknown_key_open_accepts_strict_refuses(store: CredentialStore,
-                                                              clock: Clock) -> None:
-    request = HttpRequest("GET", "/bkt/k", headers={"authorization": "AWS 123456789012:c2ln",
-                                                    "date": "Thu, 01 Jan 2026 00:00:00 GMT"})
+def test_verify_sigv2_unknown_key_open_accepts_strict_refuses(
+    store: CredentialStore, clock: Clock
+) -> None:
+    request = HttpRequest(
+        "GET",
+        "/bkt/k",
+        headers={"authorization": "AWS 123456789012:c2ln", "date": "Thu, 01 Jan 2026 00:00:00 GMT"},
+    )
     result = SigV4Verifier(store, "open", clock).verify(request)
     assert isinstance(result, AuthResult) and not result.verified
     assert result.account_id == "123456789012"
@@ -577,8 +585,10 @@ def test_verifier_rejects_unknown_mode(store: CredentialStore, clock: Clock) -> 
 @pytest.mark.parametrize("style", ["path", "virtual"])
 def test_verify_sigv2_bucket_only_requests(verifier: SigV4Verifier, style: str) -> None:
     s3 = client("s3", signature_version="s3", s3={"addressing_style": style})
-    for call in (lambda: s3.create_bucket(Bucket="bkt"),
-                 lambda: s3.list_objects_v2(Bucket="bkt", Prefix="a/"),
-                 lambda: s3.get_bucket_versioning(Bucket="bkt")):
+    for call in (
+        lambda: s3.create_bucket(Bucket="bkt"),
+        lambda: s3.list_objects_v2(Bucket="bkt", Prefix="a/"),
+        lambda: s3.get_bucket_versioning(Bucket="bkt"),
+    ):
         request = capture(s3, call)
         assert verifier.verify(request) is not None

@@ -35,7 +35,10 @@ def test_status_comes_from_the_model_error_shape() -> None:
     assert error_details(NoSuchBucket(), _ctx("s3")).status == 404
     details = error_details(EntityNotFoundException("no table"), _ctx("glue"))
     assert (details.code, details.status, details.message) == (
-        "EntityNotFoundException", 400, "no table")
+        "EntityNotFoundException",
+        400,
+        "no table",
+    )
 
 
 def test_unknown_code_defaults_to_400_with_fields() -> None:

@@ -9,13 +9,25 @@ from lakestack.gateway.routing import credential_scope, route_service
 
 
 def _signed(service: str, region: str = "us-east-1") -> dict[str, str]:
-    return {"authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/{service}/"
-                             "aws4_request, SignedHeaders=host, Signature=00"}
+    return {
+        "authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/{service}/"
+        "aws4_request, SignedHeaders=host, Signature=00"
+    }
 
 
-@pytest.mark.parametrize(("signing", "service"), [
-    ("s3", "s3"), ("glue", "glue"), ("athena", "athena"), ("states", "stepfunctions"),
-    ("lambda", "lambda"), ("sqs", "sqs"), ("sns", "sns"), ("redshift-data", "redshift-data")])
+@pytest.mark.parametrize(
+    ("signing", "service"),
+    [
+        ("s3", "s3"),
+        ("glue", "glue"),
+        ("athena", "athena"),
+        ("states", "stepfunctions"),
+        ("lambda", "lambda"),
+        ("sqs", "sqs"),
+        ("sns", "sns"),
+        ("redshift-data", "redshift-data"),
+    ],
+)
 def test_route_by_signing_name(signing: str, service: str) -> None:
     model, scope = route_service(HttpRequest("POST", "/", headers=_signed(signing, "eu-west-1")))
     assert model.service_name == service
@@ -36,6 +48,9 @@ def test_unsigned_unknown_request_is_s3() -> None:
 
 
 def test_presigned_query_scope_is_read() -> None:
-    req = HttpRequest("GET", "/b/k", query="X-Amz-Credential=AK%2F20260101%2Fus-west-2%2Fs3"
-                                           "%2Faws4_request&X-Amz-Signature=00")
+    req = HttpRequest(
+        "GET",
+        "/b/k",
+        query="X-Amz-Credential=AK%2F20260101%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=00",
+    )
     assert credential_scope(req) == ("AK", "us-west-2", "s3")

@@ -79,8 +79,10 @@ def test_expect_100_continue_is_answered_before_the_body(server: Server) -> None
 def test_chunked_request_body_and_trailers_are_decoded(server: Server) -> None:
     sock = _conn(server)
     f = sock.makefile("rb")
-    sock.sendall(b"PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                 b"3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nx-amz-checksum-crc32: AAAA\r\n\r\n")
+    sock.sendall(
+        b"PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nx-amz-checksum-crc32: AAAA\r\n\r\n"
+    )
     status, _, body = _read_response(f)
     assert status == 200 and body == b"PUT /c? 5 x-amz-checksum-crc32=AAAA"
 

@@ -16,8 +16,7 @@ def test_record_sums_quantities_per_key() -> None:
     for _ in range(3):
         m.record("s3", "PutObject", "Requests-Tier1", 1, "Requests", "1", "us-east-1", "b")
     m.record("s3", "GetObject", "Requests-Tier2", 1, "Requests", "1", "us-east-1", "b")
-    assert {(r.operation, r.quantity) for r in m.rows()} == {("PutObject", 3.0),
-                                                             ("GetObject", 1.0)}
+    assert {(r.operation, r.quantity) for r in m.rows()} == {("PutObject", 3.0), ("GetObject", 1.0)}
 
 
 def test_usage_persists_across_meters(tmp_path: Path) -> None:
@@ -35,9 +34,9 @@ def test_gauge_accrues_value_times_hours(tmp_path: Path) -> None:
     clock = FixedClock(0)
     m = Meter(tmp_path / "usage.sqlite", clock)
     m.set_gauge("s3", "StandardStorage", "TimedStorage", 1000, "Bytes", "1", "us-east-1", "b")
-    clock.advance(7200)                      # 1000 bytes for 2 hours
+    clock.advance(7200)  # 1000 bytes for 2 hours
     m.set_gauge("s3", "StandardStorage", "TimedStorage", 0, "Bytes", "1", "us-east-1", "b")
-    clock.advance(3600)                      # nothing stored for an hour
+    clock.advance(3600)  # nothing stored for an hour
     (row,) = m.rows()
     assert (row.dimension, row.unit, row.quantity) == ("TimedStorage", "Bytes-Hrs", 2000.0)
     m.close()
@@ -56,10 +55,12 @@ def test_gauge_level_survives_restart(tmp_path: Path) -> None:
 
 def test_s3_request_prices_match_the_published_table() -> None:
     prices = load_prices()
-    assert prices["s3"]["Requests-Tier1"]["usd"] / prices["s3"]["Requests-Tier1"]["per"] == \
-        pytest.approx(0.005 / 1000)
-    assert prices["s3"]["Requests-Tier2"]["usd"] / prices["s3"]["Requests-Tier2"]["per"] == \
-        pytest.approx(0.0004 / 1000)
+    assert prices["s3"]["Requests-Tier1"]["usd"] / prices["s3"]["Requests-Tier1"][
+        "per"
+    ] == pytest.approx(0.005 / 1000)
+    assert prices["s3"]["Requests-Tier2"]["usd"] / prices["s3"]["Requests-Tier2"][
+        "per"
+    ] == pytest.approx(0.0004 / 1000)
 
 
 def test_one_gb_month_of_standard_storage_costs_0_023() -> None:
@@ -74,8 +75,11 @@ def test_format_bill_groups_by_service_and_totals() -> None:
     m = Meter(None, FixedClock())
     m.record("s3", "PutObject", "Requests-Tier1", 1000, "Requests", "1", "us-east-1", "b")
     text = format_bill(price_rows(m.rows()))
-    assert "PutObject" in text and "$    0.005000" in text and text.splitlines()[-1].startswith(
-        "total")
+    assert (
+        "PutObject" in text
+        and "$    0.005000" in text
+        and text.splitlines()[-1].startswith("total")
+    )
 
 
 def test_reset_forgets_usage(tmp_path: Path) -> None:

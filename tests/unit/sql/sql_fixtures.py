@@ -31,13 +31,13 @@ def load_cases(directory: str) -> list[Case]:
         mode = "sql"
         for line in path.read_text().splitlines():
             if line.startswith("-- title:"):
-                current = Case(line[len("-- title:"):].strip(), path.name)
+                current = Case(line[len("-- title:") :].strip(), path.name)
                 cases.append(current)
                 mode = "sql"
             elif current is None:
                 continue
             elif line.startswith("-- doc:"):
-                current.docs.append(line[len("-- doc:"):].strip())
+                current.docs.append(line[len("-- doc:") :].strip())
             elif line.strip() == "-- expect:":
                 mode, current.rows = "rows", []
             elif line.strip() == "-- error:":

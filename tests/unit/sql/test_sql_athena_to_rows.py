@@ -14,9 +14,17 @@ from lakestack.sql.translate import TableSchema, translate
 from lakestack.sql.values import to_athena_text
 
 EVENTS = TableSchema(
-    columns=(("event_id", "string"), ("user_id", "string"), ("amount", "int"),
-             ("price", "double"), ("ts", "timestamp"), ("d", "date"),
-             ("tags", "array<string>"), ("attrs", "map<string,int>"), ("payload", "string")),
+    columns=(
+        ("event_id", "string"),
+        ("user_id", "string"),
+        ("amount", "int"),
+        ("price", "double"),
+        ("ts", "timestamp"),
+        ("d", "date"),
+        ("tags", "array<string>"),
+        ("attrs", "map<string,int>"),
+        ("payload", "string"),
+    ),
     partition_keys=(("year", "string"), ("month", "string")),
 )
 SCHEMA = {("db", "events"): EVENTS}

@@ -17,8 +17,11 @@ from lakestack.sql.projection import is_enabled, project, prune
 from lakestack.sql.translate import TableRef, TableSchema, translate
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sql" / "projection"
-CASES = [case for path in sorted(FIXTURES.glob("*.json"))
-         for case in json.loads(path.read_text())["cases"]]
+CASES = [
+    case
+    for path in sorted(FIXTURES.glob("*.json"))
+    for case in json.loads(path.read_text())["cases"]
+]
 NOW = datetime(2026, 2, 3, 4, 5, tzinfo=UTC)
 
 
@@ -33,9 +36,20 @@ def test_projection_case(case: dict[str, Any]) -> None:
     keys: dict[str, str] = case["keys"]
     now = datetime.fromisoformat(case["now"].replace("Z", "+00:00")) if "now" in case else NOW
     assert is_enabled(case["parameters"])
-    run = lambda: list(project(  # noqa: E731
-        "db.t", case["parameters"], list(keys), case["location"],
-        predicate_for(case["where"], keys), now=now, key_types=keys))
+
+    def run() -> list:  # type: ignore[type-arg]
+        return list(
+            project(
+                "db.t",
+                case["parameters"],
+                list(keys),
+                case["location"],
+                predicate_for(case["where"], keys),
+                now=now,
+                key_types=keys,
+            )
+        )
+
     if "error" in case:
         with pytest.raises(AthenaQueryError) as info:
             run()
@@ -52,8 +66,11 @@ def test_projection_case(case: dict[str, Any]) -> None:
 
 
 def test_projection_of_an_unbounded_integer_range_is_lazy() -> None:
-    params = {"projection.enabled": "true", "projection.id.type": "integer",
-              "projection.id.range": "0,9223372036854775807"}
+    params = {
+        "projection.enabled": "true",
+        "projection.id.type": "integer",
+        "projection.id.range": "0,9223372036854775807",
+    }
     first = list(itertools.islice(project("db.t", params, ["id"], "s3://b/", now=NOW), 3))
     assert [p.values for p in first] == [("0",), ("1",), ("2",)]
 
@@ -62,23 +79,30 @@ def test_projection_disabled_is_not_enabled() -> None:
     assert not is_enabled({"projection.enabled": "false"})
 
 
-REGISTERED = [{"dt": "2024-01-01", "h": "07"}, {"dt": "2024-01-01", "h": "08"},
-              {"dt": "2024-01-02", "h": "07"}]
+REGISTERED = [
+    {"dt": "2024-01-01", "h": "07"},
+    {"dt": "2024-01-01", "h": "08"},
+    {"dt": "2024-01-02", "h": "07"},
+]
 KEYS = {"dt": "string", "h": "string"}
 
 
-@pytest.mark.parametrize(("where", "expected"), [
-    (None, REGISTERED),
-    ("dt = '2024-01-01'", REGISTERED[:2]),
-    ("dt = '2024-01-01' AND h IN ('08', '09')", REGISTERED[1:2]),
-    ("dt > '2024-01-01'", REGISTERED[2:]),
-    ("dt BETWEEN '2024-01-01' AND '2024-01-01' AND NOT h = '07'", REGISTERED[1:2]),
-    ("h = '7'", []),
-    ("dt = '2024-01-02' OR payload = 'x'", REGISTERED),
-    ("lower(dt) = '2024-01-02'", REGISTERED),
-])
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (None, REGISTERED),
+        ("dt = '2024-01-01'", REGISTERED[:2]),
+        ("dt = '2024-01-01' AND h IN ('08', '09')", REGISTERED[1:2]),
+        ("dt > '2024-01-01'", REGISTERED[2:]),
+        ("dt BETWEEN '2024-01-01' AND '2024-01-01' AND NOT h = '07'", REGISTERED[1:2]),
+        ("h = '7'", []),
+        ("dt = '2024-01-02' OR payload = 'x'", REGISTERED),
+        ("lower(dt) = '2024-01-02'", REGISTERED),
+    ],
+)
 def test_registered_partitions_prune_like_projection(
-        where: str | None, expected: list[dict[str, str]]) -> None:
+    where: str | None, expected: list[dict[str, str]]
+) -> None:
     assert prune(REGISTERED, predicate_for(where, KEYS), KEYS) == expected
 
 

@@ -16,9 +16,11 @@ SEED_DDL = seed_events_ddl("lake")
 
 def _parquet(rows: int) -> bytes:
     con = duckdb.connect()
-    rel = con.sql(f"SELECT 'e' || i AS event_id, 'u' || (i % 5) AS user_id, "
-                  f"CASE WHEN i % 3 = 0 THEN 'buy' ELSE 'view' END AS event_type, "
-                  f"'p' AS payload FROM range({rows}) t(i)")
+    rel = con.sql(
+        f"SELECT 'e' || i AS event_id, 'u' || (i % 5) AS user_id, "
+        f"CASE WHEN i % 3 = 0 THEN 'buy' ELSE 'view' END AS event_type, "
+        f"'p' AS payload FROM range({rows}) t(i)"
+    )
     buf = io.BytesIO()
     path = f"/tmp/lakestack-athena-wire-{rows}.parquet"
     rel.write_parquet(path)
@@ -38,6 +40,7 @@ def _wait(athena: Any, qid: str) -> dict[str, Any]:
 
 def _run(athena: Any, sql: str, database: str = "analytics", **kw: Any) -> dict[str, Any]:
     kw.setdefault("ResultConfiguration", {"OutputLocation": OUT})
-    qid = athena.start_query_execution(QueryString=sql, QueryExecutionContext={
-        "Database": database}, **kw)["QueryExecutionId"]
+    qid = athena.start_query_execution(
+        QueryString=sql, QueryExecutionContext={"Database": database}, **kw
+    )["QueryExecutionId"]
     return _wait(athena, qid)

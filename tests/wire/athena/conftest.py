@@ -16,6 +16,9 @@ def lake(lakestack_client: Any) -> dict[str, Any]:
     assert _run(athena, "CREATE DATABASE analytics", "default")["Status"]["State"] == "SUCCEEDED"
     assert _run(athena, SEED_DDL)["Status"]["State"] == "SUCCEEDED"
     for day in ("01", "02"):
-        s3.put_object(Bucket="lake", Body=_parquet(300 + int(day)),
-                      Key=f"curated/table=events/year=2026/month=02/day={day}/part-0.parquet")
+        s3.put_object(
+            Bucket="lake",
+            Body=_parquet(300 + int(day)),
+            Key=f"curated/table=events/year=2026/month=02/day={day}/part-0.parquet",
+        )
     return {"s3": s3, "athena": athena, "glue": glue}

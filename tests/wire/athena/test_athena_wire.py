@@ -10,8 +10,11 @@ from athena_wire_helpers import OUT, _run, _wait  # noqa: F401
 
 
 def test_start_query_execution_seed_table_one_day(lake: dict[str, Any]) -> None:
-    q = _run(lake["athena"], "SELECT event_type, count(*) AS n FROM events WHERE "
-             "year = '2026' AND month = '02' AND day = '02' GROUP BY 1 ORDER BY 1")
+    q = _run(
+        lake["athena"],
+        "SELECT event_type, count(*) AS n FROM events WHERE "
+        "year = '2026' AND month = '02' AND day = '02' GROUP BY 1 ORDER BY 1",
+    )
     assert q["Status"]["State"] == "SUCCEEDED"
     assert q["StatementType"] == "DML"
     assert q["ResultConfiguration"]["OutputLocation"] == f"{OUT}{q['QueryExecutionId']}.csv"
@@ -22,8 +25,7 @@ def test_start_query_execution_seed_table_one_day(lake: dict[str, Any]) -> None:
     info = r["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]
     assert [(c["Name"], c["Type"]) for c in info] == [("event_type", "varchar"), ("n", "bigint")]
     keys = {o["Key"] for o in lake["s3"].list_objects_v2(Bucket="results")["Contents"]}
-    assert {f"out/{q['QueryExecutionId']}.csv",
-            f"out/{q['QueryExecutionId']}.csv.metadata"} <= keys
+    assert {f"out/{q['QueryExecutionId']}.csv", f"out/{q['QueryExecutionId']}.csv.metadata"} <= keys
 
 
 def test_create_database_in_athena_is_listed_by_glue(lake: dict[str, Any]) -> None:
@@ -33,25 +35,37 @@ def test_create_database_in_athena_is_listed_by_glue(lake: dict[str, Any]) -> No
 
 def test_table_created_with_glue_api_is_queryable(lake: dict[str, Any]) -> None:
     lake["s3"].put_object(Bucket="lake", Key="raw/t/x.csv", Body=b"a,1\nb,2\n")
-    lake["glue"].create_table(DatabaseName="analytics", TableInput={
-        "Name": "raw", "TableType": "EXTERNAL_TABLE",
-        "StorageDescriptor": {
-            "Columns": [{"Name": "k", "Type": "string"}, {"Name": "v", "Type": "int"}],
-            "Location": "s3://lake/raw/t/",
-            "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-            "SerdeInfo": {"SerializationLibrary":
-                          "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                          "Parameters": {"field.delim": ","}}}})
+    lake["glue"].create_table(
+        DatabaseName="analytics",
+        TableInput={
+            "Name": "raw",
+            "TableType": "EXTERNAL_TABLE",
+            "StorageDescriptor": {
+                "Columns": [{"Name": "k", "Type": "string"}, {"Name": "v", "Type": "int"}],
+                "Location": "s3://lake/raw/t/",
+                "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+                    "Parameters": {"field.delim": ","},
+                },
+            },
+        },
+    )
     q = _run(lake["athena"], "SELECT sum(v) AS total FROM raw")
     r = lake["athena"].get_query_results(QueryExecutionId=q["QueryExecutionId"])
     assert r["ResultSet"]["Rows"][1]["Data"] == [{"VarCharValue": "3"}]
 
 
 def test_get_query_results_paginator_header_once(lake: dict[str, Any]) -> None:
-    q = _run(lake["athena"], "SELECT event_id FROM events WHERE year = '2026' AND "
-             "month = '02' AND day = '01'")
-    pages = lake["athena"].get_paginator("get_query_results").paginate(
-        QueryExecutionId=q["QueryExecutionId"], PaginationConfig={"PageSize": 100})
+    q = _run(
+        lake["athena"],
+        "SELECT event_id FROM events WHERE year = '2026' AND month = '02' AND day = '01'",
+    )
+    pages = (
+        lake["athena"]
+        .get_paginator("get_query_results")
+        .paginate(QueryExecutionId=q["QueryExecutionId"], PaginationConfig={"PageSize": 100})
+    )
     rows = [row for page in pages for row in page["ResultSet"]["Rows"]]
     assert len(rows) == 302
     values = [row["Data"][0].get("VarCharValue") for row in rows]
@@ -64,8 +78,9 @@ def test_get_query_results_null_is_datum_without_value(lake: dict[str, Any]) -> 
     assert r["ResultSet"]["Rows"][1]["Data"] == [{}, {"VarCharValue": ""}]
 
 
-def test_bad_sql_fails_with_syntax_error_and_no_charge(lake: dict[str, Any],
-                                                       lakestack: Any) -> None:
+def test_bad_sql_fails_with_syntax_error_and_no_charge(
+    lake: dict[str, Any], lakestack: Any
+) -> None:
     q = _run(lake["athena"], "SELECT FROM WHERE")
     assert q["Status"]["State"] == "FAILED"
     assert q["Status"]["StateChangeReason"].startswith("SYNTAX_ERROR: line 1:")
@@ -88,14 +103,20 @@ def test_no_output_location_is_invalid_request(lake: dict[str, Any]) -> None:
 
 def test_work_group_crud_and_cutoff_cancels(lake: dict[str, Any], lakestack: Any) -> None:
     athena = lake["athena"]
-    athena.create_work_group(Name="capped", Configuration={
-        "ResultConfiguration": {"OutputLocation": "s3://results/capped/"},
-        "EnforceWorkGroupConfiguration": True, "BytesScannedCutoffPerQuery": 10_000_000})
+    athena.create_work_group(
+        Name="capped",
+        Configuration={
+            "ResultConfiguration": {"OutputLocation": "s3://results/capped/"},
+            "EnforceWorkGroupConfiguration": True,
+            "BytesScannedCutoffPerQuery": 10_000_000,
+        },
+    )
     wg = athena.get_work_group(WorkGroup="capped")["WorkGroup"]
     assert wg["Configuration"]["BytesScannedCutoffPerQuery"] == 10_000_000
     assert {g["Name"] for g in athena.list_work_groups()["WorkGroups"]} == {"capped", "primary"}
-    lake["s3"].put_object(Bucket="lake", Key="big/x.csv", Body=b"a" * 99 + b"\n" * 1
-                          + (b"b" * 99 + b"\n") * 105_000)
+    lake["s3"].put_object(
+        Bucket="lake", Key="big/x.csv", Body=b"a" * 99 + b"\n" * 1 + (b"b" * 99 + b"\n") * 105_000
+    )
     _run(athena, "CREATE EXTERNAL TABLE big (a string) LOCATION 's3://lake/big/'")
     q = _run(athena, "SELECT count(*) FROM big", WorkGroup="capped")
     assert q["Status"]["State"] == "CANCELLED"
@@ -111,9 +132,12 @@ def test_work_group_crud_and_cutoff_cancels(lake: dict[str, Any], lakestack: Any
 
 
 def test_ctas_reports_manifest_and_update_count(lake: dict[str, Any]) -> None:
-    q = _run(lake["athena"], "CREATE TABLE buys AS SELECT user_id, count(*) AS n FROM events "
-             "WHERE year = '2026' AND month = '02' AND day = '01' AND event_type = 'buy' "
-             "GROUP BY user_id")
+    q = _run(
+        lake["athena"],
+        "CREATE TABLE buys AS SELECT user_id, count(*) AS n FROM events "
+        "WHERE year = '2026' AND month = '02' AND day = '01' AND event_type = 'buy' "
+        "GROUP BY user_id",
+    )
     assert q["Status"]["State"] == "SUCCEEDED", q["Status"].get("StateChangeReason")
     manifest = q["Statistics"]["DataManifestLocation"]
     assert manifest == f"{OUT}{q['QueryExecutionId']}-manifest.csv"
@@ -134,22 +158,26 @@ def test_list_and_batch_get_query_executions(lake: dict[str, Any]) -> None:
 def test_catalog_metadata_api(lake: dict[str, Any]) -> None:
     athena = lake["athena"]
     assert athena.list_data_catalogs()["DataCatalogsSummary"][0]["CatalogName"] == (
-        "AwsDataCatalog")
+        "AwsDataCatalog"
+    )
     dbs = athena.list_databases(CatalogName="AwsDataCatalog")["DatabaseList"]
     assert "analytics" in [d["Name"] for d in dbs]
-    t = athena.get_table_metadata(CatalogName="AwsDataCatalog", DatabaseName="analytics",
-                                  TableName="events")["TableMetadata"]
+    t = athena.get_table_metadata(
+        CatalogName="AwsDataCatalog", DatabaseName="analytics", TableName="events"
+    )["TableMetadata"]
     assert [c["Name"] for c in t["PartitionKeys"]] == ["year", "month", "day"]
     with pytest.raises(botocore.exceptions.ClientError) as exc:
-        athena.get_table_metadata(CatalogName="AwsDataCatalog", DatabaseName="analytics",
-                                  TableName="nope")
+        athena.get_table_metadata(
+            CatalogName="AwsDataCatalog", DatabaseName="analytics", TableName="nope"
+        )
     assert exc.value.response["Error"]["Code"] == "MetadataException"
 
 
 def test_named_queries_wire(lake: dict[str, Any]) -> None:
     athena = lake["athena"]
-    qid = athena.create_named_query(Name="n", Database="analytics",
-                                    QueryString="SELECT 1")["NamedQueryId"]
+    qid = athena.create_named_query(Name="n", Database="analytics", QueryString="SELECT 1")[
+        "NamedQueryId"
+    ]
     assert athena.get_named_query(NamedQueryId=qid)["NamedQuery"]["QueryString"] == "SELECT 1"
     assert athena.list_named_queries()["NamedQueryIds"] == [qid]
     athena.delete_named_query(NamedQueryId=qid)

@@ -60,8 +60,12 @@ def test_known_key_with_wrong_secret_is_refused(lakestack: Emulator) -> None:
 
 
 def test_unknown_key_is_accepted_in_open_mode(lakestack: Emulator) -> None:
-    s3 = boto_client("s3", lakestack.endpoint_url, aws_access_key_id="AKIADUMMY",
-                     aws_secret_access_key="whatever")
+    s3 = boto_client(
+        "s3",
+        lakestack.endpoint_url,
+        aws_access_key_id="AKIADUMMY",
+        aws_secret_access_key="whatever",
+    )
     assert s3.list_buckets()["Buckets"] == []  # type: ignore[attr-defined]
 
 
@@ -73,8 +77,9 @@ def strict(tmp_path: Any) -> Iterator[Emulator]:
 
 
 def test_unknown_key_is_refused_in_strict_mode(strict: Emulator) -> None:
-    s3 = boto_client("s3", strict.endpoint_url, aws_access_key_id="AKIADUMMY",
-                     aws_secret_access_key="whatever")
+    s3 = boto_client(
+        "s3", strict.endpoint_url, aws_access_key_id="AKIADUMMY", aws_secret_access_key="whatever"
+    )
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         s3.list_buckets()  # type: ignore[attr-defined]
     assert _error(exc) == ("InvalidAccessKeyId", 403)
@@ -84,8 +89,9 @@ def test_unknown_key_is_refused_in_strict_mode(strict: Emulator) -> None:
 
 def test_strict_mode_accepts_added_credentials(strict: Emulator) -> None:
     strict.credentials.add("AKIAEXAMPLE1", "s3cr3t", "123456789012")
-    s3 = boto_client("s3", strict.endpoint_url, aws_access_key_id="AKIAEXAMPLE1",
-                     aws_secret_access_key="s3cr3t")
+    s3 = boto_client(
+        "s3", strict.endpoint_url, aws_access_key_id="AKIAEXAMPLE1", aws_secret_access_key="s3cr3t"
+    )
     s3.create_bucket(Bucket="mine")  # type: ignore[attr-defined]
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["mine"]  # type: ignore[attr-defined]
 
@@ -113,10 +119,12 @@ def _plain_http(method: str, url: str, body: bytes | None = None) -> tuple[int, 
 
 
 @pytest.mark.parametrize("signature_version", ["s3", "s3v4"])
-def test_presigned_get_and_put_work_with_plain_http(lakestack_client: Any,
-                                                    signature_version: str) -> None:
-    s3 = lakestack_client("s3", config=Config(signature_version=signature_version,
-                                              s3={"addressing_style": "path"}))
+def test_presigned_get_and_put_work_with_plain_http(
+    lakestack_client: Any, signature_version: str
+) -> None:
+    s3 = lakestack_client(
+        "s3", config=Config(signature_version=signature_version, s3={"addressing_style": "path"})
+    )
     s3.create_bucket(Bucket="pre")
     put_url = s3.generate_presigned_url("put_object", Params={"Bucket": "pre", "Key": "a b.txt"})
     assert _plain_http("PUT", put_url, b"presigned!")[0] == 200
@@ -126,8 +134,9 @@ def test_presigned_get_and_put_work_with_plain_http(lakestack_client: Any,
 
 @pytest.mark.parametrize("signature_version", ["s3", "s3v4"])
 def test_tampered_presigned_url_is_refused(lakestack_client: Any, signature_version: str) -> None:
-    s3 = lakestack_client("s3", config=Config(signature_version=signature_version,
-                                              s3={"addressing_style": "path"}))
+    s3 = lakestack_client(
+        "s3", config=Config(signature_version=signature_version, s3={"addressing_style": "path"})
+    )
     s3.create_bucket(Bucket="pre")
     s3.put_object(Bucket="pre", Key="k", Body=b"x")
     s3.put_object(Bucket="pre", Key="other", Body=b"secret")
@@ -139,12 +148,14 @@ def test_tampered_presigned_url_is_refused(lakestack_client: Any, signature_vers
 
 @pytest.mark.parametrize("signature_version", ["s3", "s3v4"])
 def test_expired_presigned_url_is_refused(lakestack: Emulator, signature_version: str) -> None:
-    s3 = lakestack.client("s3", config=Config(signature_version=signature_version,
-                                              s3={"addressing_style": "path"}))
+    s3 = lakestack.client(
+        "s3", config=Config(signature_version=signature_version, s3={"addressing_style": "path"})
+    )
     s3.create_bucket(Bucket="pre")
     s3.put_object(Bucket="pre", Key="k", Body=b"x")
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": "pre", "Key": "k"},
-                                    ExpiresIn=60)
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "pre", "Key": "k"}, ExpiresIn=60
+    )
     lakestack.clock.advance(120)
     try:
         with pytest.raises(urllib.error.HTTPError) as exc:
@@ -171,9 +182,11 @@ def localhost_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_virtual_host_addressing_works(lakestack: Emulator, localhost_resolves: None) -> None:
     port = lakestack.endpoint_url.rsplit(":", 1)[1]
-    s3 = boto_client("s3", f"http://localhost:{port}",
-                     config=Config(s3={"addressing_style": "virtual"},
-                                   retries={"max_attempts": 1}))
+    s3 = boto_client(
+        "s3",
+        f"http://localhost:{port}",
+        config=Config(s3={"addressing_style": "virtual"}, retries={"max_attempts": 1}),
+    )
     s3.create_bucket(Bucket="vhost")  # type: ignore[attr-defined]
     resp = s3.put_object(Bucket="vhost", Key="dir/file.txt", Body=b"v")  # type: ignore[attr-defined]
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -189,22 +202,24 @@ def test_health_route_reports_running(lakestack: Emulator) -> None:
 
 
 def test_garbage_request_gets_an_error_and_server_stays_up(lakestack: Emulator) -> None:
-    host, port = lakestack.endpoint_url[len("http://"):].split(":")
+    host, port = lakestack.endpoint_url[len("http://") :].split(":")
     with socket.create_connection((host, int(port))) as sock:
         sock.sendall(b"\x00\x01garbage\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.1 400")
     assert lakestack.client("s3").list_buckets()["Buckets"] == []
 
 
-
-
-@pytest.mark.parametrize(("service", "call", "code"), [
-    ("glue", lambda c: c.get_databases(), "InvalidSignatureException"),
-    ("lambda", lambda c: c.list_functions(), "InvalidSignatureException"),
-    ("sns", lambda c: c.list_topics(), "SignatureDoesNotMatch"),
-])
-def test_wrong_secret_error_code_follows_the_service_protocol(lakestack: Emulator, service: str,
-                                                              call: Any, code: str) -> None:
+@pytest.mark.parametrize(
+    ("service", "call", "code"),
+    [
+        ("glue", lambda c: c.get_databases(), "InvalidSignatureException"),
+        ("lambda", lambda c: c.list_functions(), "InvalidSignatureException"),
+        ("sns", lambda c: c.list_topics(), "SignatureDoesNotMatch"),
+    ],
+)
+def test_wrong_secret_error_code_follows_the_service_protocol(
+    lakestack: Emulator, service: str, call: Any, code: str
+) -> None:
     client = boto_client(service, lakestack.endpoint_url, aws_secret_access_key="wrong")
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         call(client)

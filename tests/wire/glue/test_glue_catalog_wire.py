@@ -12,19 +12,29 @@ TABLE_INPUT: dict[str, Any] = {
     "Name": "events",
     "TableType": "EXTERNAL_TABLE",
     "Parameters": {"classification": "parquet", "projection.enabled": "false"},
-    "PartitionKeys": [{"Name": "year", "Type": "string"}, {"Name": "month", "Type": "string"},
-                      {"Name": "day", "Type": "string"}],
+    "PartitionKeys": [
+        {"Name": "year", "Type": "string"},
+        {"Name": "month", "Type": "string"},
+        {"Name": "day", "Type": "string"},
+    ],
     "StorageDescriptor": {
-        "Columns": [{"Name": "event_id", "Type": "string", "Comment": "id"},
-                    {"Name": "amount", "Type": "double"}],
+        "Columns": [
+            {"Name": "event_id", "Type": "string", "Comment": "id"},
+            {"Name": "amount", "Type": "double"},
+        ],
         "Location": "s3://lake/curated/events/",
         "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
         "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-        "SerdeInfo": {"SerializationLibrary":
-                      "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-                      "Parameters": {"serialization.format": "1"}},
-        "Compressed": False, "NumberOfBuckets": -1, "StoredAsSubDirectories": False,
-        "BucketColumns": [], "SortColumns": [{"Column": "event_id", "SortOrder": 1}]},
+        "SerdeInfo": {
+            "SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+            "Parameters": {"serialization.format": "1"},
+        },
+        "Compressed": False,
+        "NumberOfBuckets": -1,
+        "StoredAsSubDirectories": False,
+        "BucketColumns": [],
+        "SortColumns": [{"Column": "event_id", "SortOrder": 1}],
+    },
 }
 
 
@@ -46,14 +56,19 @@ def events(glue: Any) -> str:
 
 
 def _partition(*values: str) -> dict[str, Any]:
-    return {"Values": list(values), "StorageDescriptor": {
-        "Location": "s3://lake/curated/events/" + "/".join(values) + "/",
-        "Columns": TABLE_INPUT["StorageDescriptor"]["Columns"]}}
+    return {
+        "Values": list(values),
+        "StorageDescriptor": {
+            "Location": "s3://lake/curated/events/" + "/".join(values) + "/",
+            "Columns": TABLE_INPUT["StorageDescriptor"]["Columns"],
+        },
+    }
 
 
 def test_create_database_then_get_databases_lists_it(glue: Any) -> None:
-    glue.create_database(DatabaseInput={"Name": "Sales", "Description": "d",
-                                        "Parameters": {"k": "v"}})
+    glue.create_database(
+        DatabaseInput={"Name": "Sales", "Description": "d", "Parameters": {"k": "v"}}
+    )
     db = glue.get_database(Name="sales")["Database"]
     assert (db["Name"], db["Description"], db["Parameters"]) == ("sales", "d", {"k": "v"})
     assert isinstance(db["CreateTime"], datetime) and db["CatalogId"] == "000000000000"
@@ -104,50 +119,75 @@ def test_get_tables_expression_and_update_and_delete(glue: Any, events: str) -> 
     assert (t["Parameters"], t["VersionId"]) == ({"classification": "json"}, "1")
     glue.delete_table(DatabaseName="lake", Name="orders")
     errors = glue.batch_delete_table(DatabaseName="lake", TablesToDelete=["events", "gone"])
-    assert errors["Errors"] == [{"TableName": "gone", "ErrorDetail": {
-        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Table gone not found."}}]
+    assert errors["Errors"] == [
+        {
+            "TableName": "gone",
+            "ErrorDetail": {
+                "ErrorCode": "EntityNotFoundException",
+                "ErrorMessage": "Table gone not found.",
+            },
+        }
+    ]
     assert glue.get_tables(DatabaseName="lake")["TableList"] == []
 
 
 def test_search_tables_filters_by_database(glue: Any, events: str) -> None:
     glue.create_database(DatabaseInput={"Name": "other"})
     glue.create_table(DatabaseName="other", TableInput={"Name": "events_copy"})
-    found = glue.search_tables(SearchText="events", Filters=[
-        {"Key": "DatabaseName", "Value": "other"}])["TableList"]
+    found = glue.search_tables(
+        SearchText="events", Filters=[{"Key": "DatabaseName", "Value": "other"}]
+    )["TableList"]
     assert [(t["DatabaseName"], t["Name"]) for t in found] == [("other", "events_copy")]
 
 
 def test_get_partitions_expression_year_month_in(glue: Any, events: str) -> None:
     days = [(y, m, "01") for y in ("2025", "2026") for m in ("01", "02", "03")]
-    out = glue.batch_create_partition(DatabaseName="lake", TableName=events,
-                                      PartitionInputList=[_partition(*d) for d in days])
+    out = glue.batch_create_partition(
+        DatabaseName="lake", TableName=events, PartitionInputList=[_partition(*d) for d in days]
+    )
     assert out["Errors"] == []
-    parts = glue.get_partitions(DatabaseName="lake", TableName=events,
-                                Expression="year = '2026' AND month IN ('01','02')")
-    assert [p["Values"] for p in parts["Partitions"]] == [["2026", "01", "01"],
-                                                          ["2026", "02", "01"]]
+    parts = glue.get_partitions(
+        DatabaseName="lake", TableName=events, Expression="year = '2026' AND month IN ('01','02')"
+    )
+    assert [p["Values"] for p in parts["Partitions"]] == [
+        ["2026", "01", "01"],
+        ["2026", "02", "01"],
+    ]
     first = parts["Partitions"][0]
     assert first["StorageDescriptor"]["Location"] == "s3://lake/curated/events/2026/01/01/"
     assert isinstance(first["CreationTime"], datetime)
 
 
 def test_get_partitions_paginator_and_exclude_column_schema(glue: Any, events: str) -> None:
-    glue.batch_create_partition(DatabaseName="lake", TableName=events, PartitionInputList=[
-        _partition("2026", "01", f"{d:02d}") for d in range(1, 8)])
+    glue.batch_create_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionInputList=[_partition("2026", "01", f"{d:02d}") for d in range(1, 8)],
+    )
     pages = glue.get_paginator("get_partitions").paginate(
-        DatabaseName="lake", TableName=events, ExcludeColumnSchema=True,
-        PaginationConfig={"PageSize": 3})
+        DatabaseName="lake",
+        TableName=events,
+        ExcludeColumnSchema=True,
+        PaginationConfig={"PageSize": 3},
+    )
     parts = [p for page in pages for p in page["Partitions"]]
     assert [p["Values"][2] for p in parts] == [f"{d:02d}" for d in range(1, 8)]
     assert all("Columns" not in p["StorageDescriptor"] for p in parts)
 
 
 def test_get_partitions_segments_cover_all(glue: Any, events: str) -> None:
-    glue.batch_create_partition(DatabaseName="lake", TableName=events, PartitionInputList=[
-        _partition("2026", "01", f"{d:02d}") for d in range(1, 11)])
-    seen = [p["Values"][2] for n in range(4) for p in glue.get_partitions(
-        DatabaseName="lake", TableName=events,
-        Segment={"SegmentNumber": n, "TotalSegments": 4})["Partitions"]]
+    glue.batch_create_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionInputList=[_partition("2026", "01", f"{d:02d}") for d in range(1, 11)],
+    )
+    seen = [
+        p["Values"][2]
+        for n in range(4)
+        for p in glue.get_partitions(
+            DatabaseName="lake", TableName=events, Segment={"SegmentNumber": n, "TotalSegments": 4}
+        )["Partitions"]
+    ]
     assert sorted(seen) == [f"{d:02d}" for d in range(1, 11)]
 
 
@@ -158,53 +198,90 @@ def test_get_partitions_bad_expression_raises_invalid_input(glue: Any, events: s
 
 
 def test_batch_create_partition_reports_duplicates_per_entry(glue: Any, events: str) -> None:
-    glue.create_partition(DatabaseName="lake", TableName=events,
-                          PartitionInput=_partition("2026", "07", "01"))
-    out = glue.batch_create_partition(DatabaseName="lake", TableName=events, PartitionInputList=[
-        _partition("2026", "07", "01"), _partition("2026", "07", "02")])
-    assert out["Errors"] == [{"PartitionValues": ["2026", "07", "01"], "ErrorDetail": {
-        "ErrorCode": "AlreadyExistsException", "ErrorMessage": "Partition already exists."}}]
+    glue.create_partition(
+        DatabaseName="lake", TableName=events, PartitionInput=_partition("2026", "07", "01")
+    )
+    out = glue.batch_create_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionInputList=[_partition("2026", "07", "01"), _partition("2026", "07", "02")],
+    )
+    assert out["Errors"] == [
+        {
+            "PartitionValues": ["2026", "07", "01"],
+            "ErrorDetail": {
+                "ErrorCode": "AlreadyExistsException",
+                "ErrorMessage": "Partition already exists.",
+            },
+        }
+    ]
 
 
 def test_create_partition_twice_raises_already_exists(glue: Any, events: str) -> None:
-    glue.create_partition(DatabaseName="lake", TableName=events,
-                          PartitionInput=_partition("2026", "07", "01"))
+    glue.create_partition(
+        DatabaseName="lake", TableName=events, PartitionInput=_partition("2026", "07", "01")
+    )
     with pytest.raises(glue.exceptions.AlreadyExistsException):
-        glue.create_partition(DatabaseName="lake", TableName=events,
-                              PartitionInput=_partition("2026", "07", "01"))
+        glue.create_partition(
+            DatabaseName="lake", TableName=events, PartitionInput=_partition("2026", "07", "01")
+        )
 
 
 def test_partition_get_update_batch_get_and_delete(glue: Any, events: str) -> None:
-    glue.create_partition(DatabaseName="lake", TableName=events,
-                          PartitionInput=_partition("2026", "07", "01"))
-    glue.update_partition(DatabaseName="lake", TableName=events,
-                          PartitionValueList=["2026", "07", "01"],
-                          PartitionInput={**_partition("2026", "07", "01"),
-                                          "Parameters": {"k": "v"}})
-    p = glue.get_partition(DatabaseName="lake", TableName=events,
-                           PartitionValues=["2026", "07", "01"])["Partition"]
+    glue.create_partition(
+        DatabaseName="lake", TableName=events, PartitionInput=_partition("2026", "07", "01")
+    )
+    glue.update_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionValueList=["2026", "07", "01"],
+        PartitionInput={**_partition("2026", "07", "01"), "Parameters": {"k": "v"}},
+    )
+    p = glue.get_partition(
+        DatabaseName="lake", TableName=events, PartitionValues=["2026", "07", "01"]
+    )["Partition"]
     assert p["Parameters"] == {"k": "v"} and p["Values"] == ["2026", "07", "01"]
-    got = glue.batch_get_partition(DatabaseName="lake", TableName=events, PartitionsToGet=[
-        {"Values": ["2026", "07", "01"]}, {"Values": ["2026", "07", "09"]}])
+    got = glue.batch_get_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionsToGet=[{"Values": ["2026", "07", "01"]}, {"Values": ["2026", "07", "09"]}],
+    )
     assert [q["Values"] for q in got["Partitions"]] == [["2026", "07", "01"]]
     assert got["UnprocessedKeys"] == []
-    upd = glue.batch_update_partition(DatabaseName="lake", TableName=events, Entries=[
-        {"PartitionValueList": ["1", "2", "3"], "PartitionInput": _partition("1", "2", "3")}])
+    upd = glue.batch_update_partition(
+        DatabaseName="lake",
+        TableName=events,
+        Entries=[
+            {"PartitionValueList": ["1", "2", "3"], "PartitionInput": _partition("1", "2", "3")}
+        ],
+    )
     assert upd["Errors"][0]["PartitionValueList"] == ["1", "2", "3"]
     assert upd["Errors"][0]["ErrorDetail"]["ErrorCode"] == "EntityNotFoundException"
-    out = glue.batch_delete_partition(DatabaseName="lake", TableName=events, PartitionsToDelete=[
-        {"Values": ["2026", "07", "01"]}, {"Values": ["2026", "07", "09"]}])
-    assert out["Errors"] == [{"PartitionValues": ["2026", "07", "09"], "ErrorDetail": {
-        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Cannot find partition."}}]
+    out = glue.batch_delete_partition(
+        DatabaseName="lake",
+        TableName=events,
+        PartitionsToDelete=[{"Values": ["2026", "07", "01"]}, {"Values": ["2026", "07", "09"]}],
+    )
+    assert out["Errors"] == [
+        {
+            "PartitionValues": ["2026", "07", "09"],
+            "ErrorDetail": {
+                "ErrorCode": "EntityNotFoundException",
+                "ErrorMessage": "Cannot find partition.",
+            },
+        }
+    ]
     with pytest.raises(glue.exceptions.EntityNotFoundException) as exc:
-        glue.delete_partition(DatabaseName="lake", TableName=events,
-                              PartitionValues=["2026", "07", "01"])
+        glue.delete_partition(
+            DatabaseName="lake", TableName=events, PartitionValues=["2026", "07", "01"]
+        )
     assert _error(exc)[1] == "Cannot find partition."
 
 
 def test_delete_database_cascades(glue: Any, events: str) -> None:
-    glue.create_partition(DatabaseName="lake", TableName=events,
-                          PartitionInput=_partition("2026", "07", "01"))
+    glue.create_partition(
+        DatabaseName="lake", TableName=events, PartitionInput=_partition("2026", "07", "01")
+    )
     glue.delete_database(Name="lake")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_table(DatabaseName="lake", Name=events)

@@ -38,9 +38,16 @@ def s3(lakestack_client: Any) -> Any:
 
 def _create(glue: Any, s3: Any, script: str, name: str = "writer", **extra: Any) -> None:
     s3.put_object(Bucket="code", Key=f"jobs/{name}.py", Body=script.encode())
-    glue.create_job(Name=name, Role=ROLE, Command={
-        "Name": "pythonshell", "ScriptLocation": f"s3://code/jobs/{name}.py",
-        "PythonVersion": "3.9"}, **extra)
+    glue.create_job(
+        Name=name,
+        Role=ROLE,
+        Command={
+            "Name": "pythonshell",
+            "ScriptLocation": f"s3://code/jobs/{name}.py",
+            "PythonVersion": "3.9",
+        },
+        **extra,
+    )
 
 
 def _finish(emu: Emulator, glue: Any, name: str, run_id: str) -> dict[str, Any]:
@@ -48,8 +55,9 @@ def _finish(emu: Emulator, glue: Any, name: str, run_id: str) -> dict[str, Any]:
     return dict(glue.get_job_run(JobName=name, RunId=run_id)["JobRun"])
 
 
-def test_pythonshell_script_writes_to_s3_and_succeeds(lakestack: Emulator, glue: Any,
-                                                      s3: Any) -> None:
+def test_pythonshell_script_writes_to_s3_and_succeeds(
+    lakestack: Emulator, glue: Any, s3: Any
+) -> None:
     s3.create_bucket(Bucket="lake")
     _create(glue, s3, WRITER, DefaultArguments={"--bucket": "nowhere"})
     run_id = glue.start_job_run(JobName="writer", Arguments={"--bucket": "lake"})["JobRunId"]
@@ -64,8 +72,9 @@ def test_pythonshell_script_writes_to_s3_and_succeeds(lakestack: Emulator, glue:
     assert [(u.resource, u.dimension) for u in billed] == [("writer", "DPU-Seconds")]
 
 
-def test_failing_script_run_failed_with_exception_message(lakestack: Emulator, glue: Any,
-                                                          s3: Any) -> None:
+def test_failing_script_run_failed_with_exception_message(
+    lakestack: Emulator, glue: Any, s3: Any
+) -> None:
     _create(glue, s3, "raise KeyError('no-such-column')\n", name="broken")
     run_id = glue.start_job_run(JobName="broken")["JobRunId"]
     run = _finish(lakestack, glue, "broken", run_id)
@@ -75,14 +84,32 @@ def test_failing_script_run_failed_with_exception_message(lakestack: Emulator, g
 
 
 def test_job_definition_round_trip(glue: Any, s3: Any) -> None:
-    _create(glue, s3, "print(1)\n", DefaultArguments={"--a": "1"}, Timeout=5, MaxCapacity=1.0,
-            GlueVersion="3.0", Description="d")
+    _create(
+        glue,
+        s3,
+        "print(1)\n",
+        DefaultArguments={"--a": "1"},
+        Timeout=5,
+        MaxCapacity=1.0,
+        GlueVersion="3.0",
+        Description="d",
+    )
     job = glue.get_job(JobName="writer")["Job"]
-    assert (job["Role"], job["Timeout"], job["MaxCapacity"], job["DefaultArguments"],
-            job["Command"]["Name"], job["GlueVersion"]) == (ROLE, 5, 1.0, {"--a": "1"},
-                                                            "pythonshell", "3.0")
-    glue.update_job(JobName="writer", JobUpdate={"Role": ROLE, "Command": {
-        "Name": "pythonshell", "ScriptLocation": "s3://code/jobs/other.py"}})
+    assert (
+        job["Role"],
+        job["Timeout"],
+        job["MaxCapacity"],
+        job["DefaultArguments"],
+        job["Command"]["Name"],
+        job["GlueVersion"],
+    ) == (ROLE, 5, 1.0, {"--a": "1"}, "pythonshell", "3.0")
+    glue.update_job(
+        JobName="writer",
+        JobUpdate={
+            "Role": ROLE,
+            "Command": {"Name": "pythonshell", "ScriptLocation": "s3://code/jobs/other.py"},
+        },
+    )
     job = glue.get_job(JobName="writer")["Job"]
     assert job["Command"]["ScriptLocation"] == "s3://code/jobs/other.py"
     assert [j["Name"] for j in glue.get_jobs()["Jobs"]] == ["writer"]
@@ -91,21 +118,34 @@ def test_job_definition_round_trip(glue: Any, s3: Any) -> None:
 
 
 def test_glueetl_run_fails_honestly(glue: Any) -> None:
-    glue.create_job(Name="etl", Role=ROLE, WorkerType="G.1X", NumberOfWorkers=2,
-                    Command={"Name": "glueetl", "ScriptLocation": "s3://code/etl.py"})
+    glue.create_job(
+        Name="etl",
+        Role=ROLE,
+        WorkerType="G.1X",
+        NumberOfWorkers=2,
+        Command={"Name": "glueetl", "ScriptLocation": "s3://code/etl.py"},
+    )
     run_id = glue.start_job_run(JobName="etl")["JobRunId"]
     run = glue.get_job_run(JobName="etl", RunId=run_id)["JobRun"]
     assert run["JobRunState"] == "FAILED" and "Spark" in run["ErrorMessage"]
 
 
-@pytest.mark.parametrize("call", [
-    lambda g: g.get_job(JobName="nosuch"),
-    lambda g: g.start_job_run(JobName="nosuch"),
-    lambda g: g.get_job_run(JobName="nosuch", RunId="jr_x"),
-    lambda g: g.get_job_runs(JobName="nosuch"),
-    lambda g: g.update_job(JobName="nosuch", JobUpdate={"Role": ROLE, "Command": {
-        "Name": "pythonshell", "ScriptLocation": "s3://code/x.py"}}),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: g.get_job(JobName="nosuch"),
+        lambda g: g.start_job_run(JobName="nosuch"),
+        lambda g: g.get_job_run(JobName="nosuch", RunId="jr_x"),
+        lambda g: g.get_job_runs(JobName="nosuch"),
+        lambda g: g.update_job(
+            JobName="nosuch",
+            JobUpdate={
+                "Role": ROLE,
+                "Command": {"Name": "pythonshell", "ScriptLocation": "s3://code/x.py"},
+            },
+        ),
+    ],
+)
 def test_missing_job_raises_entity_not_found(glue: Any, call: Any) -> None:
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         call(glue)
@@ -119,13 +159,16 @@ def test_create_job_errors(glue: Any, s3: Any) -> None:
         _create(glue, s3, "print(1)\n")
     assert exc.value.response["Error"]["Code"] == "AlreadyExistsException"
     with pytest.raises(botocore.exceptions.ClientError) as exc:
-        glue.create_job(Name="x", Role=ROLE, MaxCapacity=3.0, Command={
-            "Name": "pythonshell", "ScriptLocation": "s3://code/x.py"})
+        glue.create_job(
+            Name="x",
+            Role=ROLE,
+            MaxCapacity=3.0,
+            Command={"Name": "pythonshell", "ScriptLocation": "s3://code/x.py"},
+        )
     assert exc.value.response["Error"]["Code"] == "InvalidInputException"
 
 
-def test_batch_stop_job_run_stops_running_script(lakestack: Emulator, glue: Any,
-                                                 s3: Any) -> None:
+def test_batch_stop_job_run_stops_running_script(lakestack: Emulator, glue: Any, s3: Any) -> None:
     _create(glue, s3, "import time\ntime.sleep(30)\n", name="slow")
     run_id = glue.start_job_run(JobName="slow")["JobRunId"]
     out = glue.batch_stop_job_run(JobName="slow", JobRunIds=[run_id, "jr_missing"])

@@ -11,12 +11,22 @@ from lakestack.emulator import Emulator
 
 
 def aws(emu: Emulator, *args: str, cwd: Path | None = None) -> str:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
-           "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-    proc = subprocess.run([sys.executable, "-m", "awscli", *args, "--endpoint-url",
-                           emu.endpoint_url], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "awscli", *args, "--endpoint-url", emu.endpoint_url],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

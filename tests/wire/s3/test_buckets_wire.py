@@ -19,9 +19,22 @@ def s3(lakestack_client: Any) -> Any:
     return lakestack_client("s3")
 
 
-@pytest.mark.parametrize("name", ["ab", "a" * 64, "Upper", "has_underscore", "-start", "end-",
-                                  "double..dot", "192.168.1.1", "xn--punycode", "x-s3alias",
-                                  "y--ol-s3"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab",
+        "a" * 64,
+        "Upper",
+        "has_underscore",
+        "-start",
+        "end-",
+        "double..dot",
+        "192.168.1.1",
+        "xn--punycode",
+        "x-s3alias",
+        "y--ol-s3",
+    ],
+)
 def test_create_bucket_invalid_name_raises_invalid_bucket_name(s3: Any, name: str) -> None:
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         s3.create_bucket(Bucket=name)
@@ -85,9 +98,19 @@ def test_bucket_tagging_round_trip_and_missing(s3: Any) -> None:
 
 def test_bucket_policy_round_trip_and_malformed(s3: Any) -> None:
     s3.create_bucket(Bucket="pol")
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-        "Resource": "arn:aws:s3:::pol/*"}]})
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::pol/*",
+                }
+            ],
+        }
+    )
     s3.put_bucket_policy(Bucket="pol", Policy=policy)
     assert json.loads(s3.get_bucket_policy(Bucket="pol")["Policy"]) == json.loads(policy)
     with pytest.raises(botocore.exceptions.ClientError) as exc:
@@ -101,8 +124,15 @@ def test_bucket_policy_round_trip_and_malformed(s3: Any) -> None:
 
 def test_bucket_cors_round_trip(s3: Any) -> None:
     s3.create_bucket(Bucket="cors")
-    rules = [{"AllowedMethods": ["GET", "PUT"], "AllowedOrigins": ["*"],
-              "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000, "ExposeHeaders": ["ETag"]}]
+    rules = [
+        {
+            "AllowedMethods": ["GET", "PUT"],
+            "AllowedOrigins": ["*"],
+            "AllowedHeaders": ["*"],
+            "MaxAgeSeconds": 3000,
+            "ExposeHeaders": ["ETag"],
+        }
+    ]
     s3.put_bucket_cors(Bucket="cors", CORSConfiguration={"CORSRules": rules})
     assert s3.get_bucket_cors(Bucket="cors")["CORSRules"] == rules
     s3.delete_bucket_cors(Bucket="cors")
@@ -113,11 +143,21 @@ def test_bucket_cors_round_trip(s3: Any) -> None:
 
 def test_lifecycle_round_trip(s3: Any) -> None:
     s3.create_bucket(Bucket="lcy")
-    rules = [{"ID": "expire-raw", "Status": "Enabled", "Filter": {"Prefix": "raw/"},
-              "Expiration": {"Days": 90},
-              "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}]},
-             {"ID": "abort-mpu", "Status": "Enabled", "Filter": {"Prefix": ""},
-              "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]
+    rules = [
+        {
+            "ID": "expire-raw",
+            "Status": "Enabled",
+            "Filter": {"Prefix": "raw/"},
+            "Expiration": {"Days": 90},
+            "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}],
+        },
+        {
+            "ID": "abort-mpu",
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+        },
+    ]
     s3.put_bucket_lifecycle_configuration(Bucket="lcy", LifecycleConfiguration={"Rules": rules})
     assert s3.get_bucket_lifecycle_configuration(Bucket="lcy")["Rules"] == rules
     s3.delete_bucket_lifecycle(Bucket="lcy")
@@ -133,12 +173,24 @@ FN = "arn:aws:lambda:us-east-1:000000000000:function:f"
 def test_notification_configuration_round_trip(s3: Any) -> None:
     s3.create_bucket(Bucket="notif")
     conf = {
-        "QueueConfigurations": [{"Id": "q1", "QueueArn": QUEUE, "Events": ["s3:ObjectCreated:*"],
-                                 "Filter": {"Key": {"FilterRules": [
-                                     {"Name": "Prefix", "Value": "raw/"},
-                                     {"Name": "Suffix", "Value": ".json"}]}}}],
-        "LambdaFunctionConfigurations": [{"Id": "l1", "LambdaFunctionArn": FN,
-                                          "Events": ["s3:ObjectRemoved:*"]}],
+        "QueueConfigurations": [
+            {
+                "Id": "q1",
+                "QueueArn": QUEUE,
+                "Events": ["s3:ObjectCreated:*"],
+                "Filter": {
+                    "Key": {
+                        "FilterRules": [
+                            {"Name": "Prefix", "Value": "raw/"},
+                            {"Name": "Suffix", "Value": ".json"},
+                        ]
+                    }
+                },
+            }
+        ],
+        "LambdaFunctionConfigurations": [
+            {"Id": "l1", "LambdaFunctionArn": FN, "Events": ["s3:ObjectRemoved:*"]}
+        ],
     }
     s3.put_bucket_notification_configuration(Bucket="notif", NotificationConfiguration=conf)
     got = s3.get_bucket_notification_configuration(Bucket="notif")
@@ -150,20 +202,35 @@ def test_notification_overlapping_filters_same_event_rejected(s3: Any) -> None:
     s3.create_bucket(Bucket="ambig")
 
     def rule(prefix: str, suffix: str) -> dict[str, Any]:
-        return {"QueueArn": QUEUE, "Events": ["s3:ObjectCreated:Put"],
-                "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": prefix},
-                                                   {"Name": "Suffix", "Value": suffix}]}}}
+        return {
+            "QueueArn": QUEUE,
+            "Events": ["s3:ObjectCreated:Put"],
+            "Filter": {
+                "Key": {
+                    "FilterRules": [
+                        {"Name": "Prefix", "Value": prefix},
+                        {"Name": "Suffix", "Value": suffix},
+                    ]
+                }
+            },
+        }
 
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         s3.put_bucket_notification_configuration(
-            Bucket="ambig", NotificationConfiguration={
-                "QueueConfigurations": [rule("images/", ".jpg"), rule("images/2024/", ".jpg")]})
+            Bucket="ambig",
+            NotificationConfiguration={
+                "QueueConfigurations": [rule("images/", ".jpg"), rule("images/2024/", ".jpg")]
+            },
+        )
     assert _code(exc) == ("InvalidArgument", 400)
     assert "ambiguously defined" in exc.value.response["Error"]["Message"]
     # non-overlapping suffixes are fine
     s3.put_bucket_notification_configuration(
-        Bucket="ambig", NotificationConfiguration={
-            "QueueConfigurations": [rule("images/", ".jpg"), rule("images/", ".png")]})
+        Bucket="ambig",
+        NotificationConfiguration={
+            "QueueConfigurations": [rule("images/", ".jpg"), rule("images/", ".png")]
+        },
+    )
 
 
 def test_versioning_configuration_round_trip(s3: Any) -> None:

@@ -25,8 +25,11 @@ def _body(i: int) -> bytes:
 
 def test_sigkill_mid_upload_leaves_objects_absent_or_whole(serve_process: ServeProcess) -> None:
     serve_process.start()
-    s3 = boto_client("s3", serve_process.url,
-                     config=Config(retries={"max_attempts": 1}, max_pool_connections=UPLOADS))
+    s3 = boto_client(
+        "s3",
+        serve_process.url,
+        config=Config(retries={"max_attempts": 1}, max_pool_connections=UPLOADS),
+    )
     s3.create_bucket(Bucket="crash")  # type: ignore[attr-defined]
     acked: dict[str, str] = {}
     lock = threading.Lock()

@@ -54,7 +54,10 @@ def test_hostile_keys_round_trip_inside_the_data_dir(sandboxed) -> None:  # type
     assert set(listed) == set(HOSTILE_KEYS)
     created = _tree(root) - before
     data_dir = os.path.join("sandbox", "data")
-    outside = [p for p in created if not (p == data_dir or p.startswith(data_dir + os.sep))
-               and p != "sandbox"]
+    outside = [
+        p
+        for p in created
+        if not (p == data_dir or p.startswith(data_dir + os.sep)) and p != "sandbox"
+    ]
     assert outside == [], f"files created outside the data dir: {outside}"
     assert not any("passwd" in p for p in created)

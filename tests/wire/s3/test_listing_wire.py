@@ -35,7 +35,9 @@ def test_list_v2_delimiter_common_prefixes(s3: Any) -> None:
     assert resp["KeyCount"] == 2
     deeper = s3.list_objects_v2(Bucket="list", Prefix="raw/year=2026/", Delimiter="/")
     assert [p["Prefix"] for p in deeper["CommonPrefixes"]] == [
-        "raw/year=2026/month=01/", "raw/year=2026/month=02/"]
+        "raw/year=2026/month=01/",
+        "raw/year=2026/month=02/",
+    ]
 
 
 def test_list_v2_paging_with_continuation_tokens(s3: Any) -> None:
@@ -61,8 +63,9 @@ def test_list_v2_common_prefixes_count_toward_max_keys(s3: Any) -> None:
     resp = s3.list_objects_v2(Bucket="list", Delimiter="/", MaxKeys=2)
     assert [p["Prefix"] for p in resp["CommonPrefixes"]] == ["a/", "b/"]
     assert resp["IsTruncated"] and resp["KeyCount"] == 2
-    rest = s3.list_objects_v2(Bucket="list", Delimiter="/", MaxKeys=2,
-                              ContinuationToken=resp["NextContinuationToken"])
+    rest = s3.list_objects_v2(
+        Bucket="list", Delimiter="/", MaxKeys=2, ContinuationToken=resp["NextContinuationToken"]
+    )
     assert [p["Prefix"] for p in rest["CommonPrefixes"]] == ["c/"]
     assert [o["Key"] for o in rest["Contents"]] == ["d"]
 
@@ -105,8 +108,9 @@ def test_paginator_walks_ten_thousand_keys(s3: Any) -> None:
     keys = [f"many/k{i:05d}" for i in range(2500)]
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda k: s3.put_object(Bucket="list", Key=k, Body=b""), keys))
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket="list", Prefix="many/",
-                                                          Delimiter="/")
+    pages = s3.get_paginator("list_objects_v2").paginate(
+        Bucket="list", Prefix="many/", Delimiter="/"
+    )
     listed = [o["Key"] for page in pages for o in page.get("Contents", [])]
     assert listed == keys
 
@@ -115,5 +119,7 @@ def test_list_object_versions_on_unversioned_bucket_shows_null_versions(s3: Any)
     _put(s3, "v1", "v2")
     resp = s3.list_object_versions(Bucket="list")
     assert [(v["Key"], v["VersionId"], v["IsLatest"]) for v in resp["Versions"]] == [
-        ("v1", "null", True), ("v2", "null", True)]
+        ("v1", "null", True),
+        ("v2", "null", True),
+    ]
     assert "DeleteMarkers" not in resp

@@ -28,10 +28,16 @@ def s3(lakestack_client: Any) -> Any:
 
 def test_put_get_head_object_with_metadata(s3: Any) -> None:
     md5 = hashlib.md5(b'{"a":1}').hexdigest()
-    put = s3.put_object(Bucket="obj", Key="dir/a.json", Body=b'{"a":1}',
-                        ContentType="application/json", ContentEncoding="identity",
-                        ContentDisposition="attachment", CacheControl="max-age=60",
-                        Metadata={"Owner": "data-team", "x": "1"})
+    put = s3.put_object(
+        Bucket="obj",
+        Key="dir/a.json",
+        Body=b'{"a":1}',
+        ContentType="application/json",
+        ContentEncoding="identity",
+        ContentDisposition="attachment",
+        CacheControl="max-age=60",
+        Metadata={"Owner": "data-team", "x": "1"},
+    )
     assert put["ETag"] == f'"{md5}"'
     got = s3.get_object(Bucket="obj", Key="dir/a.json")
     assert got["Body"].read() == b'{"a":1}'
@@ -70,9 +76,15 @@ def test_keys_a_and_a_slash_b_coexist(s3: Any) -> None:
     assert s3.get_object(Bucket="obj", Key="a/b")["Body"].read() == b"2"
 
 
-@pytest.mark.parametrize(("header", "expected", "status"), [
-    ("bytes=0-3", b"0123", 206), ("bytes=5-", b"56789", 206), ("bytes=-3", b"789", 206),
-    ("bytes=8-100", b"89", 206)])
+@pytest.mark.parametrize(
+    ("header", "expected", "status"),
+    [
+        ("bytes=0-3", b"0123", 206),
+        ("bytes=5-", b"56789", 206),
+        ("bytes=-3", b"789", 206),
+        ("bytes=8-100", b"89", 206),
+    ],
+)
 def test_range_get(s3: Any, header: str, expected: bytes, status: int) -> None:
     s3.put_object(Bucket="obj", Key="r", Body=b"0123456789")
     got = s3.get_object(Bucket="obj", Key="r", Range=header)
@@ -134,13 +146,20 @@ def test_conditional_writes(s3: Any) -> None:
 
 
 def test_copy_object_copies_or_replaces_metadata(s3: Any) -> None:
-    s3.put_object(Bucket="obj", Key="src", Body=b"data", Metadata={"a": "1"},
-                  ContentType="text/plain")
+    s3.put_object(
+        Bucket="obj", Key="src", Body=b"data", Metadata={"a": "1"}, ContentType="text/plain"
+    )
     s3.copy_object(Bucket="obj", Key="dst1", CopySource={"Bucket": "obj", "Key": "src"})
     h1 = s3.head_object(Bucket="obj", Key="dst1")
     assert h1["Metadata"] == {"a": "1"} and h1["ContentType"] == "text/plain"
-    s3.copy_object(Bucket="obj", Key="dst2", CopySource="obj/src", MetadataDirective="REPLACE",
-                   Metadata={"b": "2"}, ContentType="application/octet-stream")
+    s3.copy_object(
+        Bucket="obj",
+        Key="dst2",
+        CopySource="obj/src",
+        MetadataDirective="REPLACE",
+        Metadata={"b": "2"},
+        ContentType="application/octet-stream",
+    )
     h2 = s3.head_object(Bucket="obj", Key="dst2")
     assert h2["Metadata"] == {"b": "2"} and h2["ContentType"] == "application/octet-stream"
     assert s3.get_object(Bucket="obj", Key="dst2")["Body"].read() == b"data"
@@ -178,8 +197,9 @@ def test_delete_object_is_idempotent(s3: Any) -> None:
 def test_delete_objects_batch(s3: Any) -> None:
     for k in ("x1", "x2", "x3"):
         s3.put_object(Bucket="obj", Key=k, Body=b"x")
-    resp = s3.delete_objects(Bucket="obj", Delete={"Objects": [{"Key": "x1"}, {"Key": "x2"},
-                                                               {"Key": "never"}]})
+    resp = s3.delete_objects(
+        Bucket="obj", Delete={"Objects": [{"Key": "x1"}, {"Key": "x2"}, {"Key": "never"}]}
+    )
     assert sorted(d["Key"] for d in resp["Deleted"]) == ["never", "x1", "x2"]
     quiet = s3.delete_objects(Bucket="obj", Delete={"Objects": [{"Key": "x3"}], "Quiet": True})
     assert "Deleted" not in quiet
@@ -218,8 +238,9 @@ def test_checksum_algorithm_computed_by_boto3_is_stored_and_returned(s3: Any, al
 @pytest.mark.parametrize("algo", sorted(CHECKSUMS))
 def test_explicit_checksum_values_are_verified_and_returned(s3: Any, algo: str) -> None:
     # an explicit value is sent as a header; boto3 needs awscrt only to *compute* CRC32C
-    resp = s3.put_object(Bucket="obj", Key=f"x-{algo}", Body=b"hello",
-                         **{f"Checksum{algo}": CHECKSUMS[algo]})
+    resp = s3.put_object(
+        Bucket="obj", Key=f"x-{algo}", Body=b"hello", **{f"Checksum{algo}": CHECKSUMS[algo]}
+    )
     assert resp[f"Checksum{algo}"] == CHECKSUMS[algo]
     head = s3.head_object(Bucket="obj", Key=f"x-{algo}", ChecksumMode="ENABLED")
     assert head[f"Checksum{algo}"] == CHECKSUMS[algo]

@@ -12,20 +12,22 @@ from boto3.s3.transfer import TransferConfig
 MiB = 1 << 20
 
 
-def test_upload_file_and_download_file_with_many_threads(lakestack_client: Any,
-                                                         tmp_path: Path) -> None:
+def test_upload_file_and_download_file_with_many_threads(
+    lakestack_client: Any, tmp_path: Path
+) -> None:
     s3 = lakestack_client("s3")
     s3.create_bucket(Bucket="big")
-    data = os.urandom(5 * MiB) * 7 + b"tail"   # 35 MiB + 4 bytes -> 8 parts of 5 MiB
+    data = os.urandom(5 * MiB) * 7 + b"tail"  # 35 MiB + 4 bytes -> 8 parts of 5 MiB
     src = tmp_path / "src.bin"
     src.write_bytes(data)
-    config = TransferConfig(multipart_threshold=5 * MiB, multipart_chunksize=5 * MiB,
-                            max_concurrency=10)
+    config = TransferConfig(
+        multipart_threshold=5 * MiB, multipart_chunksize=5 * MiB, max_concurrency=10
+    )
     s3.upload_file(str(src), "big", "data/blob.bin", Config=config)
 
     head = s3.head_object(Bucket="big", Key="data/blob.bin")
     assert head["ContentLength"] == len(data)
-    parts = [data[i:i + 5 * MiB] for i in range(0, len(data), 5 * MiB)]
+    parts = [data[i : i + 5 * MiB] for i in range(0, len(data), 5 * MiB)]
     md5s = b"".join(hashlib.md5(p).digest() for p in parts)
     assert head["ETag"] == f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
 

@@ -42,7 +42,9 @@ def test_versions_and_delete_markers(s3: Any) -> None:
 
     listing = s3.list_object_versions(Bucket="ver")
     assert [(v["VersionId"], v["IsLatest"]) for v in listing["Versions"]] == [
-        (v2, False), (v1, False)]
+        (v2, False),
+        (v1, False),
+    ]
     assert [(m["VersionId"], m["IsLatest"]) for m in listing["DeleteMarkers"]] == [(marker, True)]
     assert "Contents" not in s3.list_objects_v2(Bucket="ver")
 
@@ -61,8 +63,9 @@ def test_get_missing_version_raises_no_such_version(s3: Any) -> None:
 def test_copy_by_version_id(s3: Any) -> None:
     v1 = s3.put_object(Bucket="ver", Key="k", Body=b"one")["VersionId"]
     s3.put_object(Bucket="ver", Key="k", Body=b"two")
-    s3.copy_object(Bucket="ver", Key="copy", CopySource={"Bucket": "ver", "Key": "k",
-                                                          "VersionId": v1})
+    s3.copy_object(
+        Bucket="ver", Key="copy", CopySource={"Bucket": "ver", "Key": "k", "VersionId": v1}
+    )
     assert s3.get_object(Bucket="ver", Key="copy")["Body"].read() == b"one"
 
 
@@ -86,8 +89,9 @@ def test_suspended_bucket_writes_null_version_replacing_previous_null(s3: Any) -
 
 def test_delete_objects_with_versions_in_versioned_bucket(s3: Any) -> None:
     v1 = s3.put_object(Bucket="ver", Key="a", Body=b"1")["VersionId"]
-    resp = s3.delete_objects(Bucket="ver", Delete={"Objects": [{"Key": "a", "VersionId": v1},
-                                                               {"Key": "b"}]})
+    resp = s3.delete_objects(
+        Bucket="ver", Delete={"Objects": [{"Key": "a", "VersionId": v1}, {"Key": "b"}]}
+    )
     by_key = {d["Key"]: d for d in resp["Deleted"]}
     assert by_key["a"]["VersionId"] == v1
     assert by_key["b"]["DeleteMarker"] is True

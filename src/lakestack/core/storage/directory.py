@@ -171,8 +171,9 @@ class BlobStore:
     (b'hi', '49f68a5c', True)
     """
 
-    def __init__(self, root: Path, fsync: bool = False,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, root: Path, fsync: bool = False, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.root = root
         self.blob_dir = root / "blobs"
         self.tmp_dir = str(root / "tmp")

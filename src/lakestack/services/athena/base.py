@@ -43,8 +43,9 @@ def decode_token(token: str | None) -> str | None:
     try:
         return pagination.decode_token("athena", token)
     except pagination.BadToken:
-        raise InvalidRequestException("Invalid NextToken",
-                                      athena_error_code="INVALID_INPUT") from None
+        raise InvalidRequestException(
+            "Invalid NextToken", athena_error_code="INVALID_INPUT"
+        ) from None
 
 
 def check_max_results(value: int | None, limit: int, default: int | None = None) -> int:
@@ -53,7 +54,8 @@ def check_max_results(value: int | None, limit: int, default: int | None = None)
     if not 1 <= value <= limit:
         raise InvalidRequestException(
             f"1 validation error detected: Value '{value}' at 'maxResults' failed to satisfy "
-            f"constraint: Member must have value less than or equal to {limit}")
+            f"constraint: Member must have value less than or equal to {limit}"
+        )
     return value
 
 
@@ -66,8 +68,16 @@ class AthenaBase:
         workers: threads running queries.
     """
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink,
-                 objects: ObjectStore, catalog: Catalog, workers: int = 2) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Clock,
+        ids: Ids,
+        meter: UsageSink,
+        objects: ObjectStore,
+        catalog: Catalog,
+        workers: int = 2,
+    ) -> None:
         self._root = Path(data_dir) / "athena"
         self._clock = clock
         self._ids = ids
@@ -102,8 +112,9 @@ class AthenaBase:
         with self._store.lock:
             wg = self._store.get_workgroup(account, region, name)
             if wg is None and name == PRIMARY:
-                wg = WorkGroup(PRIMARY, creation_time=self._clock.utcnow(),
-                               enforce_configuration=False)
+                wg = WorkGroup(
+                    PRIMARY, creation_time=self._clock.utcnow(), enforce_configuration=False
+                )
                 self._store.put_workgroup(account, region, wg)
         if wg is None:
             raise workgroup_not_found(name)

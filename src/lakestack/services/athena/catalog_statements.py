@@ -56,8 +56,9 @@ class StatementResult:
 
 def _txt(name: str, rows: Sequence[Sequence[str]]) -> StatementResult:
     names = name.split(",")
-    return StatementResult("txt", [ResultColumn(n, "varchar") for n in names],
-                           [list(r) for r in rows])
+    return StatementResult(
+        "txt", [ResultColumn(n, "varchar") for n in names], [list(r) for r in rows]
+    )
 
 
 def ddl_failed(text: str) -> QueryFailed:
@@ -75,8 +76,12 @@ def encode_view(sql: str, database: str, columns: Sequence[tuple[str, str]]) -> 
     >>> decode_view(encode_view("SELECT 1 AS a", "db", [("a", "integer")]))
     'SELECT 1 AS a'
     """
-    body = {"originalSql": sql, "catalog": "awsdatacatalog", "schema": database,
-            "columns": [{"name": n, "type": t} for n, t in columns]}
+    body = {
+        "originalSql": sql,
+        "catalog": "awsdatacatalog",
+        "schema": database,
+        "columns": [{"name": n, "type": t} for n, t in columns],
+    }
     payload = base64.b64encode(json.dumps(body).encode()).decode()
     return f"{_VIEW_PREFIX}{payload}{_VIEW_SUFFIX}"
 
@@ -85,7 +90,7 @@ def decode_view(text: str | None) -> str:
     """The SQL of a stored view (Athena's Presto view or plain ``ViewOriginalText``)."""
     text = (text or "").strip()
     if text.startswith(_VIEW_PREFIX) and text.endswith(_VIEW_SUFFIX):
-        payload = text[len(_VIEW_PREFIX):-len(_VIEW_SUFFIX)]
+        payload = text[len(_VIEW_PREFIX) : -len(_VIEW_SUFFIX)]
         return str(json.loads(base64.b64decode(payload))["originalSql"])
     return text
 
@@ -99,8 +104,9 @@ def _hive_type(athena_type: str) -> str:
     text = athena_type.strip().lower()
     if text.startswith("array("):
         return f"array<{_hive_type(text[6:-1])}>"
-    return {"varchar": "string", "integer": "int", "real": "float",
-            "unknown": "string"}.get(re.sub(r"^varchar\(\d+\)$", "varchar", text), text)
+    return {"varchar": "string", "integer": "int", "real": "float", "unknown": "string"}.get(
+        re.sub(r"^varchar\(\d+\)$", "varchar", text), text
+    )
 
 
 hive_type = _hive_type
@@ -109,8 +115,9 @@ hive_type = _hive_type
 class CatalogStatements:
     """Runs one parsed DDL/utility statement for one caller."""
 
-    def __init__(self, catalog: Catalog, account: str, region: str, database: str,
-                 lister: Lister) -> None:
+    def __init__(
+        self, catalog: Catalog, account: str, region: str, database: str, lister: Lister
+    ) -> None:
         self._catalog = catalog
         self._account = account
         self._region = region
@@ -119,7 +126,8 @@ class CatalogStatements:
 
     def run(self, statement: st.Statement) -> StatementResult:
         handler: Callable[[CatalogStatements, st.Statement], StatementResult] = _HANDLERS[
-            type(statement)]
+            type(statement)
+        ]
         return handler(self, statement)
 
     # -- catalog access with Hive's messages ------------------------------------------
@@ -134,8 +142,9 @@ class CatalogStatements:
                 self._catalog.create_database(self._account, self._region, default)
                 return default
             if err.code == _NOT_FOUND:
-                raise ddl_failed(f"SemanticException [Error 10072]: Database does not exist: "
-                                 f"{name}") from err
+                raise ddl_failed(
+                    f"SemanticException [Error 10072]: Database does not exist: {name}"
+                ) from err
             raise
 
     def table(self, name: st.TableName) -> CatalogTable:
@@ -145,8 +154,9 @@ class CatalogStatements:
             return self._catalog.get_table(self._account, self._region, database, table)
         except AwsError as err:
             if err.code == _NOT_FOUND:
-                raise ddl_failed(f"SemanticException [Error 10001]: Table not found "
-                                 f"{database}.{table}") from err
+                raise ddl_failed(
+                    f"SemanticException [Error 10001]: Table not found {database}.{table}"
+                ) from err
             raise
 
     def _exists(self, database: str, table: str) -> bool:
@@ -166,22 +176,27 @@ class CatalogStatements:
             if err.code == _EXISTS and if_not_exists:
                 return
             if err.code == _EXISTS:
-                raise ddl_failed(f"AlreadyExistsException(message:Table {table.name} "
-                                 "already exists)") from err
+                raise ddl_failed(
+                    f"AlreadyExistsException(message:Table {table.name} already exists)"
+                ) from err
             raise
 
     # -- databases ------------------------------------------------------------------------
 
     def _create_database(self, s: st.CreateDatabase) -> StatementResult:
         try:
-            self._catalog.create_database(self._account, self._region, CatalogDatabase(
-                s.name, s.comment, s.location, dict(s.properties)))
+            self._catalog.create_database(
+                self._account,
+                self._region,
+                CatalogDatabase(s.name, s.comment, s.location, dict(s.properties)),
+            )
         except AwsError as err:
             if err.code != _EXISTS:
                 raise
             if not s.if_not_exists:
-                raise ddl_failed(f"AlreadyExistsException(message:Database {s.name} "
-                                 "already exists)") from err
+                raise ddl_failed(
+                    f"AlreadyExistsException(message:Database {s.name} already exists)"
+                ) from err
         return StatementResult("txt")
 
     def _drop_database(self, s: st.DropDatabase) -> StatementResult:
@@ -191,13 +206,16 @@ class CatalogStatements:
             if err.code == _NOT_FOUND and s.if_exists:
                 return StatementResult("txt")
             if err.code == _NOT_FOUND:
-                raise ddl_failed(f"SemanticException [Error 10072]: Database does not exist: "
-                                 f"{s.name}") from err
+                raise ddl_failed(
+                    f"SemanticException [Error 10072]: Database does not exist: {s.name}"
+                ) from err
             raise
         tables = self._catalog.list_tables(self._account, self._region, s.name)
         if tables and not s.cascade:
-            raise ddl_failed(f"InvalidOperationException(message:Database {s.name} is not "
-                             "empty. One or more tables exist.)")
+            raise ddl_failed(
+                f"InvalidOperationException(message:Database {s.name} is not "
+                "empty. One or more tables exist.)"
+            )
         for t in tables:
             self._catalog.delete_table(self._account, self._region, s.name, t.name)
         self._catalog.delete_database(self._account, self._region, s.name)
@@ -210,11 +228,19 @@ class CatalogStatements:
         if s.location is not None:
             split_uri(s.location)
         table = CatalogTable(
-            database, name, [CatalogColumn(c.name, c.type, c.comment) for c in s.columns],
+            database,
+            name,
+            [CatalogColumn(c.name, c.type, c.comment) for c in s.columns],
             [CatalogColumn(c.name, c.type, c.comment) for c in s.partition_keys],
-            s.location, s.storage.input_format, s.storage.output_format,
-            s.storage.serde_library, dict(s.storage.serde_parameters), dict(s.parameters),
-            s.table_type, description=s.comment)
+            s.location,
+            s.storage.input_format,
+            s.storage.output_format,
+            s.storage.serde_library,
+            dict(s.storage.serde_parameters),
+            dict(s.parameters),
+            s.table_type,
+            description=s.comment,
+        )
         self.create_table(table, s.if_not_exists)
         return StatementResult("txt")
 
@@ -225,8 +251,9 @@ class CatalogStatements:
             if s.if_exists:
                 return StatementResult("txt")
             kind = "Table" if isinstance(s, st.DropTable) else "View"
-            raise ddl_failed(f"SemanticException [Error 10001]: {kind} not found "
-                             f"{database}.{table}")
+            raise ddl_failed(
+                f"SemanticException [Error 10001]: {kind} not found {database}.{table}"
+            )
         self._catalog.delete_table(self._account, self._region, database, table)
         return StatementResult("txt")
 
@@ -234,15 +261,19 @@ class CatalogStatements:
         database, name = s.view.qualified(self._database)
         self._db(database)
         view = CatalogTable(
-            database, name, [CatalogColumn(n, _hive_type(t)) for n, t in columns],
-            table_type="VIRTUAL_VIEW", parameters={"presto_view": "true",
-                                                   "comment": "Presto View"},
+            database,
+            name,
+            [CatalogColumn(n, _hive_type(t)) for n, t in columns],
+            table_type="VIRTUAL_VIEW",
+            parameters={"presto_view": "true", "comment": "Presto View"},
             view_original_text=encode_view(s.query, database, columns),
-            view_expanded_text="/* Presto View */")
+            view_expanded_text="/* Presto View */",
+        )
         if self._exists(database, name):
             if not s.replace:
-                raise ddl_failed(f"AlreadyExistsException(message:View {database}.{name} "
-                                 "already exists)")
+                raise ddl_failed(
+                    f"AlreadyExistsException(message:View {database}.{name} already exists)"
+                )
             self._catalog.update_table(self._account, self._region, view)
             return
         self._catalog.create_table(self._account, self._region, view)
@@ -258,11 +289,12 @@ class CatalogStatements:
     def _partition_values(self, t: CatalogTable, spec: st.PartitionSpec) -> list[str]:
         keys = [c.name for c in t.partition_keys]
         if not keys:
-            raise ddl_failed(f"SemanticException [Error 10241]: Table is not partitioned but "
-                             f"partition spec exists: {spec.values}")
+            raise ddl_failed(
+                f"SemanticException [Error 10241]: Table is not partitioned but "
+                f"partition spec exists: {spec.values}"
+            )
         if sorted(spec.values) != sorted(keys):
-            raise ddl_failed(f"SemanticException [Error 10006]: Partition not found "
-                             f"{spec.values}")
+            raise ddl_failed(f"SemanticException [Error 10006]: Partition not found {spec.values}")
         return [spec.values[k] for k in keys]
 
     def _add_partitions(self, s: st.AddPartitions) -> StatementResult:
@@ -275,18 +307,23 @@ class CatalogStatements:
         errors = self._catalog.create_partitions(self._account, self._region, t, wanted)
         failed = [values for values, code in errors if code != _EXISTS or not s.if_not_exists]
         if failed:
-            raise ddl_failed(f"AlreadyExistsException(message:Partition already exists: "
-                             f"{_spec_text(t, failed[0])})")
+            raise ddl_failed(
+                f"AlreadyExistsException(message:Partition already exists: "
+                f"{_spec_text(t, failed[0])})"
+            )
         return StatementResult("txt")
 
     def _drop_partitions(self, s: st.DropPartitions) -> StatementResult:
         t = self.table(s.table)
         values = [self._partition_values(t, spec) for spec in s.partitions]
-        errors = self._catalog.delete_partitions(self._account, self._region, t.database,
-                                                 t.name, values)
+        errors = self._catalog.delete_partitions(
+            self._account, self._region, t.database, t.name, values
+        )
         if errors and not s.if_exists:
-            raise ddl_failed(f"SemanticException [Error 10006]: Partition not found "
-                             f"{_spec_text(t, errors[0][0])}")
+            raise ddl_failed(
+                f"SemanticException [Error 10006]: Partition not found "
+                f"{_spec_text(t, errors[0][0])}"
+            )
         return StatementResult("txt")
 
     def _repair(self, s: st.RepairTable) -> StatementResult:
@@ -294,29 +331,37 @@ class CatalogStatements:
         keys = [c.name for c in t.partition_keys]
         if not keys or not t.location:
             return StatementResult("txt")
-        known = {tuple(p.values) for p in self._catalog.iter_partitions(
-            self._account, self._region, t.database, t.name)}
+        known = {
+            tuple(p.values)
+            for p in self._catalog.iter_partitions(self._account, self._region, t.database, t.name)
+        }
         base = t.location if t.location.endswith("/") else t.location + "/"
         found: dict[tuple[str, ...], str] = {}
         for f in self._lister.files(base):
-            values = _hive_values(f.uri[len(base):], keys)
+            values = _hive_values(f.uri[len(base) :], keys)
             if values is not None and values not in known and values not in found:
-                found[values] = base + "/".join(f"{k}={v}" for k, v in zip(
-                    keys, values, strict=True)) + "/"
+                found[values] = (
+                    base + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True)) + "/"
+                )
         new = [CatalogPartition(list(v), loc) for v, loc in found.items()]
         for i in range(0, len(new), 100):
-            self._catalog.create_partitions(self._account, self._region, t, new[i:i + 100])
-        lines = [f"Partitions not in metastore:\t{t.name}:" + "/".join(
-            f"{k}={v}" for k, v in zip(keys, values, strict=True)) for values in found]
-        lines += [f"Repair: Added partition to metastore {t.name}:" + "/".join(
-            f"{k}={v}" for k, v in zip(keys, values, strict=True)) for values in found]
+            self._catalog.create_partitions(self._account, self._region, t, new[i : i + 100])
+        lines = [
+            f"Partitions not in metastore:\t{t.name}:"
+            + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+            for values in found
+        ]
+        lines += [
+            f"Repair: Added partition to metastore {t.name}:"
+            + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+            for values in found
+        ]
         return _txt("result", [[line] for line in lines])
 
     # -- SHOW / DESCRIBE ------------------------------------------------------------------
 
     def _show_databases(self, s: st.ShowDatabases) -> StatementResult:
-        names = sorted(d.name for d in self._catalog.list_databases(self._account,
-                                                                    self._region))
+        names = sorted(d.name for d in self._catalog.list_databases(self._account, self._region))
         return _txt("database_name", [[n] for n in names if _like(s.like, n)])
 
     def _show_tables(self, s: st.ShowTables | st.ShowViews) -> StatementResult:
@@ -325,18 +370,21 @@ class CatalogStatements:
         views_only = isinstance(s, st.ShowViews)
         tables = self._catalog.list_tables(self._account, self._region, database)
         names = sorted(t.name for t in tables if not views_only or t.is_view)
-        return _txt("views" if views_only else "tab_name",
-                    [[n] for n in names if _like(s.pattern, n)])
+        return _txt(
+            "views" if views_only else "tab_name", [[n] for n in names if _like(s.pattern, n)]
+        )
 
     def _show_partitions(self, s: st.ShowPartitions) -> StatementResult:
         t = self.table(s.table)
         if not t.partition_keys:
-            raise ddl_failed(f"SemanticException [Error 10241]: Table {t.name} is not a "
-                             "partitioned table")
+            raise ddl_failed(
+                f"SemanticException [Error 10241]: Table {t.name} is not a partitioned table"
+            )
         keys = [c.name for c in t.partition_keys]
-        rows = sorted("/".join(f"{k}={v}" for k, v in zip(keys, p.values, strict=True))
-                      for p in self._catalog.iter_partitions(self._account, self._region,
-                                                             t.database, t.name))
+        rows = sorted(
+            "/".join(f"{k}={v}" for k, v in zip(keys, p.values, strict=True))
+            for p in self._catalog.iter_partitions(self._account, self._region, t.database, t.name)
+        )
         return _txt("partition", [[r] for r in rows])
 
     def _show_columns(self, s: st.ShowColumns) -> StatementResult:
@@ -351,8 +399,12 @@ class CatalogStatements:
         t = self.table(s.table)
         rows = [[c.name, c.type, c.comment or ""] for c in t.columns]
         if t.partition_keys:
-            rows += [["", "", ""], ["# Partition Information", "", ""],
-                     ["# col_name", "data_type", "comment"], ["", "", ""]]
+            rows += [
+                ["", "", ""],
+                ["# Partition Information", "", ""],
+                ["# col_name", "data_type", "comment"],
+                ["", "", ""],
+            ]
             rows += [[c.name, c.type, c.comment or ""] for c in t.partition_keys]
         return _txt("col_name,data_type,comment", rows)
 
@@ -371,13 +423,20 @@ def _like(pattern: str | None, name: str) -> bool:
 
 def _hive_location(t: CatalogTable, values: Sequence[str]) -> str:
     base = (t.location or "").rstrip("/")
-    return base + "/" + "/".join(f"{c.name}={v}" for c, v in zip(
-        t.partition_keys, values, strict=True)) + "/"
+    return (
+        base
+        + "/"
+        + "/".join(f"{c.name}={v}" for c, v in zip(t.partition_keys, values, strict=True))
+        + "/"
+    )
 
 
 def _spec_text(t: CatalogTable, values: Sequence[str]) -> str:
-    return "{" + ", ".join(f"{c.name}={v}" for c, v in zip(
-        t.partition_keys, values, strict=True)) + "}"
+    return (
+        "{"
+        + ", ".join(f"{c.name}={v}" for c, v in zip(t.partition_keys, values, strict=True))
+        + "}"
+    )
 
 
 def _hive_values(relative: str, keys: Sequence[str]) -> tuple[str, ...] | None:
@@ -404,8 +463,10 @@ def show_create(t: CatalogTable) -> str:
     """``SHOW CREATE TABLE`` text for a table."""
     if t.is_view:
         return f"CREATE VIEW {t.database}.{t.name} AS\n{decode_view(t.view_original_text)}"
-    cols = ",\n".join(f"  `{c.name}` {c.type}" + (f" COMMENT '{c.comment}'" if c.comment
-                                                   else "") for c in t.columns)
+    cols = ",\n".join(
+        f"  `{c.name}` {c.type}" + (f" COMMENT '{c.comment}'" if c.comment else "")
+        for c in t.columns
+    )
     lines = [f"CREATE EXTERNAL TABLE `{t.database}`.`{t.name}`(", cols + ")"]
     if t.partition_keys:
         parts = ",\n".join(f"  `{c.name}` {c.type}" for c in t.partition_keys)
@@ -414,8 +475,14 @@ def show_create(t: CatalogTable) -> str:
     if t.serde_parameters:
         props = ",\n".join(f"  '{k}'='{v}'" for k, v in t.serde_parameters.items())
         lines += ["WITH SERDEPROPERTIES (", props + ")"]
-    lines += ["STORED AS INPUTFORMAT", f"  '{t.input_format}'", "OUTPUTFORMAT",
-              f"  '{t.output_format}'", "LOCATION", f"  '{t.location}'"]
+    lines += [
+        "STORED AS INPUTFORMAT",
+        f"  '{t.input_format}'",
+        "OUTPUTFORMAT",
+        f"  '{t.output_format}'",
+        "LOCATION",
+        f"  '{t.location}'",
+    ]
     if t.parameters:
         props = ",\n".join(f"  '{k}'='{v}'" for k, v in sorted(t.parameters.items()))
         lines += ["TBLPROPERTIES (", props + ")"]

@@ -26,8 +26,9 @@ MAX_TABLES = 50
 
 def _check_catalog(name: str) -> None:
     if name.lower() != AWS_DATA_CATALOG.lower():
-        raise InvalidRequestException(f"Catalog {name} was not found",
-                                      athena_error_code="INVALID_INPUT")
+        raise InvalidRequestException(
+            f"Catalog {name} was not found", athena_error_code="INVALID_INPUT"
+        )
 
 
 def _page(names: list[str], items: list[object], limit: int, token: str | None) -> Page[object]:
@@ -49,16 +50,22 @@ class CatalogOps(AthenaBase):
         _check_catalog(name)
         return {"catalog-id": account}
 
-    def list_databases(self, account: str, region: str, catalog_name: str,
-                       max_results: int | None = None,
-                       next_token: str | None = None) -> Page[CatalogDatabase]:
+    def list_databases(
+        self,
+        account: str,
+        region: str,
+        catalog_name: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[CatalogDatabase]:
         _check_catalog(catalog_name)
         limit = check_max_results(max_results, MAX_DATABASES)
         dbs = sorted(self._catalog.list_databases(account, region), key=lambda d: d.name)
         return _page([d.name for d in dbs], list(dbs), limit, next_token)  # type: ignore[return-value]
 
-    def get_database(self, account: str, region: str, catalog_name: str,
-                     database_name: str) -> CatalogDatabase:
+    def get_database(
+        self, account: str, region: str, catalog_name: str, database_name: str
+    ) -> CatalogDatabase:
         """Raises: MetadataException for a missing database."""
         _check_catalog(catalog_name)
         try:
@@ -68,27 +75,36 @@ class CatalogOps(AthenaBase):
                 raise MetadataException(f"Database {database_name} not found.") from err
             raise
 
-    def list_table_metadata(self, account: str, region: str, catalog_name: str,
-                            database_name: str, expression: str | None = None,
-                            max_results: int | None = None,
-                            next_token: str | None = None) -> Page[CatalogTable]:
+    def list_table_metadata(
+        self,
+        account: str,
+        region: str,
+        catalog_name: str,
+        database_name: str,
+        expression: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[CatalogTable]:
         """Tables of a database; ``expression`` is a regex (``*`` any run)."""
         self.get_database(account, region, catalog_name, database_name)
         limit = check_max_results(max_results, MAX_TABLES)
-        tables = sorted(self._catalog.list_tables(account, region, database_name.lower()),
-                        key=lambda t: t.name)
+        tables = sorted(
+            self._catalog.list_tables(account, region, database_name.lower()), key=lambda t: t.name
+        )
         if expression:
             pattern = re.compile(re.sub(r"(?<!\.)\*", ".*", expression), re.IGNORECASE)
             tables = [t for t in tables if pattern.fullmatch(t.name)]
         return _page([t.name for t in tables], list(tables), limit, next_token)  # type: ignore[return-value]
 
-    def get_table_metadata(self, account: str, region: str, catalog_name: str,
-                           database_name: str, table_name: str) -> CatalogTable:
+    def get_table_metadata(
+        self, account: str, region: str, catalog_name: str, database_name: str, table_name: str
+    ) -> CatalogTable:
         """Raises: MetadataException for a missing database or table."""
         self.get_database(account, region, catalog_name, database_name)
         try:
-            return self._catalog.get_table(account, region, database_name.lower(),
-                                           table_name.lower())
+            return self._catalog.get_table(
+                account, region, database_name.lower(), table_name.lower()
+            )
         except AwsError as err:
             if err.code == "EntityNotFoundException":
                 raise MetadataException(f"Table {table_name} not found.") from err

@@ -32,8 +32,16 @@ class AthenaEngine(WorkGroupOps, NamedQueryOps, ExecutionOps, CatalogOps):
     ``workers`` threads each with its own DuckDB cursor of one shared connection.
     """
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink,
-                 objects: ObjectStore, catalog: Catalog, workers: int = 2) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Clock,
+        ids: Ids,
+        meter: UsageSink,
+        objects: ObjectStore,
+        catalog: Catalog,
+        workers: int = 2,
+    ) -> None:
         super().__init__(data_dir, clock, ids, meter, objects, catalog, workers)
         self._recover()
 

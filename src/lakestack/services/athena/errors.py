@@ -27,8 +27,9 @@ class InvalidRequestException(AthenaApiError):
     code = "InvalidRequestException"
     message = "Invalid request."
 
-    def __init__(self, message: str | None = None, *,
-                 athena_error_code: str = "INVALID_INPUT") -> None:
+    def __init__(
+        self, message: str | None = None, *, athena_error_code: str = "INVALID_INPUT"
+    ) -> None:
         super().__init__(message, AthenaErrorCode=athena_error_code)
 
 
@@ -75,9 +76,15 @@ class QueryFailed(AwsError):
     error_type: int = USER_ERROR_TYPE
     retryable: bool = False
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 category: int | None = None, retryable: bool | None = None,
-                 reason: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        category: int | None = None,
+        retryable: bool | None = None,
+        reason: str | None = None,
+    ) -> None:
         text = (message or "").split("\n")[0]
         super().__init__(text, code=code)
         if category is not None:
@@ -89,15 +96,21 @@ class QueryFailed(AwsError):
 
     @classmethod
     def from_sql_error(cls, err: AthenaQueryError) -> QueryFailed:
-        failed = cls(err.message, code=err.error_name, category=err.error_category,
-                     retryable=err.retryable, reason=err.state_change_reason)
+        failed = cls(
+            err.message,
+            code=err.error_name,
+            category=err.error_category,
+            retryable=err.retryable,
+            reason=err.state_change_reason,
+        )
         failed.error_type = err.error_type
         return failed
 
     @classmethod
     def system(cls, text: str, *, retryable: bool = True) -> QueryFailed:
-        return cls(text, code="GENERIC_INTERNAL_ERROR", category=SYSTEM, retryable=retryable,
-                   reason=text)
+        return cls(
+            text, code="GENERIC_INTERNAL_ERROR", category=SYSTEM, retryable=retryable, reason=text
+        )
 
 
 class InvalidCastArgument(QueryFailed):

@@ -72,10 +72,11 @@ MIN_BILLED_MB = 10
 MAX_QUERY_LENGTH = 262_144
 MAX_LIST = 50
 MAX_ROWS = 1000
-NO_OUTPUT = ("No output location provided. An output location is required either through "
-             "the Workgroup result configuration setting or as an API input.")
-INTERRUPTED = ("Query did not finish: lakestack stopped while the query was running. "
-               "Run it again.")
+NO_OUTPUT = (
+    "No output location provided. An output location is required either through "
+    "the Workgroup result configuration setting or as an API input."
+)
+INTERRUPTED = "Query did not finish: lakestack stopped while the query was running. Run it again."
 _CACHE = 8
 
 
@@ -104,15 +105,20 @@ def bind_parameters(query: str, parameters: Sequence[str]) -> str:
             quote = ch
         elif ch == "?":
             if i >= len(parameters):
-                raise QueryFailed(f"Incorrect number of parameters: expected at least {i + 1} "
-                                  f"but found {len(parameters)}", code="INVALID_PARAMETER_USAGE")
+                raise QueryFailed(
+                    f"Incorrect number of parameters: expected at least {i + 1} "
+                    f"but found {len(parameters)}",
+                    code="INVALID_PARAMETER_USAGE",
+                )
             out.append(parameters[i])
             i += 1
             continue
         out.append(ch)
     if i != len(parameters):
-        raise QueryFailed(f"Incorrect number of parameters: expected {i} but found "
-                          f"{len(parameters)}", code="INVALID_PARAMETER_USAGE")
+        raise QueryFailed(
+            f"Incorrect number of parameters: expected {i} but found {len(parameters)}",
+            code="INVALID_PARAMETER_USAGE",
+        )
     return "".join(out)
 
 
@@ -136,16 +142,27 @@ def _classify(query: str) -> tuple[Statement | None, str, str | None]:
     if isinstance(statement, CreateTableAs):
         return statement, "DDL", "CREATE_TABLE_AS_SELECT"
     sub = type(statement).__name__
-    subs = {"Query": "SELECT", "InsertInto": "INSERT", "Unload": "UNLOAD",
-            "CreateTable": "CREATE_TABLE", "CreateDatabase": "CREATE_DATABASE",
-            "DropTable": "DROP_TABLE", "DropDatabase": "DROP_DATABASE",
-            "CreateView": "CREATE_VIEW", "DropView": "DROP_VIEW",
-            "AddPartitions": "ALTER_TABLE_ADD_PARTITION",
-            "DropPartitions": "ALTER_TABLE_DROP_PARTITION",
-            "RepairTable": "MSCK_REPAIR_TABLE", "Describe": "DESCRIBE_TABLE",
-            "ShowTables": "SHOW_TABLES", "ShowDatabases": "SHOW_DATABASES",
-            "ShowPartitions": "SHOW_PARTITIONS", "ShowColumns": "SHOW_COLUMNS",
-            "ShowCreateTable": "SHOW_CREATE_TABLE", "ShowViews": "SHOW_VIEWS"}
+    subs = {
+        "Query": "SELECT",
+        "InsertInto": "INSERT",
+        "Unload": "UNLOAD",
+        "CreateTable": "CREATE_TABLE",
+        "CreateDatabase": "CREATE_DATABASE",
+        "DropTable": "DROP_TABLE",
+        "DropDatabase": "DROP_DATABASE",
+        "CreateView": "CREATE_VIEW",
+        "DropView": "DROP_VIEW",
+        "AddPartitions": "ALTER_TABLE_ADD_PARTITION",
+        "DropPartitions": "ALTER_TABLE_DROP_PARTITION",
+        "RepairTable": "MSCK_REPAIR_TABLE",
+        "Describe": "DESCRIBE_TABLE",
+        "ShowTables": "SHOW_TABLES",
+        "ShowDatabases": "SHOW_DATABASES",
+        "ShowPartitions": "SHOW_PARTITIONS",
+        "ShowColumns": "SHOW_COLUMNS",
+        "ShowCreateTable": "SHOW_CREATE_TABLE",
+        "ShowViews": "SHOW_VIEWS",
+    }
     return statement, statement_type(statement), subs.get(sub, sub.upper())
 
 
@@ -157,12 +174,20 @@ class ExecutionOps(AthenaBase):
     # -- starting ---------------------------------------------------------------------
 
     def start_query_execution(
-            self, account: str, region: str, query_string: str, *,
-            client_request_token: str | None = None, database: str | None = None,
-            catalog: str | None = None, output_location: str | None = None,
-            work_group: str | None = None, execution_parameters: Sequence[str] | None = None,
-            expected_bucket_owner: str | None = None,
-            encryption: dict[str, str] | None = None) -> str:
+        self,
+        account: str,
+        region: str,
+        query_string: str,
+        *,
+        client_request_token: str | None = None,
+        database: str | None = None,
+        catalog: str | None = None,
+        output_location: str | None = None,
+        work_group: str | None = None,
+        execution_parameters: Sequence[str] | None = None,
+        expected_bucket_owner: str | None = None,
+        encryption: dict[str, str] | None = None,
+    ) -> str:
         """Queue a query; returns its id. The query runs on a worker thread.
 
         Raises:
@@ -180,8 +205,11 @@ class ExecutionOps(AthenaBase):
         wg = self._workgroup(account, region, work_group)
         if wg.state == "DISABLED":
             raise InvalidRequestException(f"WorkGroup {wg.name} is disabled.")
-        out = wg.output_location if wg.enforce_configuration and wg.output_location else (
-            output_location or wg.output_location)
+        out = (
+            wg.output_location
+            if wg.enforce_configuration and wg.output_location
+            else (output_location or wg.output_location)
+        )
         if not out:
             raise InvalidRequestException(NO_OUTPUT)
         if not out.startswith("s3://"):
@@ -190,11 +218,20 @@ class ExecutionOps(AthenaBase):
         query_id = self._ids.uuid()
         ext = ".txt" if stype in ("DDL", "UTILITY") and sub != "CREATE_TABLE_AS_SELECT" else ".csv"
         q = QueryExecution(
-            query_id, query_string, stype, wg.name, out.rstrip("/") + "/" + query_id + ext,
-            database, catalog or "AwsDataCatalog", self._clock.utcnow(),
-            substatement_type=sub, execution_parameters=list(execution_parameters or []),
-            client_request_token=client_request_token, encryption=encryption,
-            expected_bucket_owner=expected_bucket_owner or wg.expected_bucket_owner)
+            query_id,
+            query_string,
+            stype,
+            wg.name,
+            out.rstrip("/") + "/" + query_id + ext,
+            database,
+            catalog or "AwsDataCatalog",
+            self._clock.utcnow(),
+            substatement_type=sub,
+            execution_parameters=list(execution_parameters or []),
+            client_request_token=client_request_token,
+            encryption=encryption,
+            expected_bucket_owner=expected_bucket_owner or wg.expected_bucket_owner,
+        )
         job = _Job(account, region, q, time.perf_counter())
         with self._lock:
             self._store.insert_execution(account, region, q)
@@ -208,8 +245,14 @@ class ExecutionOps(AthenaBase):
 
     # -- the state machine ------------------------------------------------------------
 
-    def _transition(self, job: _Job, state: QueryState, *, reason: str | None = None,
-                    error: AthenaError | None = None) -> bool:
+    def _transition(
+        self,
+        job: _Job,
+        state: QueryState,
+        *,
+        reason: str | None = None,
+        error: AthenaError | None = None,
+    ) -> bool:
         """Move ``job`` to ``state`` if the transitions table allows it; persist."""
         with self._lock:
             q = job.query
@@ -240,21 +283,32 @@ class ExecutionOps(AthenaBase):
             with self._lock:
                 self._jobs.pop(job.query.id, None)
 
-    def _run(self, job: _Job, statement: Statement | None, cutoff: int | None,
-             started: float) -> None:
+    def _run(
+        self, job: _Job, statement: Statement | None, cutoff: int | None, started: float
+    ) -> None:
         q = job.query
         try:
             if q.catalog.lower() != "awsdatacatalog":
-                raise QueryFailed(f"Catalog '{q.catalog}' does not exist",
-                                  code="CATALOG_NOT_FOUND")
-            text = bind_parameters(q.query, q.execution_parameters) if (
-                q.execution_parameters) else q.query
+                raise QueryFailed(f"Catalog '{q.catalog}' does not exist", code="CATALOG_NOT_FOUND")
+            text = (
+                bind_parameters(q.query, q.execution_parameters)
+                if (q.execution_parameters)
+                else q.query
+            )
             if statement is None or text != q.query:
                 statement = parse(text)
             job.cursor = self._cursor()
-            ctx = RunContext(job.account, job.region, q.id, (q.database or "default").lower(),
-                             q.output_location.rsplit("/", 1)[0] + "/" if q.output_location
-                             else "", job.cursor, self._clock.utcnow(), cutoff, job.cancel)
+            ctx = RunContext(
+                job.account,
+                job.region,
+                q.id,
+                (q.database or "default").lower(),
+                q.output_location.rsplit("/", 1)[0] + "/" if q.output_location else "",
+                job.cursor,
+                self._clock.utcnow(),
+                cutoff,
+                job.cancel,
+            )
             self._check_output(job)
             result = self._runner.run(ctx, statement)
             q.statistics.engine_ms = int((time.perf_counter() - started) * 1000)
@@ -279,25 +333,36 @@ class ExecutionOps(AthenaBase):
             self._objects.list_objects_v2(job.account, job.region, bucket, max_keys=0)
         except AwsError as err:
             if err.code == "NoSuchBucket":
-                raise QueryFailed(f"Unable to verify/create output bucket {bucket}",
-                                  code="INVALID_INPUT", reason=(
-                                      f"Unable to verify/create output bucket {bucket}")) from err
+                raise QueryFailed(
+                    f"Unable to verify/create output bucket {bucket}",
+                    code="INVALID_INPUT",
+                    reason=(f"Unable to verify/create output bucket {bucket}"),
+                ) from err
             raise
 
     def _fail(self, job: _Job, f: QueryFailed) -> None:
         error = AthenaError(f.category, f.error_type, f.retryable, f.reason)
         self._transition(job, QueryState.FAILED, reason=f.reason, error=error)
 
-    def _finish(self, job: _Job, state: QueryState, scanned: int,
-                reason: str | None = None) -> None:
+    def _finish(
+        self, job: _Job, state: QueryState, scanned: int, reason: str | None = None
+    ) -> None:
         stats = job.query.statistics
         stats.data_scanned = scanned
         stats.total_ms = stats.queue_ms + stats.engine_ms
         if self._transition(job, state, reason=reason):
             billed = billable_bytes(scanned)
             if billed:
-                self._meter.record(SERVICE, "StartQueryExecution", "DataScanned-Bytes", billed,
-                                   "Bytes", job.account, job.region, job.query.work_group)
+                self._meter.record(
+                    SERVICE,
+                    "StartQueryExecution",
+                    "DataScanned-Bytes",
+                    billed,
+                    "Bytes",
+                    job.account,
+                    job.region,
+                    job.query.work_group,
+                )
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
@@ -332,8 +397,11 @@ class ExecutionOps(AthenaBase):
             columns, body = [ResultColumn("rows", "bigint", 19)], ""
         if result.kind != "update":
             self._put(job, location, body)
-        self._put(job, location + ".metadata",
-                  metadata_json(result.kind, columns, len(result.rows), result.update_count))
+        self._put(
+            job,
+            location + ".metadata",
+            metadata_json(result.kind, columns, len(result.rows), result.update_count),
+        )
         if result.manifest is not None:
             manifest = f"{base}-manifest.csv"
             self._put(job, manifest, "".join(uri + "\n" for uri in result.manifest))
@@ -353,16 +421,22 @@ class ExecutionOps(AthenaBase):
             return [header, *result.rows]
         return list(result.rows)
 
-    def _load_result(self, account: str, region: str, q: QueryExecution,
-                     ) -> tuple[str, list[ResultColumn], list[list[str | None]], int | None]:
+    def _load_result(
+        self,
+        account: str,
+        region: str,
+        q: QueryExecution,
+    ) -> tuple[str, list[ResultColumn], list[list[str | None]], int | None]:
         cached: tuple[str, list[ResultColumn], list[list[str | None]], int | None] | None = (
-            self._results.get(q.id))
+            self._results.get(q.id)
+        )
         if cached is not None:
             self._results.move_to_end(q.id)
             return cached
         location = q.output_location or ""
-        kind, columns, _, update_count = parse_metadata(self._read(account, region,
-                                                                   location + ".metadata"))
+        kind, columns, _, update_count = parse_metadata(
+            self._read(account, region, location + ".metadata")
+        )
         rows: list[list[str | None]] = []
         if kind == "csv":
             rows = parse_csv(self._read(account, region, location))
@@ -377,14 +451,20 @@ class ExecutionOps(AthenaBase):
         try:
             data = self._objects.get_object(account, region, bucket, key)
         except AwsError as err:
-            raise InvalidRequestException(f"Unable to read query results at {uri}: "
-                                          f"{err.message}") from err
+            raise InvalidRequestException(
+                f"Unable to read query results at {uri}: {err.message}"
+            ) from err
         with open(data.path, "rb") as f:
             return f.read(data.length).decode()
 
-    def get_query_results(self, account: str, region: str, query_execution_id: str,
-                          next_token: str | None = None,
-                          max_results: int | None = None) -> ResultPage:
+    def get_query_results(
+        self,
+        account: str,
+        region: str,
+        query_execution_id: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> ResultPage:
         """One page of a finished query's results (header row first on page 1 of a SELECT).
 
         Raises:
@@ -394,20 +474,23 @@ class ExecutionOps(AthenaBase):
         if q.state != QueryState.SUCCEEDED:
             if not is_terminal(q.state):
                 raise InvalidRequestException(
-                    f"Query has not yet finished. Current state: {q.state.value}")
+                    f"Query has not yet finished. Current state: {q.state.value}"
+                )
             raise InvalidRequestException(
-                f"Query did not finish successfully. Final query state: {q.state.value}")
+                f"Query did not finish successfully. Final query state: {q.state.value}"
+            )
         limit = check_max_results(max_results, MAX_ROWS)
         start = int(decode_token(next_token) or 0)
         kind, columns, rows, update_count = self._load_result(account, region, q)
-        page = rows[start:start + limit]
+        page = rows[start : start + limit]
         token = encode_token(str(start + limit)) if start + limit < len(rows) else None
         return ResultPage(columns, page, token, update_count)
 
     # -- reading executions -----------------------------------------------------------
 
-    def get_query_execution(self, account: str, region: str,
-                            query_execution_id: str) -> QueryExecution:
+    def get_query_execution(
+        self, account: str, region: str, query_execution_id: str
+    ) -> QueryExecution:
         """Raises: InvalidRequestException ("QueryExecution <id> was not found")."""
         job: _Job | None = self._jobs.get(query_execution_id)
         if job is not None and (job.account, job.region) == (account, region):
@@ -421,8 +504,12 @@ class ExecutionOps(AthenaBase):
             raise execution_not_found(query_execution_id)
         return q
 
-    def batch_get_query_execution(self, account: str, region: str, ids: Sequence[str],
-                                  ) -> tuple[list[QueryExecution], list[tuple[str, str, str]]]:
+    def batch_get_query_execution(
+        self,
+        account: str,
+        region: str,
+        ids: Sequence[str],
+    ) -> tuple[list[QueryExecution], list[tuple[str, str, str]]]:
         if not 1 <= len(ids) <= MAX_LIST:
             raise InvalidRequestException("QueryExecutionIds must have between 1 and 50 items")
         found: list[QueryExecution] = []
@@ -434,15 +521,21 @@ class ExecutionOps(AthenaBase):
                 missing.append((i, "INVALID_INPUT", err.message))
         return found, missing
 
-    def list_query_executions(self, account: str, region: str, work_group: str | None = None,
-                              max_results: int | None = None,
-                              next_token: str | None = None) -> Page[str]:
+    def list_query_executions(
+        self,
+        account: str,
+        region: str,
+        work_group: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[str]:
         """Ids of a work group's queries, newest first."""
         wg = self._workgroup(account, region, work_group)
         limit = check_max_results(max_results, MAX_LIST)
         before = decode_token(next_token)
-        rows = self._store.list_execution_ids(account, region, wg.name,
-                                              int(before) if before else None, limit + 1)
+        rows = self._store.list_execution_ids(
+            account, region, wg.name, int(before) if before else None, limit + 1
+        )
         if len(rows) > limit:
             return Page([i for _, i in rows[:limit]], encode_token(str(rows[limit - 1][0])))
         return Page([i for _, i in rows])
@@ -463,8 +556,9 @@ class ExecutionOps(AthenaBase):
             except duckdb.Error:
                 pass
 
-    def wait(self, account: str, region: str, query_execution_id: str,
-             timeout: float = 60.0) -> QueryExecution:
+    def wait(
+        self, account: str, region: str, query_execution_id: str, timeout: float = 60.0
+    ) -> QueryExecution:
         """Block until the query settles (or ``timeout`` passes); returns it."""
         job = self._jobs.get(query_execution_id)
         if job is not None:
@@ -495,4 +589,3 @@ class ExecutionOps(AthenaBase):
                 except duckdb.Error:
                     pass
         self.run_until_settled(timeout)
-

@@ -31,8 +31,9 @@ class HiveMirror:
         self._made: set[str] = set()
         self._lock = threading.Lock()
 
-    def paths(self, keys: Sequence[str],
-              groups: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[str] | None:
+    def paths(
+        self, keys: Sequence[str], groups: Sequence[tuple[Sequence[str], Sequence[str]]]
+    ) -> list[str] | None:
         """Link paths for ``(partition values, blob paths)`` groups, or None when a key or
         value cannot be a path segment.
 
@@ -51,8 +52,9 @@ class HiveMirror:
         for values, blobs in groups:
             if not all(_SAFE.fullmatch(v) for v in values):
                 return None
-            directory = os.path.join(self.root, *(f"{k}={v}" for k, v in zip(keys, values,
-                                                                             strict=True)))
+            directory = os.path.join(
+                self.root, *(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+            )
             for blob in blobs:
                 link = os.path.join(directory, os.path.basename(blob))
                 self._link(directory, link, blob)
@@ -68,7 +70,7 @@ class HiveMirror:
                 os.symlink(target, link)
             except FileExistsError:
                 if os.readlink(link) != target:  # same name, other blob: cannot happen, but
-                    os.unlink(link)              # never read the wrong bytes if it does
+                    os.unlink(link)  # never read the wrong bytes if it does
                     os.symlink(target, link)
             self._made.add(link)
 

@@ -27,10 +27,8 @@ class QueryState(StrEnum):
 
 # The query lifecycle (STYLE §4): which state may follow which. Terminal states have none.
 TRANSITIONS: dict[QueryState, frozenset[QueryState]] = {
-    QueryState.QUEUED: frozenset({QueryState.RUNNING, QueryState.FAILED,
-                                  QueryState.CANCELLED}),
-    QueryState.RUNNING: frozenset({QueryState.SUCCEEDED, QueryState.FAILED,
-                                   QueryState.CANCELLED}),
+    QueryState.QUEUED: frozenset({QueryState.RUNNING, QueryState.FAILED, QueryState.CANCELLED}),
+    QueryState.RUNNING: frozenset({QueryState.SUCCEEDED, QueryState.FAILED, QueryState.CANCELLED}),
     QueryState.SUCCEEDED: frozenset(),
     QueryState.FAILED: frozenset(),
     QueryState.CANCELLED: frozenset(),

@@ -23,23 +23,35 @@ MAX_BATCH = 50
 
 
 class NamedQueryOps(AthenaBase):
-    def create_named_query(self, account: str, region: str, name: str, database: str,
-                           query_string: str, description: str | None = None,
-                           work_group: str | None = None,
-                           client_request_token: str | None = None) -> str:
+    def create_named_query(
+        self,
+        account: str,
+        region: str,
+        name: str,
+        database: str,
+        query_string: str,
+        description: str | None = None,
+        work_group: str | None = None,
+        client_request_token: str | None = None,
+    ) -> str:
         """Save a query; returns its id (the same id for a repeated client token).
 
         Raises:
             InvalidRequestException: unknown work group.
         """
         wg = self._workgroup(account, region, work_group)
-        query_id = (str(uuid.uuid5(uuid.NAMESPACE_URL, f"{account}/{region}/"
-                                   f"{client_request_token}"))
-                    if client_request_token else self._ids.uuid())
+        query_id = (
+            str(uuid.uuid5(uuid.NAMESPACE_URL, f"{account}/{region}/{client_request_token}"))
+            if client_request_token
+            else self._ids.uuid()
+        )
         with self._store.lock:
             if self._store.get_named_query(account, region, query_id) is None:
-                self._store.put_named_query(account, region, NamedQuery(
-                    query_id, name, database, query_string, wg.name, description))
+                self._store.put_named_query(
+                    account,
+                    region,
+                    NamedQuery(query_id, name, database, query_string, wg.name, description),
+                )
         return query_id
 
     def get_named_query(self, account: str, region: str, named_query_id: str) -> NamedQuery:
@@ -49,19 +61,28 @@ class NamedQueryOps(AthenaBase):
             raise InvalidRequestException(f"NamedQuery {named_query_id} was not found")
         return q
 
-    def list_named_queries(self, account: str, region: str, work_group: str | None = None,
-                           max_results: int | None = None,
-                           next_token: str | None = None) -> Page[str]:
+    def list_named_queries(
+        self,
+        account: str,
+        region: str,
+        work_group: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[str]:
         wg = self._workgroup(account, region, work_group)
         limit = check_max_results(max_results, MAX_NAMED_PAGE)
         start = int(decode_token(next_token) or 0)
         ids = self._store.list_named_queries(account, region, wg.name)
-        page = ids[start:start + limit]
+        page = ids[start : start + limit]
         token = encode_token(str(start + limit)) if start + limit < len(ids) else None
         return Page(page, token)
 
-    def batch_get_named_query(self, account: str, region: str, ids: Sequence[str],
-                              ) -> tuple[list[NamedQuery], list[tuple[str, str, str]]]:
+    def batch_get_named_query(
+        self,
+        account: str,
+        region: str,
+        ids: Sequence[str],
+    ) -> tuple[list[NamedQuery], list[tuple[str, str, str]]]:
         """Found queries, and (id, error code, message) for the others."""
         if not 1 <= len(ids) <= MAX_BATCH:
             raise InvalidRequestException("NamedQueryIds must have between 1 and 50 items")

@@ -53,16 +53,25 @@ class Readable(Protocol):
 class ObjectStore(Protocol):
     """The S3 engine's read/list/write calls Athena makes (same signatures)."""
 
-    def list_objects_v2(self, account: str, region: str, bucket: str, *,
-                        prefix: str | None = None, delimiter: str | None = None,
-                        max_keys: int | None = None, continuation_token: str | None = None,
-                        start_after: str | None = None,
-                        encoding_type: str | None = None) -> ObjectListing: ...
+    def list_objects_v2(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        *,
+        prefix: str | None = None,
+        delimiter: str | None = None,
+        max_keys: int | None = None,
+        continuation_token: str | None = None,
+        start_after: str | None = None,
+        encoding_type: str | None = None,
+    ) -> ObjectListing: ...
 
     def get_object(self, account: str, region: str, bucket: str, key: str) -> ObjectRead: ...
 
-    def put_object(self, account: str, region: str, bucket: str, key: str,
-                   body: Readable) -> object: ...
+    def put_object(
+        self, account: str, region: str, bucket: str, key: str, body: Readable
+    ) -> object: ...
 
 
 # -- catalog (Glue) -------------------------------------------------------------------------
@@ -136,13 +145,16 @@ class Catalog(Protocol):
 
     def delete_table(self, account: str, region: str, database: str, name: str) -> None: ...
 
-    def iter_partitions(self, account: str, region: str, database: str,
-                        table: str) -> Iterator[CatalogPartition]: ...
+    def iter_partitions(
+        self, account: str, region: str, database: str, table: str
+    ) -> Iterator[CatalogPartition]: ...
 
-    def create_partitions(self, account: str, region: str, table: CatalogTable,
-                          partitions: Sequence[CatalogPartition]) -> list[tuple[list[str], str]]:
+    def create_partitions(
+        self, account: str, region: str, table: CatalogTable, partitions: Sequence[CatalogPartition]
+    ) -> list[tuple[list[str], str]]:
         """Register partitions with the table's format; returns (values, error code) failures."""
         ...
 
-    def delete_partitions(self, account: str, region: str, database: str, table: str,
-                          values: Sequence[Sequence[str]]) -> list[tuple[list[str], str]]: ...
+    def delete_partitions(
+        self, account: str, region: str, database: str, table: str, values: Sequence[Sequence[str]]
+    ) -> list[tuple[list[str], str]]: ...

@@ -40,13 +40,31 @@ def render(value: Any, athena_type: str | None = None) -> str | None:
 # -- types --------------------------------------------------------------------------------
 
 
-_SIMPLE = {"VARCHAR": "varchar", "BIGINT": "bigint", "INTEGER": "integer", "SMALLINT": "smallint",
-           "TINYINT": "tinyint", "DOUBLE": "double", "FLOAT": "real", "BOOLEAN": "boolean",
-           "DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE":
-           "timestamp with time zone", "TIME": "time", "BLOB": "varbinary",
-           "HUGEINT": "decimal", "UBIGINT": "decimal", "UINTEGER": "bigint",
-           "USMALLINT": "integer", "UTINYINT": "smallint", "INTERVAL": "interval day to second",
-           "UUID": "uuid", '"NULL"': "unknown", "NULL": "unknown", "JSON": "json"}
+_SIMPLE = {
+    "VARCHAR": "varchar",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "SMALLINT": "smallint",
+    "TINYINT": "tinyint",
+    "DOUBLE": "double",
+    "FLOAT": "real",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
+    "TIME": "time",
+    "BLOB": "varbinary",
+    "HUGEINT": "decimal",
+    "UBIGINT": "decimal",
+    "UINTEGER": "bigint",
+    "USMALLINT": "integer",
+    "UTINYINT": "smallint",
+    "INTERVAL": "interval day to second",
+    "UUID": "uuid",
+    '"NULL"': "unknown",
+    "NULL": "unknown",
+    "JSON": "json",
+}
 
 
 def athena_type(duckdb_type: str) -> ResultColumn:
@@ -68,9 +86,18 @@ def athena_type(duckdb_type: str) -> ResultColumn:
     if text.startswith("STRUCT("):
         return ResultColumn("", "row")
     name = _SIMPLE.get(text.upper(), text.lower())
-    precision = {"varchar": 2147483647, "bigint": 19, "integer": 10, "double": 17,
-                 "boolean": 0, "timestamp": 3, "date": 0, "real": 24, "smallint": 5,
-                 "tinyint": 3}.get(name, 0)
+    precision = {
+        "varchar": 2147483647,
+        "bigint": 19,
+        "integer": 10,
+        "double": 17,
+        "boolean": 0,
+        "timestamp": 3,
+        "date": 0,
+        "real": 24,
+        "smallint": 5,
+        "tinyint": 3,
+    }.get(name, 0)
     return ResultColumn("", name, precision, 0)
 
 
@@ -143,11 +170,18 @@ def parse_txt(text: str, width: int) -> list[list[str | None]]:
     return rows
 
 
-def metadata_json(kind: str, columns: Sequence[ResultColumn], row_count: int,
-                  update_count: int | None = None) -> str:
-    return json.dumps({"format": "lakestack-result-metadata/1", "kind": kind,
-                       "rows": row_count, "update_count": update_count,
-                       "columns": [[c.name, c.type, c.precision, c.scale] for c in columns]})
+def metadata_json(
+    kind: str, columns: Sequence[ResultColumn], row_count: int, update_count: int | None = None
+) -> str:
+    return json.dumps(
+        {
+            "format": "lakestack-result-metadata/1",
+            "kind": kind,
+            "rows": row_count,
+            "update_count": update_count,
+            "columns": [[c.name, c.type, c.precision, c.scale] for c in columns],
+        }
+    )
 
 
 def parse_metadata(text: str) -> tuple[str, list[ResultColumn], int, int | None]:

@@ -51,8 +51,11 @@ from lakestack.sql.errors import SchemaNotFound, SqlSyntaxError
 from lakestack.sql.predicates import TRUE
 from lakestack.sql.translate import TableSchema, Translated, parse_query, translate
 
-_HEAD = re.compile(r"^\s*(CREATE\s+TABLE|INSERT\s+INTO)\b(?P<head>.*?)"
-                   r"(?=\bWITH\s*\(|\bAS\b|\bSELECT\b|\bVALUES\b|$)", re.I | re.S)
+_HEAD = re.compile(
+    r"^\s*(CREATE\s+TABLE|INSERT\s+INTO)\b(?P<head>.*?)"
+    r"(?=\bWITH\s*\(|\bAS\b|\bSELECT\b|\bVALUES\b|$)",
+    re.I | re.S,
+)
 # The text AWS lists for a query over its work group's cutoff (Athena user guide,
 # "Troubleshooting workgroups").
 CUTOFF_REASON = "query state CANCELED. Bytes scanned limit was exceeded."
@@ -74,9 +77,12 @@ def parse(sql: str) -> st.Statement:
         m = _HEAD.match(sql)
         if m is None or '"' not in m.group("head"):
             raise
-        head = re.sub(r'"((?:[^"]|"")+)"', lambda q: "`" + q.group(1).replace('""', '"') + "`",
-                      m.group("head"))
-        return parse_statement(sql[:m.start("head")] + head + sql[m.end("head"):])
+        head = re.sub(
+            r'"((?:[^"]|"")+)"',
+            lambda q: "`" + q.group(1).replace('""', '"') + "`",
+            m.group("head"),
+        )
+        return parse_statement(sql[: m.start("head")] + head + sql[m.end("head") :])
 
 
 @dataclass(slots=True)
@@ -110,8 +116,9 @@ class Prepared:
 class QueryRunner:
     """Runs statements for the execution layer; one instance per engine."""
 
-    def __init__(self, catalog: Catalog, objects: ObjectStore,
-                 mirror: HiveMirror | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, objects: ObjectStore, mirror: HiveMirror | None = None
+    ) -> None:
         self.catalog = catalog
         self.objects = objects
         self.mirror = mirror
@@ -132,8 +139,9 @@ class QueryRunner:
             return self.create_view(ctx, statement)
         if isinstance(statement, st.CreateTableAs | st.InsertInto | st.Unload):
             return run_write(self, ctx, statement)
-        return CatalogStatements(self.catalog, ctx.account, ctx.region, ctx.database,
-                                 self.lister(ctx)).run(statement)
+        return CatalogStatements(
+            self.catalog, ctx.account, ctx.region, ctx.database, self.lister(ctx)
+        ).run(statement)
 
     # -- SELECT ---------------------------------------------------------------------------
 
@@ -147,10 +155,8 @@ class QueryRunner:
             scanned, input_rows = self.scanned(ctx, prepared)
         names = [d[0] for d in description]
         columns = columns_for(names, [str(d[1]) for d in description])
-        rendered = [[render(v, c.type) for v, c in zip(row, columns, strict=True)]
-                    for row in rows]
-        return StatementResult("csv", columns, rendered, scanned=scanned,
-                               input_rows=input_rows)
+        rendered = [[render(v, c.type) for v, c in zip(row, columns, strict=True)] for row in rows]
+        return StatementResult("csv", columns, rendered, scanned=scanned, input_rows=input_rows)
 
     def prepare(self, ctx: RunContext, sql: str) -> Prepared:
         """Parse, expand views, translate and plan the files of every table."""
@@ -158,26 +164,42 @@ class QueryRunner:
         tables: dict[tuple[str, str], CatalogTable] = {}
         if self._expand(ctx, tree, ctx.database, tables, 0):
             sql = tree.sql(dialect="athena")
-        schema = {key: TableSchema(tuple((c.name, c.type) for c in t.columns),
-                                   tuple((c.name, c.type) for c in t.partition_keys))
-                  for key, t in tables.items()}
+        schema = {
+            key: TableSchema(
+                tuple((c.name, c.type) for c in t.columns),
+                tuple((c.name, c.type) for c in t.partition_keys),
+            )
+            for key, t in tables.items()
+        }
         translated = translate(sql, schema, database=ctx.database)
         lister = self.lister(ctx)
         scans = {}
         for placeholder, ref in translated.relations.items():
             table = tables[(ref.database, ref.name)]
             scans[placeholder] = plan_scan(
-                table, translated.predicates.get(ref, TRUE), lister, now=ctx.now,
-                partitions=self._partitions(ctx, table))
+                table,
+                translated.predicates.get(ref, TRUE),
+                lister,
+                now=ctx.now,
+                partitions=self._partitions(ctx, table),
+            )
         return Prepared(translated, scans)
 
-    def _partitions(self, ctx: RunContext,
-                    table: CatalogTable) -> Callable[[], Iterator[CatalogPartition]]:
-        return lambda: self.catalog.iter_partitions(ctx.account, ctx.region, table.database,
-                                                    table.name)
+    def _partitions(
+        self, ctx: RunContext, table: CatalogTable
+    ) -> Callable[[], Iterator[CatalogPartition]]:
+        return lambda: self.catalog.iter_partitions(
+            ctx.account, ctx.region, table.database, table.name
+        )
 
-    def _expand(self, ctx: RunContext, tree: exp.Expression, database: str,
-                tables: dict[tuple[str, str], CatalogTable], depth: int) -> bool:
+    def _expand(
+        self,
+        ctx: RunContext,
+        tree: exp.Expression,
+        database: str,
+        tables: dict[tuple[str, str], CatalogTable],
+        depth: int,
+    ) -> bool:
         """Load every table the query names; replace views by their query. True if any."""
         ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
         expanded = False
@@ -198,8 +220,9 @@ class QueryRunner:
             inner = parse_query(decode_view(table.view_original_text))
             self._expand(ctx, inner, db, tables, depth + 1)
             alias = node.alias or name
-            node.replace(exp.Subquery(this=inner, alias=exp.TableAlias(
-                this=exp.to_identifier(alias))))
+            node.replace(
+                exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+            )
             expanded = True
         return expanded
 
@@ -218,8 +241,7 @@ class QueryRunner:
         return None
 
     class _Bound:
-        def __init__(self, ctx: RunContext, prepared: Prepared,
-                     mirror: HiveMirror | None) -> None:
+        def __init__(self, ctx: RunContext, prepared: Prepared, mirror: HiveMirror | None) -> None:
             self.ctx, self.prepared, self.mirror = ctx, prepared, mirror
 
         def __enter__(self) -> None:
@@ -232,7 +254,8 @@ class QueryRunner:
                         self.ctx.cursor.register(arrow, orc_table(scan))
                     self.ctx.cursor.execute(
                         f"CREATE OR REPLACE TEMP VIEW {name} AS "
-                        f"{relation_sql(scan, self.mirror, arrow)}")
+                        f"{relation_sql(scan, self.mirror, arrow)}"
+                    )
 
         def __exit__(self, *exc: object) -> None:
             for i, placeholder in enumerate(self.prepared.scans):
@@ -265,17 +288,23 @@ class QueryRunner:
 
     def create_view(self, ctx: RunContext, s: st.CreateView) -> StatementResult:
         database = s.view.database or ctx.database
-        view_ctx = RunContext(ctx.account, ctx.region, ctx.query_id, database, ctx.output_dir,
-                              ctx.cursor, ctx.now)
+        view_ctx = RunContext(
+            ctx.account, ctx.region, ctx.query_id, database, ctx.output_dir, ctx.cursor, ctx.now
+        )
         tree = parse_query(s.query)
         tables: dict[tuple[str, str], CatalogTable] = {}
         self._expand(view_ctx, tree, database, tables, 0)
-        schema = {key: TableSchema(tuple((c.name, c.type) for c in t.columns),
-                                   tuple((c.name, c.type) for c in t.partition_keys))
-                  for key, t in tables.items()}
+        schema = {
+            key: TableSchema(
+                tuple((c.name, c.type) for c in t.columns),
+                tuple((c.name, c.type) for c in t.partition_keys),
+            )
+            for key, t in tables.items()
+        }
         translated = translate(tree.sql(dialect="athena"), schema, database=database)
-        statements = CatalogStatements(self.catalog, ctx.account, ctx.region, ctx.database,
-                                       self.lister(ctx))
+        statements = CatalogStatements(
+            self.catalog, ctx.account, ctx.region, ctx.database, self.lister(ctx)
+        )
         statements.create_view(s, translated.columns)
         return StatementResult("txt")
 
@@ -294,8 +323,10 @@ def profile_counts(cursor: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     stack: list[Any] = list(profile.get("operator", []))
     while stack:
         node = stack.pop()
-        if "READ_PARQUET" in (str(node.get("name", "")),
-                              str(node.get("extra_info", {}).get("Function", ""))):
+        if "READ_PARQUET" in (
+            str(node.get("name", "")),
+            str(node.get("extra_info", {}).get("Function", "")),
+        ):
             total += int(node.get("bytes_scanned", 0) or 0)
         stack.extend(node.get("children", []))
     rows = int(profile.get("query", {}).get("total_rows_scanned", 0) or 0)

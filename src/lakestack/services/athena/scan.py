@@ -111,15 +111,18 @@ class Lister:
         while True:
             self.calls += 1
             try:
-                page = self._objects.list_objects_v2(self._account, self._region, bucket,
-                                                     prefix=prefix, continuation_token=token)
+                page = self._objects.list_objects_v2(
+                    self._account, self._region, bucket, prefix=prefix, continuation_token=token
+                )
             except Exception as exc:  # an AwsError from the store: the bucket is missing
                 if getattr(exc, "code", "") == "NoSuchBucket":
-                    raise QueryFailed(f"The specified bucket does not exist: {bucket}",
-                                      code="HIVE_FILESYSTEM_ERROR") from exc
+                    raise QueryFailed(
+                        f"The specified bucket does not exist: {bucket}",
+                        code="HIVE_FILESYSTEM_ERROR",
+                    ) from exc
                 raise
             for obj in page.contents:
-                if obj.blob and _readable(obj.key[len(prefix):]) and obj.size > 0:
+                if obj.blob and _readable(obj.key[len(prefix) :]) and obj.size > 0:
                     found.append(ScanFile(f"s3://{bucket}/{obj.key}", obj.blob, obj.size))
             token = page.next_continuation_token
             if not token:
@@ -137,8 +140,14 @@ def _readable(relative: str) -> bool:
     return not any(part.startswith(("_", ".")) for part in relative.split("/"))
 
 
-def plan_scan(table: CatalogTable, predicate: Predicate, lister: Lister, *, now: datetime,
-              partitions: Callable[[], Iterable[CatalogPartition]]) -> TableScan:
+def plan_scan(
+    table: CatalogTable,
+    predicate: Predicate,
+    lister: Lister,
+    *,
+    now: datetime,
+    partitions: Callable[[], Iterable[CatalogPartition]],
+) -> TableScan:
     """The files of ``table`` a query with partition ``predicate`` must read.
 
     Raises:
@@ -153,9 +162,18 @@ def plan_scan(table: CatalogTable, predicate: Predicate, lister: Lister, *, now:
         return TableScan(table, kind, [((), lister.files(table.location))])
     key_types = {c.name: c.type for c in table.partition_keys}
     if is_enabled(table.parameters):
-        candidates = [(p.values, p.location) for p in project(
-            f"{table.database}.{table.name}", table.parameters, keys, table.location or "",
-            predicate, now=now, key_types=key_types)]
+        candidates = [
+            (p.values, p.location)
+            for p in project(
+                f"{table.database}.{table.name}",
+                table.parameters,
+                keys,
+                table.location or "",
+                predicate,
+                now=now,
+                key_types=key_types,
+            )
+        ]
     else:
         registered = {tuple(p.values): p.location for p in partitions()}
         named = [dict(zip(keys, values, strict=True)) for values in registered]
@@ -173,8 +191,9 @@ def _default_location(table: CatalogTable, keys: Sequence[str], values: Sequence
     return base + "/" + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True)) + "/"
 
 
-def _list_candidates(candidates: list[tuple[tuple[str, ...], str]],
-                     lister: Lister) -> list[tuple[tuple[str, ...], list[ScanFile]]]:
+def _list_candidates(
+    candidates: list[tuple[tuple[str, ...], str]], lister: Lister
+) -> list[tuple[tuple[str, ...], list[ScanFile]]]:
     if len(candidates) <= _BULK_LISTING:
         groups = [(values, lister.files(location)) for values, location in candidates]
         return [(v, files) for v, files in groups if files]
@@ -202,7 +221,7 @@ def _common_prefix(locations: list[str]) -> str:
     i = 0
     while i < min(len(first), len(last)) and first[i] == last[i]:
         i += 1
-    return first[:first.rfind("/", 0, i) + 1]
+    return first[: first.rfind("/", 0, i) + 1]
 
 
 def _owner(uri: str, wanted: dict[str, tuple[str, ...]]) -> str | None:
@@ -212,8 +231,8 @@ def _owner(uri: str, wanted: dict[str, tuple[str, ...]]) -> str | None:
         cut = uri.rfind("/", 0, cut)
         if cut < 0:
             return None
-        if uri[:cut + 1] in wanted:
-            return uri[:cut + 1]
+        if uri[: cut + 1] in wanted:
+            return uri[: cut + 1]
 
 
 # -- the DuckDB relation -----------------------------------------------------------------
@@ -257,15 +276,17 @@ def orc_table(scan: TableScan) -> Any:
         for f in files:
             data = orc.read_table(f.path)
             found = {n.lower(): n for n in data.column_names}
-            arrays = [data.column(found[n]) if n in found else pa.nulls(data.num_rows)
-                      for n in names]
+            arrays = [
+                data.column(found[n]) if n in found else pa.nulls(data.num_rows) for n in names
+            ]
             arrays += [pa.array([v] * data.num_rows, pa.string()) for v in values]
             parts.append(pa.table(arrays, names=names + keys))
     return pa.concat_tables(parts, promote_options="permissive")
 
 
-def relation_sql(scan: TableScan, mirror: HiveMirror | None = None,
-                 arrow_name: str | None = None) -> str:
+def relation_sql(
+    scan: TableScan, mirror: HiveMirror | None = None, arrow_name: str | None = None
+) -> str:
     """SQL for one table's rows: its files, columns and partition values.
 
     >>> from lakestack.sql import formats
@@ -280,18 +301,25 @@ def relation_sql(scan: TableScan, mirror: HiveMirror | None = None,
     table = scan.table
     if not scan.groups:
         cols = [*table.columns, *table.partition_keys]
-        return "SELECT " + ", ".join(f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
-                                     for c in cols) + " WHERE false"
+        return (
+            "SELECT "
+            + ", ".join(f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}" for c in cols)
+            + " WHERE false"
+        )
     if arrow_name is not None:  # rows already in an Arrow table (ORC)
-        keys = [_cast_key(_ident(k.name), k.type) + f" AS {_ident(k.name)}"
-                for k in table.partition_keys]
+        keys = [
+            _cast_key(_ident(k.name), k.type) + f" AS {_ident(k.name)}"
+            for k in table.partition_keys
+        ]
         return f"SELECT {', '.join(_data_columns(scan) + keys)} FROM {_ident(arrow_name)}"
     if len(scan.groups) > 1:
         return _hive(scan, mirror) or _joined(scan)
     values, files = scan.groups[0]
     projections = _data_columns(scan)
-    projections += [f"{_partition_value(v, c.type)} AS {_ident(c.name)}"
-                    for v, c in zip(values, table.partition_keys, strict=True)]
+    projections += [
+        f"{_partition_value(v, c.type)} AS {_ident(c.name)}"
+        for v, c in zip(values, table.partition_keys, strict=True)
+    ]
     return f"SELECT {', '.join(projections)} FROM {_reader(scan, files)}"
 
 
@@ -302,8 +330,9 @@ def _hive(scan: TableScan, mirror: HiveMirror | None) -> str | None:
     if mirror is None or scan.kind not in ("parquet", "json", "csv", "opencsv"):
         return None
     keys = scan.table.partition_keys
-    paths = mirror.paths([k.name for k in keys],
-                         [(values, [f.path for f in files]) for values, files in scan.groups])
+    paths = mirror.paths(
+        [k.name for k in keys], [(values, [f.path for f in files]) for values, files in scan.groups]
+    )
     if paths is None:
         return None
     links = [ScanFile(f.uri, p, f.size) for f, p in zip(scan.files, paths, strict=True)]
@@ -322,14 +351,20 @@ def _joined(scan: TableScan) -> str:
     """
     keys = scan.table.partition_keys
     files = scan.files
-    rows = ", ".join("(" + ", ".join([_literal(f.path), *(_literal(v) for v in values)]) + ")"
-                     for values, group in scan.groups for f in group)
+    rows = ", ".join(
+        "(" + ", ".join([_literal(f.path), *(_literal(v) for v in values)]) + ")"
+        for values, group in scan.groups
+        for f in group
+    )
     names = ", ".join([_FILE_COLUMN, *(_ident(f"__p{i}") for i in range(len(keys)))])
     data = ", ".join(_data_columns(scan, prefix="d."))
-    parts = ", ".join(f"{_cast_key(f'm.__p{i}', c.type)} AS {_ident(c.name)}"
-                      for i, c in enumerate(keys))
-    return (f"SELECT {data}, {parts} FROM {_reader(scan, files, with_file=True)} AS d "
-            f"JOIN (VALUES {rows}) AS m({names}) ON d.{_FILE_COLUMN} = m.{_FILE_COLUMN}")
+    parts = ", ".join(
+        f"{_cast_key(f'm.__p{i}', c.type)} AS {_ident(c.name)}" for i, c in enumerate(keys)
+    )
+    return (
+        f"SELECT {data}, {parts} FROM {_reader(scan, files, with_file=True)} AS d "
+        f"JOIN (VALUES {rows}) AS m({names}) ON d.{_FILE_COLUMN} = m.{_FILE_COLUMN}"
+    )
 
 
 def _cast_key(ref: str, hive_type: str) -> str:
@@ -339,9 +374,12 @@ def _cast_key(ref: str, hive_type: str) -> str:
 def _data_columns(scan: TableScan, prefix: str = "") -> list[str]:
     """The table's data columns as read from its files (text columns cast to their type)."""
     if scan.kind in ("csv", "opencsv"):
-        return [f"{prefix}{_ident(c.name)}" if _is_string(c.type) else
-                f"TRY_CAST({prefix}{_ident(c.name)} AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
-                for c in scan.table.columns]
+        return [
+            f"{prefix}{_ident(c.name)}"
+            if _is_string(c.type)
+            else f"TRY_CAST({prefix}{_ident(c.name)} AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
+            for c in scan.table.columns
+        ]
     return [f"{prefix}{_ident(c.name)}" for c in scan.table.columns]
 
 
@@ -351,14 +389,20 @@ def _reader(scan: TableScan, files: Sequence[ScanFile], with_file: bool = False)
     if scan.kind == "parquet":
         return f"read_parquet({_paths(files)}, binary_as_string=true{extra})"
     if scan.kind == "json":
-        columns = ", ".join(f"{_literal(c.name)}: {_literal(to_duckdb(c.type))}"
-                            for c in table.columns)
-        return (f"read_json({_paths(files)}, format='newline_delimited', "
-                f"columns={{{columns}}}, ignore_errors=true{extra})")
+        columns = ", ".join(
+            f"{_literal(c.name)}: {_literal(to_duckdb(c.type))}" for c in table.columns
+        )
+        return (
+            f"read_json({_paths(files)}, format='newline_delimited', "
+            f"columns={{{columns}}}, ignore_errors=true{extra})"
+        )
     if scan.kind in ("csv", "opencsv"):
         return _csv_reader(table, files, opencsv=scan.kind == "opencsv")[:-1] + extra + ")"
-    raise QueryFailed(f"Table {table.database}.{table.name} is stored as {scan.kind}, "
-                      "which lakestack cannot read", code="NOT_SUPPORTED")
+    raise QueryFailed(
+        f"Table {table.database}.{table.name} is stored as {scan.kind}, "
+        "which lakestack cannot read",
+        code="NOT_SUPPORTED",
+    )
 
 
 def _csv_reader(table: CatalogTable, files: Sequence[ScanFile], *, opencsv: bool) -> str:
@@ -375,7 +419,9 @@ def _csv_reader(table: CatalogTable, files: Sequence[ScanFile], *, opencsv: bool
     skip = table.parameters.get("skip.header.line.count", "0").strip() or "0"
     null = params.get("serialization.null.format", "\\N")
     columns = ", ".join(f"{_literal(c.name)}: 'VARCHAR'" for c in table.columns)
-    return (f"read_csv({_paths(files)}, delim={_literal(delim)}, quote={_literal(quote)}, "
-            f"escape={_literal(escape)}, header=false, skip={int(skip)}, "
-            f"nullstr={_literal(null)}, columns={{{columns}}}, auto_detect=false, "
-            "null_padding=true, strict_mode=false)")
+    return (
+        f"read_csv({_paths(files)}, delim={_literal(delim)}, quote={_literal(quote)}, "
+        f"escape={_literal(escape)}, header=false, skip={int(skip)}, "
+        f"nullstr={_literal(null)}, columns={{{columns}}}, auto_detect=false, "
+        "null_padding=true, strict_mode=false)"
+    )

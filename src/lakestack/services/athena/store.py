@@ -104,84 +104,123 @@ class AthenaStore(SqliteDatabase):
     # -- work groups ----------------------------------------------------------------------
 
     def get_workgroup(self, account: str, region: str, name: str) -> WorkGroup | None:
-        rows = self._rows("SELECT body FROM workgroups WHERE account=? AND region=? AND name=?",
-                          (account, region, name))
+        rows = self._rows(
+            "SELECT body FROM workgroups WHERE account=? AND region=? AND name=?",
+            (account, region, name),
+        )
         return load(WorkGroup, rows[0][0]) if rows else None
 
     def list_workgroups(self, account: str, region: str) -> list[WorkGroup]:
-        rows = self._rows("SELECT body FROM workgroups WHERE account=? AND region=? "
-                          "ORDER BY name", (account, region))
+        rows = self._rows(
+            "SELECT body FROM workgroups WHERE account=? AND region=? ORDER BY name",
+            (account, region),
+        )
         return [load(WorkGroup, r[0]) for r in rows]
 
     def put_workgroup(self, account: str, region: str, wg: WorkGroup) -> None:
-        self._write("INSERT OR REPLACE INTO workgroups VALUES (?,?,?,?)",
-                    (account, region, wg.name, dump(wg)))
+        self._write(
+            "INSERT OR REPLACE INTO workgroups VALUES (?,?,?,?)",
+            (account, region, wg.name, dump(wg)),
+        )
 
     def delete_workgroup(self, account: str, region: str, name: str) -> None:
         with self.lock:
-            self._conn.execute("DELETE FROM workgroups WHERE account=? AND region=? AND name=?",
-                             (account, region, name))
-            self._conn.execute("DELETE FROM named_queries WHERE account=? AND region=? AND "
-                             "workgroup=?", (account, region, name))
+            self._conn.execute(
+                "DELETE FROM workgroups WHERE account=? AND region=? AND name=?",
+                (account, region, name),
+            )
+            self._conn.execute(
+                "DELETE FROM named_queries WHERE account=? AND region=? AND workgroup=?",
+                (account, region, name),
+            )
 
     # -- named queries --------------------------------------------------------------------
 
     def get_named_query(self, account: str, region: str, query_id: str) -> NamedQuery | None:
-        rows = self._rows("SELECT body FROM named_queries WHERE account=? AND region=? AND id=?",
-                          (account, region, query_id))
+        rows = self._rows(
+            "SELECT body FROM named_queries WHERE account=? AND region=? AND id=?",
+            (account, region, query_id),
+        )
         return load(NamedQuery, rows[0][0]) if rows else None
 
     def put_named_query(self, account: str, region: str, q: NamedQuery) -> None:
         with self.lock:
-            seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM named_queries"
-                                   ).fetchone()[0]
-            self._conn.execute("INSERT INTO named_queries VALUES (?,?,?,?,?,?)",
-                             (account, region, q.id, q.work_group, seq, dump(q)))
+            seq = self._conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM named_queries"
+            ).fetchone()[0]
+            self._conn.execute(
+                "INSERT INTO named_queries VALUES (?,?,?,?,?,?)",
+                (account, region, q.id, q.work_group, seq, dump(q)),
+            )
 
     def list_named_queries(self, account: str, region: str, workgroup: str) -> list[str]:
-        rows = self._rows("SELECT id FROM named_queries WHERE account=? AND region=? AND "
-                          "workgroup=? ORDER BY seq", (account, region, workgroup))
+        rows = self._rows(
+            "SELECT id FROM named_queries WHERE account=? AND region=? AND "
+            "workgroup=? ORDER BY seq",
+            (account, region, workgroup),
+        )
         return [r[0] for r in rows]
 
     def delete_named_query(self, account: str, region: str, query_id: str) -> None:
-        self._write("DELETE FROM named_queries WHERE account=? AND region=? AND id=?",
-                    (account, region, query_id))
+        self._write(
+            "DELETE FROM named_queries WHERE account=? AND region=? AND id=?",
+            (account, region, query_id),
+        )
 
     # -- executions -----------------------------------------------------------------------
 
     def insert_execution(self, account: str, region: str, q: QueryExecution) -> None:
         with self.lock:
-            seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions"
-                                   ).fetchone()[0]
-            self._conn.execute("INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)",
-                             (account, region, q.id, q.work_group, seq,
-                              q.client_request_token, q.state.value, dump(q)))
+            seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions").fetchone()[
+                0
+            ]
+            self._conn.execute(
+                "INSERT INTO executions VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    account,
+                    region,
+                    q.id,
+                    q.work_group,
+                    seq,
+                    q.client_request_token,
+                    q.state.value,
+                    dump(q),
+                ),
+            )
 
     def update_execution(self, account: str, region: str, q: QueryExecution) -> None:
-        self._write("UPDATE executions SET state=?, body=? WHERE account=? AND region=? AND id=?",
-                    (q.state.value, dump(q), account, region, q.id))
+        self._write(
+            "UPDATE executions SET state=?, body=? WHERE account=? AND region=? AND id=?",
+            (q.state.value, dump(q), account, region, q.id),
+        )
 
     def get_execution(self, account: str, region: str, query_id: str) -> QueryExecution | None:
-        rows = self._rows("SELECT body FROM executions WHERE account=? AND region=? AND id=?",
-                          (account, region, query_id))
+        rows = self._rows(
+            "SELECT body FROM executions WHERE account=? AND region=? AND id=?",
+            (account, region, query_id),
+        )
         return load(QueryExecution, rows[0][0]) if rows else None
 
-    def execution_by_token(self, account: str, region: str,
-                           token: str) -> QueryExecution | None:
-        rows = self._rows("SELECT body FROM executions WHERE account=? AND region=? AND token=?",
-                          (account, region, token))
+    def execution_by_token(self, account: str, region: str, token: str) -> QueryExecution | None:
+        rows = self._rows(
+            "SELECT body FROM executions WHERE account=? AND region=? AND token=?",
+            (account, region, token),
+        )
         return load(QueryExecution, rows[0][0]) if rows else None
 
-    def list_execution_ids(self, account: str, region: str, workgroup: str, before: int | None,
-                           limit: int) -> list[tuple[int, str]]:
+    def list_execution_ids(
+        self, account: str, region: str, workgroup: str, before: int | None, limit: int
+    ) -> list[tuple[int, str]]:
         """(seq, id) newest first, only seq < ``before`` when given."""
-        rows = self._rows("SELECT seq, id FROM executions WHERE account=? AND region=? AND "
-                          "workgroup=? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                          (account, region, workgroup,
-                           before if before is not None else 2**62, limit))
+        rows = self._rows(
+            "SELECT seq, id FROM executions WHERE account=? AND region=? AND "
+            "workgroup=? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            (account, region, workgroup, before if before is not None else 2**62, limit),
+        )
         return [(r[0], r[1]) for r in rows]
 
     def unfinished_executions(self) -> list[tuple[str, str, QueryExecution]]:
-        rows = self._rows("SELECT account, region, body FROM executions "
-                          "WHERE state IN ('QUEUED', 'RUNNING')")
+        rows = self._rows(
+            "SELECT account, region, body FROM executions WHERE state IN ('QUEUED', 'RUNNING')"
+        )
         return [(r[0], r[1], load(QueryExecution, r[2])) for r in rows]

@@ -45,7 +45,8 @@ def _check_cutoff(value: int | None) -> None:
         raise InvalidRequestException(
             f"1 validation error detected: Value '{value}' at "
             "'configuration.bytesScannedCutoffPerQuery' failed to satisfy constraint: "
-            f"Member must have value greater than or equal to {MIN_CUTOFF}")
+            f"Member must have value greater than or equal to {MIN_CUTOFF}"
+        )
 
 
 def _check_location(location: str | None) -> None:
@@ -65,7 +66,8 @@ class WorkGroupOps(AthenaBase):
             raise InvalidRequestException(
                 f"1 validation error detected: Value '{wg.name}' at 'name' failed to satisfy "
                 "constraint: Member must satisfy regular expression pattern: "
-                "[a-zA-Z0-9._-]{1,128}")
+                "[a-zA-Z0-9._-]{1,128}"
+            )
         _check_cutoff(wg.bytes_scanned_cutoff)
         _check_location(wg.output_location)
         self._workgroup(account, region, PRIMARY)
@@ -80,8 +82,13 @@ class WorkGroupOps(AthenaBase):
         """Raises: InvalidRequestException ("WorkGroup <name> is not found.")."""
         return self._workgroup(account, region, name)
 
-    def list_work_groups(self, account: str, region: str, max_results: int | None = None,
-                         next_token: str | None = None) -> Page[WorkGroup]:
+    def list_work_groups(
+        self,
+        account: str,
+        region: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[WorkGroup]:
         limit = check_max_results(max_results, MAX_WORKGROUPS_PAGE)
         self._workgroup(account, region, PRIMARY)
         after = decode_token(next_token) or ""
@@ -90,8 +97,9 @@ class WorkGroupOps(AthenaBase):
             return Page(groups[:limit], encode_token(groups[limit - 1].name))
         return Page(groups)
 
-    def update_work_group(self, account: str, region: str, name: str,
-                          update: WorkGroupUpdate) -> WorkGroup:
+    def update_work_group(
+        self, account: str, region: str, name: str, update: WorkGroupUpdate
+    ) -> WorkGroup:
         """Apply configuration updates.
 
         Raises:
@@ -103,9 +111,17 @@ class WorkGroupOps(AthenaBase):
             raise InvalidRequestException(f"Invalid state {update.state}")
         with self._store.lock:
             wg = self._workgroup(account, region, name)
-            for attr in ("description", "state", "enforce_configuration", "output_location",
-                         "expected_bucket_owner", "publish_metrics", "bytes_scanned_cutoff",
-                         "requester_pays", "engine_version"):
+            for attr in (
+                "description",
+                "state",
+                "enforce_configuration",
+                "output_location",
+                "expected_bucket_owner",
+                "publish_metrics",
+                "bytes_scanned_cutoff",
+                "requester_pays",
+                "engine_version",
+            ):
                 value = getattr(update, attr)
                 if value is not None:
                     setattr(wg, attr, value)
@@ -116,8 +132,9 @@ class WorkGroupOps(AthenaBase):
             self._store.put_workgroup(account, region, wg)
         return wg
 
-    def delete_work_group(self, account: str, region: str, name: str,
-                          recursive: bool = False) -> None:
+    def delete_work_group(
+        self, account: str, region: str, name: str, recursive: bool = False
+    ) -> None:
         """Delete a work group (its named queries too when ``recursive``).
 
         Raises:
@@ -130,5 +147,6 @@ class WorkGroupOps(AthenaBase):
             if not recursive and self._store.list_named_queries(account, region, name):
                 raise InvalidRequestException(
                     f"WorkGroup {name} is not empty. Use RecursiveDeleteOption to delete "
-                    "the workgroup and its contents.")
+                    "the workgroup and its contents."
+                )
             self._store.delete_workgroup(account, region, name)

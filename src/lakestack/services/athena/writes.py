@@ -48,13 +48,20 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 _ERRORS = duckdb_error_table(duckdb)
-_COMPRESSION = {"GZIP": "gzip", "SNAPPY": "snappy", "ZSTD": "zstd", "NONE": "uncompressed",
-                "UNCOMPRESSED": "uncompressed", "LZ4": "lz4_raw"}
+_COMPRESSION = {
+    "GZIP": "gzip",
+    "SNAPPY": "snappy",
+    "ZSTD": "zstd",
+    "NONE": "uncompressed",
+    "UNCOMPRESSED": "uncompressed",
+    "LZ4": "lz4_raw",
+}
 _STORED = {"PARQUET": "PARQUET", "JSON": "JSON", "TEXTFILE": "TEXTFILE"}
 
 
-def run_write(runner: QueryRunner, ctx: RunContext,
-              statement: st.CreateTableAs | st.InsertInto | st.Unload) -> StatementResult:
+def run_write(
+    runner: QueryRunner, ctx: RunContext, statement: st.CreateTableAs | st.InsertInto | st.Unload
+) -> StatementResult:
     if isinstance(statement, st.CreateTableAs):
         return _ctas(runner, ctx, statement)
     if isinstance(statement, st.InsertInto):
@@ -77,10 +84,13 @@ def _partition_columns(props: dict[str, object]) -> list[str]:
 def _format(props: dict[str, object], default: str) -> tuple[str, str]:
     fmt = _option(props, "format", default=default).upper()
     if fmt not in _STORED:
-        raise QueryFailed(f"Writing {fmt} is not supported by lakestack (PARQUET, JSON, "
-                          "TEXTFILE are)", code="NOT_SUPPORTED")
-    compression = _option(props, "write_compression", "parquet_compression", "compression",
-                          default="GZIP").upper()
+        raise QueryFailed(
+            f"Writing {fmt} is not supported by lakestack (PARQUET, JSON, TEXTFILE are)",
+            code="NOT_SUPPORTED",
+        )
+    compression = _option(
+        props, "write_compression", "parquet_compression", "compression", default="GZIP"
+    ).upper()
     if compression not in _COMPRESSION:
         raise QueryFailed(f"Unsupported compression {compression}", code="INVALID_TABLE_PROPERTY")
     if "bucketed_by" in props:
@@ -93,7 +103,9 @@ def _ensure_empty(runner: QueryRunner, ctx: RunContext, location: str, table: st
         raise QueryFailed(
             f"Target directory for table '{table}' already exists: {location}. You may need "
             f"to manually clean the data at location '{location}' before retrying. Athena "
-            "will not delete data in your account.", code="HIVE_PATH_ALREADY_EXISTS")
+            "will not delete data in your account.",
+            code="HIVE_PATH_ALREADY_EXISTS",
+        )
 
 
 def _described(ctx: RunContext, sql: str) -> list[tuple[str, str]]:
@@ -116,44 +128,69 @@ def _hive_of(duckdb_type: str) -> str:
 
 def _ctas(runner: QueryRunner, ctx: RunContext, s: st.CreateTableAs) -> StatementResult:
     database, name = s.table.qualified(ctx.database)
-    statements = CatalogStatements(runner.catalog, ctx.account, ctx.region, ctx.database,
-                                   runner.lister(ctx))
+    statements = CatalogStatements(
+        runner.catalog, ctx.account, ctx.region, ctx.database, runner.lister(ctx)
+    )
     if _exists(runner, ctx, database, name):
         if s.if_not_exists:
             return StatementResult("update", update_count=0)
-        raise QueryFailed(f"line 1:1: Destination table '{database}.{name}' already exists",
-                          code="TABLE_ALREADY_EXISTS")
+        raise QueryFailed(
+            f"line 1:1: Destination table '{database}.{name}' already exists",
+            code="TABLE_ALREADY_EXISTS",
+        )
     fmt, compression = _format(s.properties, "PARQUET")
     partitioned = _partition_columns(s.properties)
     location = _option(s.properties, "external_location") or (
-        f"{ctx.output_dir}tables/{ctx.query_id}/")
+        f"{ctx.output_dir}tables/{ctx.query_id}/"
+    )
     location = location if location.endswith("/") else location + "/"
     _ensure_empty(runner, ctx, location, f"{database}.{name}")
     prepared = runner.prepare(ctx, s.query)
     with runner.bound(ctx, prepared):
         described = _described(ctx, prepared.translated.sql)
         names = [n for n, _ in described]
-        if partitioned and names[-len(partitioned):] != partitioned:
-            raise QueryFailed(f"Partition keys must be the last columns in the table and in the "
-                              f"same order as the table properties: {partitioned}",
-                              code="HIVE_COLUMN_ORDER_MISMATCH")
-        written, count, scanned = _write(runner, ctx, prepared, prepared.translated.sql,
-                                         location, fmt, compression, partitioned,
-                                         s.properties, with_data=s.with_data)
+        if partitioned and names[-len(partitioned) :] != partitioned:
+            raise QueryFailed(
+                f"Partition keys must be the last columns in the table and in the "
+                f"same order as the table properties: {partitioned}",
+                code="HIVE_COLUMN_ORDER_MISMATCH",
+            )
+        written, count, scanned = _write(
+            runner,
+            ctx,
+            prepared,
+            prepared.translated.sql,
+            location,
+            fmt,
+            compression,
+            partitioned,
+            s.properties,
+            with_data=s.with_data,
+        )
     storage = formats.stored_as(fmt)
     columns = [CatalogColumn(n, _hive_of(t)) for n, t in described if n not in partitioned]
     keys = [CatalogColumn(n, _hive_of(t)) for n, t in described if n in partitioned]
     serde_params = dict(storage.serde_parameters)
     if fmt == "TEXTFILE":
         serde_params["field.delim"] = _option(s.properties, "field_delimiter", default="\x01")
-    table = CatalogTable(database, name, columns, keys, location, storage.input_format,
-                         storage.output_format, storage.serde_library, serde_params,
-                         {"classification": (storage.classification or fmt.lower()),
-                          "has_encrypted_data": "false"}, "EXTERNAL_TABLE")
+    table = CatalogTable(
+        database,
+        name,
+        columns,
+        keys,
+        location,
+        storage.input_format,
+        storage.output_format,
+        storage.serde_library,
+        serde_params,
+        {"classification": (storage.classification or fmt.lower()), "has_encrypted_data": "false"},
+        "EXTERNAL_TABLE",
+    )
     statements.create_table(table, False)
     _register(runner, ctx, table, written)
-    return StatementResult("update", update_count=count, scanned=scanned,
-                           manifest=[uri for uri, _ in written])
+    return StatementResult(
+        "update", update_count=count, scanned=scanned, manifest=[uri for uri, _ in written]
+    )
 
 
 def _exists(runner: QueryRunner, ctx: RunContext, database: str, name: str) -> bool:
@@ -177,36 +214,55 @@ def _insert(runner: QueryRunner, ctx: RunContext, s: st.InsertInto) -> Statement
     kind = table_kind(table)
     fmt = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(kind)
     if fmt is None or not table.location:
-        raise QueryFailed(f"Inserting into a {kind} table is not supported by lakestack",
-                          code="NOT_SUPPORTED")
+        raise QueryFailed(
+            f"Inserting into a {kind} table is not supported by lakestack", code="NOT_SUPPORTED"
+        )
     target = [*table.columns, *table.partition_keys]
     if s.columns and [c.lower() for c in s.columns] != [c.name for c in target]:
-        raise QueryFailed("INSERT with a column list is supported only when it names every "
-                          "column in table order", code="NOT_SUPPORTED")
+        raise QueryFailed(
+            "INSERT with a column list is supported only when it names every column in table order",
+            code="NOT_SUPPORTED",
+        )
     prepared = runner.prepare(ctx, s.query)
     with runner.bound(ctx, prepared):
         described = _described(ctx, prepared.translated.sql)
         if len(described) != len(target):
-            raise QueryFailed(f"Insert query has mismatched column types: Table: "
-                              f"[{', '.join(c.type for c in target)}], Query: "
-                              f"[{', '.join(_hive_of(t) for _, t in described)}]",
-                              code="TYPE_MISMATCH")
+            raise QueryFailed(
+                f"Insert query has mismatched column types: Table: "
+                f"[{', '.join(c.type for c in target)}], Query: "
+                f"[{', '.join(_hive_of(t) for _, t in described)}]",
+                code="TYPE_MISMATCH",
+            )
         aliases = ", ".join(f'"c{i}"' for i in range(len(target)))
-        casts = ", ".join(f'CAST("c{i}" AS {to_duckdb(c.type)}) AS "{c.name}"'
-                          if c not in table.partition_keys else f'CAST("c{i}" AS VARCHAR) AS '
-                          f'"{c.name}"' for i, c in enumerate(target))
+        casts = ", ".join(
+            f'CAST("c{i}" AS {to_duckdb(c.type)}) AS "{c.name}"'
+            if c not in table.partition_keys
+            else f'CAST("c{i}" AS VARCHAR) AS "{c.name}"'
+            for i, c in enumerate(target)
+        )
         sql = f"SELECT {casts} FROM ({prepared.translated.sql}) AS __q({aliases})"
-        props: dict[str, object] = {"field_delimiter": table.serde_parameters.get(
-            "field.delim", "\x01")}
+        props: dict[str, object] = {
+            "field_delimiter": table.serde_parameters.get("field.delim", "\x01")
+        }
         keys = [c.name for c in table.partition_keys]
-        written, count, scanned = _write(runner, ctx, prepared, sql, _slash(table.location),
-                                         fmt, "GZIP", keys, props, with_data=True,
-                                         template=table.parameters.get(
-                                             "storage.location.template"))
+        written, count, scanned = _write(
+            runner,
+            ctx,
+            prepared,
+            sql,
+            _slash(table.location),
+            fmt,
+            "GZIP",
+            keys,
+            props,
+            with_data=True,
+            template=table.parameters.get("storage.location.template"),
+        )
     if not is_enabled(table.parameters):
         _register(runner, ctx, table, written)
-    return StatementResult("update", update_count=count, scanned=scanned,
-                           manifest=[uri for uri, _ in written])
+    return StatementResult(
+        "update", update_count=count, scanned=scanned, manifest=[uri for uri, _ in written]
+    )
 
 
 def _unload(runner: QueryRunner, ctx: RunContext, s: st.Unload) -> StatementResult:
@@ -216,21 +272,41 @@ def _unload(runner: QueryRunner, ctx: RunContext, s: st.Unload) -> StatementResu
     _ensure_empty(runner, ctx, location, location)
     prepared = runner.prepare(ctx, s.query)
     with runner.bound(ctx, prepared):
-        written, count, scanned = _write(runner, ctx, prepared, prepared.translated.sql,
-                                         location, fmt, compression, partitioned,
-                                         s.properties, with_data=True)
-    return StatementResult("update", update_count=count, scanned=scanned,
-                           manifest=[uri for uri, _ in written])
+        written, count, scanned = _write(
+            runner,
+            ctx,
+            prepared,
+            prepared.translated.sql,
+            location,
+            fmt,
+            compression,
+            partitioned,
+            s.properties,
+            with_data=True,
+        )
+    return StatementResult(
+        "update", update_count=count, scanned=scanned, manifest=[uri for uri, _ in written]
+    )
 
 
 def _slash(location: str) -> str:
     return location if location.endswith("/") else location + "/"
 
 
-def _write(runner: QueryRunner, ctx: RunContext, prepared: Prepared, sql: str,
-           location: str, fmt: str, compression: str, partitioned: Sequence[str],
-           props: dict[str, object], *, with_data: bool, template: str | None = None,
-           ) -> tuple[list[tuple[str, tuple[str, ...]]], int, int]:
+def _write(
+    runner: QueryRunner,
+    ctx: RunContext,
+    prepared: Prepared,
+    sql: str,
+    location: str,
+    fmt: str,
+    compression: str,
+    partitioned: Sequence[str],
+    props: dict[str, object],
+    *,
+    with_data: bool,
+    template: str | None = None,
+) -> tuple[list[tuple[str, tuple[str, ...]]], int, int]:
     """COPY the query into a temp dir and upload every file.
 
     Returns:
@@ -251,8 +327,9 @@ def _write(runner: QueryRunner, ctx: RunContext, prepared: Prepared, sql: str,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _copy_options(fmt: str, compression: str, partitioned: Sequence[str],
-                  props: dict[str, object]) -> str:
+def _copy_options(
+    fmt: str, compression: str, partitioned: Sequence[str], props: dict[str, object]
+) -> str:
     options = [f"FORMAT {'CSV' if fmt == 'TEXTFILE' else fmt}"]
     if fmt == "PARQUET":
         options.append(f"COMPRESSION {_COMPRESSION[compression]}")
@@ -267,8 +344,15 @@ def _copy_options(fmt: str, compression: str, partitioned: Sequence[str],
     return ", ".join(options)
 
 
-def _upload(runner: QueryRunner, ctx: RunContext, tmp: str, location: str, fmt: str,
-            compression: str, template: str | None) -> list[tuple[str, tuple[str, ...]]]:
+def _upload(
+    runner: QueryRunner,
+    ctx: RunContext,
+    tmp: str,
+    location: str,
+    fmt: str,
+    compression: str,
+    template: str | None,
+) -> list[tuple[str, tuple[str, ...]]]:
     ext = ".gz" if fmt != "PARQUET" and compression == "GZIP" else ""
     written: list[tuple[str, tuple[str, ...]]] = []
     n = 0
@@ -302,14 +386,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return out
 
 
-def _register(runner: QueryRunner, ctx: RunContext, table: CatalogTable,
-              written: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+def _register(
+    runner: QueryRunner,
+    ctx: RunContext,
+    table: CatalogTable,
+    written: Sequence[tuple[str, tuple[str, ...]]],
+) -> None:
     """Register the partitions the files landed in (existing ones stay)."""
     if not table.partition_keys:
         return
     seen: dict[tuple[str, ...], str] = {}
     for uri, values in written:
-        seen.setdefault(values, uri[:uri.rfind("/") + 1])
+        seen.setdefault(values, uri[: uri.rfind("/") + 1])
     partitions = [CatalogPartition(list(v), loc) for v, loc in seen.items()]
     for i in range(0, len(partitions), 100):
-        runner.catalog.create_partitions(ctx.account, ctx.region, table, partitions[i:i + 100])
+        runner.catalog.create_partitions(ctx.account, ctx.region, table, partitions[i : i + 100])

@@ -38,8 +38,10 @@ def validation_error(value: str, member: str, constraint: str) -> InvalidInputEx
     "1 validation error detected: Value 'x' at 'name' failed to satisfy constraint: \
 Member must have length less than or equal to 255"
     """
-    return InvalidInputException(f"1 validation error detected: Value '{value}' at '{member}' "
-                                 f"failed to satisfy constraint: {constraint}")
+    return InvalidInputException(
+        f"1 validation error detected: Value '{value}' at '{member}' "
+        f"failed to satisfy constraint: {constraint}"
+    )
 
 
 def normalize_name(name: str, member: str) -> str:
@@ -52,32 +54,38 @@ def normalize_name(name: str, member: str) -> str:
     'sales_2026'
     """
     if not isinstance(name, str) or not name:
-        raise validation_error(str(name or ""), member,
-                               "Member must have length greater than or equal to 1")
+        raise validation_error(
+            str(name or ""), member, "Member must have length greater than or equal to 1"
+        )
     if len(name) > MAX_NAME:
-        raise validation_error(name, member,
-                               f"Member must have length less than or equal to {MAX_NAME}")
+        raise validation_error(
+            name, member, f"Member must have length less than or equal to {MAX_NAME}"
+        )
     if not _SINGLE_LINE.fullmatch(name):
-        raise validation_error(name, member,
-                               f"Member must satisfy regular expression pattern: "
-                               f"{_SINGLE_LINE_TEXT}")
+        raise validation_error(
+            name, member, f"Member must satisfy regular expression pattern: {_SINGLE_LINE_TEXT}"
+        )
     return name.lower()
 
 
 def check_batch_size(count: int, limit: int, member: str) -> None:
     if count > limit:
-        raise validation_error(f"[{count} entries]", member,
-                               f"Member must have length less than or equal to {limit}")
+        raise validation_error(
+            f"[{count} entries]", member, f"Member must have length less than or equal to {limit}"
+        )
 
 
 def check_max_results(max_results: int | None, limit: int) -> int:
     if max_results is None:
         return limit
     if not 1 <= max_results <= limit:
-        raise validation_error(str(max_results), "maxResults",
-                               f"Member must have value less than or equal to {limit}"
-                               if max_results > limit else
-                               "Member must have value greater than or equal to 1")
+        raise validation_error(
+            str(max_results),
+            "maxResults",
+            f"Member must have value less than or equal to {limit}"
+            if max_results > limit
+            else "Member must have value greater than or equal to 1",
+        )
     return max_results
 
 

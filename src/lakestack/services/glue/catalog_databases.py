@@ -43,18 +43,25 @@ class DatabaseOps(CatalogBase):
         self._bill("GetDatabase", account, region)
         return self._database(account, region, name)
 
-    def get_databases(self, account: str, region: str, max_results: int | None = None,
-                      next_token: str | None = None) -> Page[Database]:
+    def get_databases(
+        self,
+        account: str,
+        region: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[Database]:
         """The catalog's databases in name order, one page at a time."""
         self._bill("GetDatabases", account, region)
         limit = check_max_results(max_results, MAX_DATABASES_PAGE)
-        rows = self._store.list_databases(account, region, decode_token(next_token) or "",
-                                          limit + 1)
+        rows = self._store.list_databases(
+            account, region, decode_token(next_token) or "", limit + 1
+        )
         token = encode_token(rows[limit - 1].name) if len(rows) > limit else None
         return Page(rows[:limit], token)
 
-    def update_database(self, account: str, region: str, name: str,
-                        database: DatabaseInput) -> Database:
+    def update_database(
+        self, account: str, region: str, name: str, database: DatabaseInput
+    ) -> Database:
         """Replace a database's definition (its name and create time stay).
 
         Raises:
@@ -79,8 +86,15 @@ class DatabaseOps(CatalogBase):
             self._store.delete_database(account, region, db.name)
 
 
-def _database(given: DatabaseInput, name: str, catalog_id: str,
-              create_time: datetime | None) -> Database:
-    return Database(name, given.description, given.location_uri,
-                    copy.deepcopy(given.parameters), copy.deepcopy(given.other),
-                    catalog_id=catalog_id, create_time=create_time)
+def _database(
+    given: DatabaseInput, name: str, catalog_id: str, create_time: datetime | None
+) -> Database:
+    return Database(
+        name,
+        given.description,
+        given.location_uri,
+        copy.deepcopy(given.parameters),
+        copy.deepcopy(given.other),
+        catalog_id=catalog_id,
+        create_time=create_time,
+    )

@@ -57,8 +57,9 @@ def segment_of(values: Sequence[str], total_segments: int) -> int:
 
 
 class PartitionOps(CatalogBase):
-    def create_partition(self, account: str, region: str, database: str, table: str,
-                         partition: PartitionInput) -> Partition:
+    def create_partition(
+        self, account: str, region: str, database: str, table: str, partition: PartitionInput
+    ) -> Partition:
         """Register one partition.
 
         Raises:
@@ -71,8 +72,14 @@ class PartitionOps(CatalogBase):
             t = self._table(account, region, database, table)
             return self._insert(account, region, t, partition)
 
-    def batch_create_partition(self, account: str, region: str, database: str, table: str,
-                               partitions: Sequence[PartitionInput]) -> list[EntryError]:
+    def batch_create_partition(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        partitions: Sequence[PartitionInput],
+    ) -> list[EntryError]:
         """Register up to 100 partitions; each failure is an entry error (Glue's ``Errors``).
 
         Raises:
@@ -90,17 +97,25 @@ class PartitionOps(CatalogBase):
                     errors.append(EntryError(list(p.values), err.code, err.message))
         return errors
 
-    def get_partition(self, account: str, region: str, database: str, table: str,
-                      values: Sequence[str]) -> Partition:
+    def get_partition(
+        self, account: str, region: str, database: str, table: str, values: Sequence[str]
+    ) -> Partition:
         """Raises: EntityNotFoundException ("Cannot find partition." when only it is missing)."""
         self._bill("GetPartition", account, region)
         t = self._table(account, region, database, table)
         return self._partition(account, region, t, values)
 
-    def get_partitions(self, account: str, region: str, database: str, table: str,
-                       expression: str | None = None, segment: Segment | None = None,
-                       max_results: int | None = None,
-                       next_token: str | None = None) -> Page[Partition]:
+    def get_partitions(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        expression: str | None = None,
+        segment: Segment | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[Partition]:
         """One page of the table's partitions (in creation order) that ``expression``
         selects, optionally only those of one segment.
 
@@ -122,26 +137,42 @@ class PartitionOps(CatalogBase):
             last = seq
         return Page(found, None)
 
-    def iter_partitions(self, account: str, region: str, database: str, table: str,
-                        expression: str | None = None) -> Iterator[Partition]:
+    def iter_partitions(
+        self, account: str, region: str, database: str, table: str, expression: str | None = None
+    ) -> Iterator[Partition]:
         """Every partition ``expression`` selects, unpaged (for in-process callers such
         as Athena's partition pruning); errors as :meth:`get_partitions`."""
         t = self._table(account, region, database, table)
         for _, p in self._matching(account, region, t, expression, None, 0):
             yield p
 
-    def batch_get_partition(self, account: str, region: str, database: str, table: str,
-                            values_list: Sequence[Sequence[str]]) -> BatchGetResult:
+    def batch_get_partition(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        values_list: Sequence[Sequence[str]],
+    ) -> BatchGetResult:
         """The partitions that exist among ``values_list``; missing ones are left out."""
         self._bill("BatchGetPartition", account, region)
         check_batch_size(len(values_list), MAX_BATCH_GET, "partitionsToGet")
         t = self._table(account, region, database, table)
-        found = [self._store.get_partition(account, region, t.database_name, t.name, v)
-                 for v in values_list]
+        found = [
+            self._store.get_partition(account, region, t.database_name, t.name, v)
+            for v in values_list
+        ]
         return BatchGetResult([p for p in found if p is not None], [])
 
-    def update_partition(self, account: str, region: str, database: str, table: str,
-                         values: Sequence[str], partition: PartitionInput) -> Partition:
+    def update_partition(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        values: Sequence[str],
+        partition: PartitionInput,
+    ) -> Partition:
         """Replace a partition's definition; its values and creation time stay.
 
         Raises:
@@ -153,8 +184,13 @@ class PartitionOps(CatalogBase):
             return self._replace(account, region, t, values, partition)
 
     def batch_update_partition(
-            self, account: str, region: str, database: str, table: str,
-            entries: Sequence[tuple[Sequence[str], PartitionInput]]) -> list[EntryError]:
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        entries: Sequence[tuple[Sequence[str], PartitionInput]],
+    ) -> list[EntryError]:
         """Update up to 100 partitions; a missing one is an entry error."""
         self._bill("BatchUpdatePartition", account, region)
         check_batch_size(len(entries), MAX_BATCH_UPDATE, "entries")
@@ -168,16 +204,23 @@ class PartitionOps(CatalogBase):
                     errors.append(EntryError(list(values), err.code, err.message))
         return errors
 
-    def delete_partition(self, account: str, region: str, database: str, table: str,
-                         values: Sequence[str]) -> None:
+    def delete_partition(
+        self, account: str, region: str, database: str, table: str, values: Sequence[str]
+    ) -> None:
         """Raises: EntityNotFoundException for a missing database, table or partition."""
         self._bill("DeletePartition", account, region)
         t = self._table(account, region, database, table)
         if not self._store.delete_partition(account, region, t.database_name, t.name, values):
             raise partition_not_found()
 
-    def batch_delete_partition(self, account: str, region: str, database: str, table: str,
-                               values_list: Sequence[Sequence[str]]) -> list[EntryError]:
+    def batch_delete_partition(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: str,
+        values_list: Sequence[Sequence[str]],
+    ) -> list[EntryError]:
         """Delete up to 25 partitions; a missing one is an entry error."""
         self._bill("BatchDeletePartition", account, region)
         check_batch_size(len(values_list), MAX_BATCH_DELETE, "partitionsToDelete")
@@ -185,16 +228,16 @@ class PartitionOps(CatalogBase):
         with self._store.transaction():
             t = self._table(account, region, database, table)
             for values in values_list:
-                if not self._store.delete_partition(account, region, t.database_name, t.name,
-                                                    values):
+                if not self._store.delete_partition(
+                    account, region, t.database_name, t.name, values
+                ):
                     err = partition_not_found()
                     errors.append(EntryError(list(values), err.code, err.message))
         return errors
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _partition(self, account: str, region: str, t: Table,
-                   values: Sequence[str]) -> Partition:
+    def _partition(self, account: str, region: str, t: Table, values: Sequence[str]) -> Partition:
         p = self._store.get_partition(account, region, t.database_name, t.name, values)
         if p is None:
             raise partition_not_found()
@@ -207,24 +250,34 @@ class PartitionOps(CatalogBase):
             raise AlreadyExistsException("Partition already exists.")
         return p
 
-    def _replace(self, account: str, region: str, t: Table, values: Sequence[str],
-                 given: PartitionInput) -> Partition:
+    def _replace(
+        self, account: str, region: str, t: Table, values: Sequence[str], given: PartitionInput
+    ) -> Partition:
         old = self._partition(account, region, t, values)
         p = _partition(given, old.values, t, old.creation_time)
         self._store.replace_partition(account, region, p)
         return p
 
-    def _matching(self, account: str, region: str, t: Table, expression: str | None,
-                  segment: Segment | None, after: int) -> Iterator[tuple[int, Partition]]:
+    def _matching(
+        self,
+        account: str,
+        region: str,
+        t: Table,
+        expression: str | None,
+        segment: Segment | None,
+        after: int,
+    ) -> Iterator[tuple[int, Partition]]:
         compiled: CompiledExpression | None = None
         if expression and expression.strip():
             compiled = compile_expression(expression, t.partition_keys)
         _check_segment(segment)
         prefix = compiled.fixed_prefix() if compiled is not None else []
-        for seq, p in self._store.scan_partitions(account, region, t.database_name, t.name,
-                                                  after, prefix):
-            if segment is not None and (segment_of(p.values, segment.total_segments)
-                                        != segment.segment_number):
+        for seq, p in self._store.scan_partitions(
+            account, region, t.database_name, t.name, after, prefix
+        ):
+            if segment is not None and (
+                segment_of(p.values, segment.total_segments) != segment.segment_number
+            ):
                 continue
             if compiled is None or compiled.matches(p.values):
                 yield seq, p
@@ -235,7 +288,8 @@ def _check_values(t: Table, values: Sequence[str]) -> None:
         raise InvalidInputException("Partition values must be strings.")
     if len(values) != len(t.partition_keys):
         raise InvalidInputException(
-            "The number of partition keys do not match the number of partition values")
+            "The number of partition keys do not match the number of partition values"
+        )
 
 
 def _check_segment(segment: Segment | None) -> None:
@@ -243,10 +297,12 @@ def _check_segment(segment: Segment | None) -> None:
         return
     if not 1 <= segment.total_segments <= MAX_SEGMENTS:
         raise InvalidInputException(
-            f"Invalid segment: TotalSegments must be between 1 and {MAX_SEGMENTS}")
+            f"Invalid segment: TotalSegments must be between 1 and {MAX_SEGMENTS}"
+        )
     if not 0 <= segment.segment_number < segment.total_segments:
         raise InvalidInputException(
-            "Invalid segment: SegmentNumber must be less than TotalSegments")
+            "Invalid segment: SegmentNumber must be less than TotalSegments"
+        )
 
 
 def _seq_token(token: str | None) -> int:
@@ -258,9 +314,18 @@ def _seq_token(token: str | None) -> int:
     return int(text)
 
 
-def _partition(given: PartitionInput, values: list[str], t: Table,
-               creation_time: datetime | None) -> Partition:
+def _partition(
+    given: PartitionInput, values: list[str], t: Table, creation_time: datetime | None
+) -> Partition:
     g = copy.deepcopy(given)
-    return Partition(values, g.last_access_time, g.last_analyzed_time, g.storage_descriptor,
-                     g.parameters, database_name=t.database_name, table_name=t.name,
-                     catalog_id=t.catalog_id, creation_time=creation_time)
+    return Partition(
+        values,
+        g.last_access_time,
+        g.last_analyzed_time,
+        g.storage_descriptor,
+        g.parameters,
+        database_name=t.database_name,
+        table_name=t.name,
+        catalog_id=t.catalog_id,
+        creation_time=creation_time,
+    )

@@ -27,8 +27,13 @@ from lakestack.services.glue.models import EntryError, Page, Table, TableInput
 MAX_TABLES_PAGE = 100
 MAX_BATCH_DELETE_TABLES = 100
 _TOKEN_SPLIT = re.compile(r"[-:#/.,;\s]+")
-_FIELDS = {"Name": "name", "DatabaseName": "database_name", "Description": "description",
-           "Owner": "owner", "TableType": "table_type"}
+_FIELDS = {
+    "Name": "name",
+    "DatabaseName": "database_name",
+    "Description": "description",
+    "Owner": "owner",
+    "TableType": "table_type",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +61,14 @@ def name_pattern(expression: str) -> re.Pattern[str]:
 
 
 class TableOps(CatalogBase):
-    def create_table(self, account: str, region: str, database: str, table: TableInput,
-                     created_by: str | None = None) -> Table:
+    def create_table(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        table: TableInput,
+        created_by: str | None = None,
+    ) -> Table:
         """Create a table in ``database``; the definition is kept as given.
 
         Args:
@@ -85,20 +96,28 @@ class TableOps(CatalogBase):
         self._bill("GetTable", account, region)
         return self._table(account, region, database, name)
 
-    def get_tables(self, account: str, region: str, database: str,
-                   expression: str | None = None, max_results: int | None = None,
-                   next_token: str | None = None) -> Page[Table]:
+    def get_tables(
+        self,
+        account: str,
+        region: str,
+        database: str,
+        expression: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[Table]:
         """Tables of a database in name order whose names match ``expression``."""
         self._bill("GetTables", account, region)
         db = self._database(account, region, database)
         pattern = name_pattern(expression) if expression else None
         after = decode_token(next_token) or ""
-        tables = [t for t in self._store.list_tables(account, region, db.name)
-                  if t.name > after and (pattern is None or pattern.fullmatch(t.name))]
+        tables = [
+            t
+            for t in self._store.list_tables(account, region, db.name)
+            if t.name > after and (pattern is None or pattern.fullmatch(t.name))
+        ]
         return _page(tables, check_max_results(max_results, MAX_TABLES_PAGE))
 
-    def update_table(self, account: str, region: str, database: str,
-                     table: TableInput) -> Table:
+    def update_table(self, account: str, region: str, database: str, table: TableInput) -> Table:
         """Replace a table's definition (named by ``table.name``); bumps ``version_id``.
 
         Raises:
@@ -107,8 +126,16 @@ class TableOps(CatalogBase):
         self._bill("UpdateTable", account, region)
         with self._store.lock:
             old = self._table(account, region, database, table.name)
-            new = _table(table, old.name, old.database_name, old.catalog_id, old.create_time,
-                         self._clock.utcnow(), old.created_by, str(int(old.version_id) + 1))
+            new = _table(
+                table,
+                old.name,
+                old.database_name,
+                old.catalog_id,
+                old.create_time,
+                self._clock.utcnow(),
+                old.created_by,
+                str(int(old.version_id) + 1),
+            )
             self._store.put_table(account, region, new)
         return new
 
@@ -123,8 +150,9 @@ class TableOps(CatalogBase):
             t = self._table(account, region, database, name)
             self._store.delete_table(account, region, t.database_name, t.name)
 
-    def batch_delete_table(self, account: str, region: str, database: str,
-                           names: Sequence[str]) -> list[EntryError]:
+    def batch_delete_table(
+        self, account: str, region: str, database: str, names: Sequence[str]
+    ) -> list[EntryError]:
         """Delete several tables; a missing one is an entry error, not a failure.
 
         Raises:
@@ -144,18 +172,28 @@ class TableOps(CatalogBase):
                 self._store.delete_table(account, region, t.database_name, t.name)
         return errors
 
-    def search_tables(self, account: str, region: str, search_text: str | None = None,
-                      filters: Sequence[SearchFilter] = (), max_results: int | None = None,
-                      next_token: str | None = None) -> Page[Table]:
+    def search_tables(
+        self,
+        account: str,
+        region: str,
+        search_text: str | None = None,
+        filters: Sequence[SearchFilter] = (),
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[Table]:
         """Tables of every database whose name, description or database name contain
         ``search_text`` (exactly equal when it is in double quotes) and that pass
         every filter; string filters match the whole value or one of its
         punctuation-separated tokens, as Glue's fuzzy match does."""
         self._bill("SearchTables", account, region)
         after = decode_token(next_token) or ""
-        found = [t for t in self._store.list_tables(account, region, None)
-                 if _position(t) > after and _text_matches(t, search_text)
-                 and all(_filter_matches(t, f) for f in filters)]
+        found = [
+            t
+            for t in self._store.list_tables(account, region, None)
+            if _position(t) > after
+            and _text_matches(t, search_text)
+            and all(_filter_matches(t, f) for f in filters)
+        ]
         limit = check_max_results(max_results, MAX_TABLES_PAGE)
         token = encode_token(_position(found[limit - 1])) if len(found) > limit else None
         return Page(found[:limit], token)
@@ -185,19 +223,46 @@ def _filter_matches(t: Table, f: SearchFilter) -> bool:
         return (t.parameters or {}).get(f.key) == f.value
     actual = getattr(t, attr) or ""
     if f.comparator != "EQUALS":
-        ops = {"GREATER_THAN": actual > f.value, "LESS_THAN": actual < f.value,
-               "GREATER_THAN_EQUALS": actual >= f.value, "LESS_THAN_EQUALS": actual <= f.value}
+        ops = {
+            "GREATER_THAN": actual > f.value,
+            "LESS_THAN": actual < f.value,
+            "GREATER_THAN_EQUALS": actual >= f.value,
+            "LESS_THAN_EQUALS": actual <= f.value,
+        }
         return ops.get(f.comparator, False)
     value = f.value.lower()
     return actual.lower() == value or value in _TOKEN_SPLIT.split(actual.lower())
 
 
-def _table(given: TableInput, name: str, database: str, catalog_id: str,
-           create_time: datetime | None, update_time: datetime, created_by: str | None,
-           version_id: str) -> Table:
+def _table(
+    given: TableInput,
+    name: str,
+    database: str,
+    catalog_id: str,
+    create_time: datetime | None,
+    update_time: datetime,
+    created_by: str | None,
+    version_id: str,
+) -> Table:
     g = copy.deepcopy(given)
-    return Table(name, g.description, g.owner, g.last_access_time, g.last_analyzed_time,
-                 g.retention, g.storage_descriptor, g.partition_keys, g.view_original_text,
-                 g.view_expanded_text, g.table_type, g.parameters, g.other,
-                 database_name=database, catalog_id=catalog_id, create_time=create_time,
-                 update_time=update_time, created_by=created_by, version_id=version_id)
+    return Table(
+        name,
+        g.description,
+        g.owner,
+        g.last_access_time,
+        g.last_analyzed_time,
+        g.retention,
+        g.storage_descriptor,
+        g.partition_keys,
+        g.view_original_text,
+        g.view_expanded_text,
+        g.table_type,
+        g.parameters,
+        g.other,
+        database_name=database,
+        catalog_id=catalog_id,
+        create_time=create_time,
+        update_time=update_time,
+        created_by=created_by,
+        version_id=version_id,
+    )

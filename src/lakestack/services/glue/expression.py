@@ -50,17 +50,26 @@ from lakestack.services.glue.models import Column
 MAX_LENGTH = 2048
 _KEYWORDS = {"AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL"}
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, "!=": operator.ne, "<>": operator.ne, "<": operator.lt,
-    "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<>": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 _FLIPPED = {"=": "=", "!=": "!=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<string>'(?:[^']|'')*')
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op><=|>=|<>|!=|=|<|>)
   | (?P<punct>[(),])
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*|`[^`]+`|"[^"]+")
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _INTEGRAL = {"int", "integer", "bigint", "long", "smallint", "tinyint"}
 _STRINGS = {"string", "varchar", "char"}
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
@@ -98,10 +107,12 @@ def tokenize(text: str) -> list[_Token]:
 
 def _syntax(text: str, pos: int, detail: str) -> InvalidInputException:
     return InvalidInputException(
-        f"Invalid partition expression '{text}': {detail} at position {pos + 1}")
+        f"Invalid partition expression '{text}': {detail} at position {pos + 1}"
+    )
 
 
 # -- typed values ---------------------------------------------------------------------
+
 
 def key_kind(type_name: str | None) -> str | None:
     """The comparison kind of a partition key type, or None when Glue cannot filter on it.
@@ -144,11 +155,14 @@ def cast(kind: str, text: str) -> Any:
             raise ValueError(f"{text} is not a date.") from None
     m = _TIMESTAMP.fullmatch(text.strip())
     if m is None:
-        raise ValueError(f"Timestamp format must be yyyy-mm-dd hh:mm:ss[.fffffffff] "
-                         f"{text} is not a timestamp.")
+        raise ValueError(
+            f"Timestamp format must be yyyy-mm-dd hh:mm:ss[.fffffffff] {text} is not a timestamp."
+        )
     try:
-        return (datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"),
-                int((m.group(2) or "0").ljust(9, "0")))
+        return (
+            datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"),
+            int((m.group(2) or "0").ljust(9, "0")),
+        )
     except ValueError:
         raise ValueError(f"{text} is not a timestamp.") from None
 
@@ -169,6 +183,7 @@ class _Key:
 
 
 # -- the tree ---------------------------------------------------------------------------
+
 
 class _Node(Protocol):
     def __call__(self, values: Sequence[str]) -> bool: ...
@@ -258,6 +273,7 @@ def like_pattern(pattern: str) -> re.Pattern[str]:
 
 
 # -- the parser -------------------------------------------------------------------------
+
 
 class _Parser:
     def __init__(self, text: str, keys: Sequence[Column]) -> None:
@@ -370,14 +386,16 @@ class _Parser:
             keys = ", ".join(self.key_names) or "none"
             raise InvalidInputException(
                 f"Invalid partition expression! Unknown partition key '{name}' at position "
-                f"{t.pos + 1} (the table's partition keys: {keys})")
+                f"{t.pos + 1} (the table's partition keys: {keys})"
+            )
         index, col = found
         kind = key_kind(col.type)
         if kind is None:
             raise InvalidInputException(
                 f"Unsupported partition key type '{col.type}' of '{col.name}' in expression; "
                 "supported: string, char, varchar, date, timestamp, int, bigint, long, "
-                "tinyint, smallint, decimal")
+                "tinyint, smallint, decimal"
+            )
         return _Key(index, col.name, kind)
 
     def literal(self) -> _Token:
@@ -421,8 +439,11 @@ class CompiledExpression:
         """Values of the leading string keys that every match must have (``k = 'v'``
         conjuncts at the top level), for narrowing the scan before evaluating."""
         parts = self._root.parts if isinstance(self._root, _All) else (self._root,)
-        fixed = {p.key.index: p.literal for p in parts
-                 if isinstance(p, _Compare) and p.op == "=" and p.key.kind == "string"}
+        fixed = {
+            p.key.index: p.literal
+            for p in parts
+            if isinstance(p, _Compare) and p.op == "=" and p.key.kind == "string"
+        }
         prefix: list[str] = []
         while len(prefix) in fixed:
             prefix.append(fixed[len(prefix)])
@@ -438,9 +459,16 @@ def compile_expression(text: str, keys: Sequence[Column]) -> CompiledExpression:
     if len(text) > MAX_LENGTH:
         raise InvalidInputException(
             "1 validation error detected: Value at 'expression' failed to satisfy "
-            f"constraint: Member must have length less than or equal to {MAX_LENGTH}")
+            f"constraint: Member must have length less than or equal to {MAX_LENGTH}"
+        )
     return CompiledExpression(_Parser(text, keys).parse(), keys)
 
 
-__all__ = ["CompiledExpression", "cast", "compile_expression", "key_kind", "like_pattern",
-           "tokenize"]
+__all__ = [
+    "CompiledExpression",
+    "cast",
+    "compile_expression",
+    "key_kind",
+    "like_pattern",
+    "tokenize",
+]

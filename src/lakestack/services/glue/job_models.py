@@ -129,5 +129,4 @@ class ScriptObject(Protocol):
 class ScriptSource(Protocol):
     """The S3 engine's ``get_object`` (same signature); raises an ``AwsError`` if missing."""
 
-    def get_object(self, account: str, region: str, bucket: str,
-                   key: str) -> ScriptObject: ...
+    def get_object(self, account: str, region: str, bucket: str, key: str) -> ScriptObject: ...

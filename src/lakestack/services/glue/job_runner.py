@@ -20,8 +20,7 @@ LEGACY_MIN_BILLED_SECONDS = 600  # Glue 0.9/1.0 Spark: 10-minute minimum
 _STDERR_TAIL = 64 * 1024
 
 
-def script_argv(script: str, job_name: str, run_id: str,
-                arguments: Mapping[str, str]) -> list[str]:
+def script_argv(script: str, job_name: str, run_id: str, arguments: Mapping[str, str]) -> list[str]:
     """``sys.argv`` of a Glue script: the script, then ``--JOB_NAME``/``--JOB_RUN_ID``
     and every job argument as ``--key value``.
 
@@ -34,19 +33,27 @@ def script_argv(script: str, job_name: str, run_id: str,
     return argv
 
 
-def script_env(endpoint: str | None, region: str,
-               base: Mapping[str, str] | None = None) -> dict[str, str]:
+def script_env(
+    endpoint: str | None, region: str, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The script's environment: boto3 finds the endpoint, a region and dummy credentials.
 
     >>> env = script_env("http://127.0.0.1:1", "eu-west-1", {"AWS_PROFILE": "p"})
     >>> env["AWS_ENDPOINT_URL"], env["AWS_DEFAULT_REGION"], "AWS_PROFILE" in env
     ('http://127.0.0.1:1', 'eu-west-1', False)
     """
-    env = {k: v for k, v in (os.environ if base is None else base).items()
-           if not k.startswith("AWS_")}
-    env.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
-                "PYTHONUNBUFFERED": "1"})
+    env = {
+        k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("AWS_")
+    }
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
     return env
@@ -70,8 +77,9 @@ def failure_message(stderr: str, returncode: int) -> str:
     return f"Command failed with exit code {returncode}"
 
 
-def billed_dpu_seconds(dpus: float, seconds: float, glue_version: str | None,
-                       command: str) -> float:
+def billed_dpu_seconds(
+    dpus: float, seconds: float, glue_version: str | None, command: str
+) -> float:
     """DPU-seconds Glue bills: per second with a 1-minute minimum (Glue 2.0+ and Python
     shell) or a 10-minute one (Spark on Glue 0.9/1.0).
 
@@ -98,12 +106,19 @@ def read_tail(path: Path) -> str:
 class ScriptProcess:
     """A script in its own process group, stdout/stderr going to files."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path, stdout: Path,
-                 stderr: Path) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], cwd: Path, stdout: Path, stderr: Path
+    ) -> None:
         with open(stdout, "wb") as out, open(stderr, "wb") as err:
-            self._proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env,
-                                          stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                          start_new_session=True)
+            self._proc = subprocess.Popen(
+                [sys.executable, *argv],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
 
     def wait(self, timeout: float | None) -> int | None:
         """The exit code, or None when ``timeout`` seconds passed first."""

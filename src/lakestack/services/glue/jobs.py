@@ -71,13 +71,22 @@ CREATE TABLE IF NOT EXISTS job_runs(
 CREATE INDEX IF NOT EXISTS job_runs_seq ON job_runs(account, region, job, seq);
 """
 COMMANDS = ("pythonshell", "glueetl")
-WORKER_DPUS = {"G.025X": 0.25, "G.1X": 1.0, "G.2X": 2.0, "G.4X": 4.0, "G.8X": 8.0,
-               "Z.2X": 2.0, "Standard": 1.0}
+WORKER_DPUS = {
+    "G.025X": 0.25,
+    "G.1X": 1.0,
+    "G.2X": 2.0,
+    "G.4X": 4.0,
+    "G.8X": 8.0,
+    "Z.2X": 2.0,
+    "Standard": 1.0,
+}
 MAX_TIMEOUT = 10_080
 MAX_JOBS_PAGE = 1000
 MAX_RUNS_PAGE = 200
-SPARK_UNAVAILABLE = ("Spark (glueetl) jobs cannot run in lakestack yet: only pythonshell "
-                     "jobs run. The job definition is kept.")
+SPARK_UNAVAILABLE = (
+    "Spark (glueetl) jobs cannot run in lakestack yet: only pythonshell "
+    "jobs run. The job definition is kept."
+)
 INTERRUPTED = "lakestack stopped while this run was in progress; the run was abandoned."
 _JOB_NAME = re.compile("[\u0020-\ud7ff\ue000-\ufffd\t]{1,255}")
 
@@ -94,59 +103,78 @@ class JobStore(SqliteDatabase):
         super().__init__(path, _SCHEMA)
 
     def get_job(self, account: str, region: str, name: str) -> Job | None:
-        rows = self.query("SELECT body FROM jobs WHERE account=? AND region=? AND name=?",
-                          (account, region, name))
+        rows = self.query(
+            "SELECT body FROM jobs WHERE account=? AND region=? AND name=?", (account, region, name)
+        )
         return load(Job, rows[0][0]) if rows else None
 
     def list_jobs(self, account: str, region: str, after: str, limit: int) -> list[Job]:
-        rows = self.query("SELECT body FROM jobs WHERE account=? AND region=? AND name>? "
-                          "ORDER BY name LIMIT ?", (account, region, after, limit))
+        rows = self.query(
+            "SELECT body FROM jobs WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?",
+            (account, region, after, limit),
+        )
         return [load(Job, r[0]) for r in rows]
 
     def put_job(self, account: str, region: str, job: Job) -> None:
-        self.execute("INSERT OR REPLACE INTO jobs VALUES(?,?,?,?)",
-                     (account, region, job.name, dump(job)))
+        self.execute(
+            "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?)", (account, region, job.name, dump(job))
+        )
 
     def delete_job(self, account: str, region: str, name: str) -> None:
         with self.transaction() as c:
-            c.execute("DELETE FROM job_runs WHERE account=? AND region=? AND job=?",
-                      (account, region, name))
-            c.execute("DELETE FROM jobs WHERE account=? AND region=? AND name=?",
-                      (account, region, name))
+            c.execute(
+                "DELETE FROM job_runs WHERE account=? AND region=? AND job=?",
+                (account, region, name),
+            )
+            c.execute(
+                "DELETE FROM jobs WHERE account=? AND region=? AND name=?", (account, region, name)
+            )
 
     def get_run(self, account: str, region: str, run_id: str) -> JobRun | None:
-        rows = self.query("SELECT body FROM job_runs WHERE account=? AND region=? AND id=?",
-                          (account, region, run_id))
+        rows = self.query(
+            "SELECT body FROM job_runs WHERE account=? AND region=? AND id=?",
+            (account, region, run_id),
+        )
         return load(JobRun, rows[0][0]) if rows else None
 
-    def list_runs(self, account: str, region: str, job: str, before: int,
-                  limit: int) -> list[tuple[int, JobRun]]:
+    def list_runs(
+        self, account: str, region: str, job: str, before: int, limit: int
+    ) -> list[tuple[int, JobRun]]:
         """(seq, run), newest first, with seq below ``before``."""
-        rows = self.query("SELECT seq, body FROM job_runs WHERE account=? AND region=? "
-                          "AND job=? AND seq<? ORDER BY seq DESC LIMIT ?",
-                          (account, region, job, before, limit))
+        rows = self.query(
+            "SELECT seq, body FROM job_runs WHERE account=? AND region=? "
+            "AND job=? AND seq<? ORDER BY seq DESC LIMIT ?",
+            (account, region, job, before, limit),
+        )
         return [(r[0], load(JobRun, r[1])) for r in rows]
 
     def count_active(self, account: str, region: str, job: str) -> int:
         marks = ",".join("?" * len(ACTIVE))
-        rows = self.query(f"SELECT COUNT(*) FROM job_runs WHERE account=? AND region=? "
-                          f"AND job=? AND state IN ({marks})", (account, region, job, *ACTIVE))
+        rows = self.query(
+            f"SELECT COUNT(*) FROM job_runs WHERE account=? AND region=? "
+            f"AND job=? AND state IN ({marks})",
+            (account, region, job, *ACTIVE),
+        )
         return int(rows[0][0])
 
     def active_runs(self) -> list[tuple[str, str, JobRun]]:
         marks = ",".join("?" * len(ACTIVE))
-        rows = self.query(f"SELECT account, region, body FROM job_runs WHERE state IN "
-                          f"({marks})", tuple(ACTIVE))
+        rows = self.query(
+            f"SELECT account, region, body FROM job_runs WHERE state IN ({marks})", tuple(ACTIVE)
+        )
         return [(r[0], r[1], load(JobRun, r[2])) for r in rows]
 
     def insert_run(self, account: str, region: str, run: JobRun) -> None:
-        self.execute("INSERT INTO job_runs SELECT ?,?,?,?,COALESCE(MAX(seq),0)+1,?,? "
-                     "FROM job_runs", (account, region, run.job_name, run.id,
-                                       run.job_run_state, dump(run)))
+        self.execute(
+            "INSERT INTO job_runs SELECT ?,?,?,?,COALESCE(MAX(seq),0)+1,?,? FROM job_runs",
+            (account, region, run.job_name, run.id, run.job_run_state, dump(run)),
+        )
 
     def update_run(self, account: str, region: str, run: JobRun) -> None:
-        self.execute("UPDATE job_runs SET state=?, body=? WHERE account=? AND region=? "
-                     "AND id=?", (run.job_run_state, dump(run), account, region, run.id))
+        self.execute(
+            "UPDATE job_runs SET state=?, body=? WHERE account=? AND region=? AND id=?",
+            (run.job_run_state, dump(run), account, region, run.id),
+        )
 
 
 @dataclasses.dataclass
@@ -168,9 +196,16 @@ class JobOps(CatalogBase):
     engine's ``get_object``) and ``endpoint`` (the URL scripts' boto3 calls go to,
     asked when a run starts)."""
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink, *,
-                 scripts: ScriptSource | None = None,
-                 endpoint: Callable[[], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Clock,
+        ids: Ids,
+        meter: UsageSink,
+        *,
+        scripts: ScriptSource | None = None,
+        endpoint: Callable[[], str | None] | None = None,
+    ) -> None:
         self._scripts = scripts
         self._endpoint = endpoint or (lambda: None)
         self._live: dict[str, _Live] = {}
@@ -217,8 +252,13 @@ class JobOps(CatalogBase):
             raise EntityNotFoundException(f"Job {name} not found")
         return job
 
-    def get_jobs(self, account: str, region: str, max_results: int | None = None,
-                 next_token: str | None = None) -> Page[Job]:
+    def get_jobs(
+        self,
+        account: str,
+        region: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[Job]:
         limit = check_max_results(max_results, MAX_JOBS_PAGE)
         rows = self._jobs.list_jobs(account, region, decode_token(next_token) or "", limit + 1)
         token = encode_token(rows[limit - 1].name) if len(rows) > limit else None
@@ -232,17 +272,21 @@ class JobOps(CatalogBase):
         """
         with self._jobs.lock:
             old = self.get_job(account, region, name)
-            job = _validated(dataclasses.replace(update, name=name), old.created_on,
-                             self._clock.utcnow())
+            job = _validated(
+                dataclasses.replace(update, name=name), old.created_on, self._clock.utcnow()
+            )
             self._jobs.put_job(account, region, job)
         return job
 
     def delete_job(self, account: str, region: str, name: str) -> str:
         """Delete a job and its runs (running ones are killed); a missing job is no error."""
         with self._live_lock:
-            doomed = [live for live in self._live.values()
-                      if (live.account, live.region) == (account, region)
-                      and self._run_job_name(live) == name]
+            doomed = [
+                live
+                for live in self._live.values()
+                if (live.account, live.region) == (account, region)
+                and self._run_job_name(live) == name
+            ]
         for live in doomed:
             self._kill(live, shutdown=True)
         self._jobs.delete_job(account, region, name)
@@ -250,11 +294,19 @@ class JobOps(CatalogBase):
 
     # -- runs ---------------------------------------------------------------------------
 
-    def start_job_run(self, account: str, region: str, job_name: str,
-                      arguments: dict[str, str] | None = None, *, timeout: int | None = None,
-                      max_capacity: float | None = None, worker_type: str | None = None,
-                      number_of_workers: int | None = None,
-                      timeout_seconds: float | None = None) -> JobRun:
+    def start_job_run(
+        self,
+        account: str,
+        region: str,
+        job_name: str,
+        arguments: dict[str, str] | None = None,
+        *,
+        timeout: int | None = None,
+        max_capacity: float | None = None,
+        worker_type: str | None = None,
+        number_of_workers: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> JobRun:
         """Start a run: the script gets the job's DefaultArguments overlaid by ``arguments``
         (NonOverridableArguments win); the run reports ``arguments`` as given.
 
@@ -269,30 +321,42 @@ class JobOps(CatalogBase):
         """
         job = self.get_job(account, region, job_name)
         if timeout is not None and not 1 <= timeout <= MAX_TIMEOUT:
-            raise validation_error(str(timeout), "timeout",
-                                   f"Member must be between 1 and {MAX_TIMEOUT}")
+            raise validation_error(
+                str(timeout), "timeout", f"Member must be between 1 and {MAX_TIMEOUT}"
+            )
         now = self._clock.utcnow()
         run_id = "jr_" + self._ids.hex(32)
         run_dir = self._root / "job-runs" / run_id
-        run = JobRun(run_id, job.name, STARTING, now, now, arguments=dict(arguments or {}),
-                     timeout=timeout or job.timeout,
-                     max_capacity=max_capacity if max_capacity is not None
-                     else job.max_capacity, worker_type=worker_type or job.worker_type,
-                     number_of_workers=number_of_workers or job.number_of_workers,
-                     glue_version=job.glue_version, stdout_path=str(run_dir / "stdout"),
-                     stderr_path=str(run_dir / "stderr"))
+        run = JobRun(
+            run_id,
+            job.name,
+            STARTING,
+            now,
+            now,
+            arguments=dict(arguments or {}),
+            timeout=timeout or job.timeout,
+            max_capacity=max_capacity if max_capacity is not None else job.max_capacity,
+            worker_type=worker_type or job.worker_type,
+            number_of_workers=number_of_workers or job.number_of_workers,
+            glue_version=job.glue_version,
+            stdout_path=str(run_dir / "stdout"),
+            stderr_path=str(run_dir / "stderr"),
+        )
         with self._jobs.lock:
             if self._jobs.count_active(account, region, job.name) >= job.max_concurrent_runs:
-                raise ConcurrentRunsExceededException(
-                    f"Concurrent runs exceeded for {job.name}")
+                raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {job.name}")
             self._jobs.insert_run(account, region, run)
         if job.command.name != "pythonshell":
             return self._move(account, region, run_id, FAILED, SPARK_UNAVAILABLE, bill=False)
         merged = {**job.default_arguments, **run.arguments, **job.non_overridable_arguments}
         seconds = timeout_seconds if timeout_seconds is not None else (run.timeout or 0) * 60
         live = _Live(account, region, run_id)
-        live.thread = threading.Thread(target=self._watch, args=(live, job, merged, seconds),
-                                       name=f"glue-{run_id[:12]}", daemon=True)
+        live.thread = threading.Thread(
+            target=self._watch,
+            args=(live, job, merged, seconds),
+            name=f"glue-{run_id[:12]}",
+            daemon=True,
+        )
         with self._live_lock:
             self._live[run_id] = live
         live.thread.start()
@@ -306,20 +370,27 @@ class JobOps(CatalogBase):
             raise EntityNotFoundException(f"Job Run {run_id} not found")
         return run
 
-    def get_job_runs(self, account: str, region: str, job_name: str,
-                     max_results: int | None = None,
-                     next_token: str | None = None) -> Page[JobRun]:
+    def get_job_runs(
+        self,
+        account: str,
+        region: str,
+        job_name: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> Page[JobRun]:
         """A job's runs, newest first. Raises: EntityNotFoundException."""
         self.get_job(account, region, job_name)
         limit = check_max_results(max_results, MAX_RUNS_PAGE)
         before = decode_token(next_token)
-        rows = self._jobs.list_runs(account, region, job_name,
-                                    int(before) if before else 2**62, limit + 1)
+        rows = self._jobs.list_runs(
+            account, region, job_name, int(before) if before else 2**62, limit + 1
+        )
         token = encode_token(str(rows[limit - 1][0])) if len(rows) > limit else None
         return Page([r for _, r in rows[:limit]], token)
 
-    def batch_stop_job_run(self, account: str, region: str, job_name: str,
-                           run_ids: list[str]) -> tuple[list[str], list[StopError]]:
+    def batch_stop_job_run(
+        self, account: str, region: str, job_name: str, run_ids: list[str]
+    ) -> tuple[list[str], list[StopError]]:
         """Ask runs to stop; each goes STOPPING, then STOPPED once its process is gone.
 
         Returns:
@@ -330,19 +401,25 @@ class JobOps(CatalogBase):
         for run_id in run_ids:
             run = self._jobs.get_run(account, region, run_id)
             if run is None or run.job_name != job_name:
-                errors.append(StopError(run_id, "EntityNotFoundException",
-                                        f"Job Run {run_id} not found"))
+                errors.append(
+                    StopError(run_id, "EntityNotFoundException", f"Job Run {run_id} not found")
+                )
             elif run.finished or run.job_run_state == STOPPING:
-                errors.append(StopError(run_id, "InvalidInputException",
-                                        f"Job Run {run_id} is {run.job_run_state} and cannot "
-                                        "be stopped"))
+                errors.append(
+                    StopError(
+                        run_id,
+                        "InvalidInputException",
+                        f"Job Run {run_id} is {run.job_run_state} and cannot be stopped",
+                    )
+                )
             else:
                 self._request_stop(account, region, run_id)
                 stopped.append(run_id)
         return stopped, errors
 
-    def wait_job_run(self, account: str, region: str, job_name: str, run_id: str,
-                     timeout: float | None = 30.0) -> JobRun:
+    def wait_job_run(
+        self, account: str, region: str, job_name: str, run_id: str, timeout: float | None = 30.0
+    ) -> JobRun:
         """The run once it has finished (or after ``timeout`` seconds, whatever its state)."""
         with self._live_lock:
             live = self._live.get(run_id)
@@ -352,40 +429,56 @@ class JobOps(CatalogBase):
 
     # -- the watcher -----------------------------------------------------------------------
 
-    def _watch(self, live: _Live, job: Job, arguments: dict[str, str],
-               timeout_seconds: float) -> None:
+    def _watch(
+        self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
+    ) -> None:
         try:
             self._execute(live, job, arguments, timeout_seconds)
         except Exception as exc:  # noqa: BLE001 - a watcher must record, not die
             LOG.exception("job run %s failed inside lakestack", live.run_id)
-            self._move(live.account, live.region, live.run_id, FAILED,
-                       f"lakestack could not run the job: {exc}")
+            self._move(
+                live.account,
+                live.region,
+                live.run_id,
+                FAILED,
+                f"lakestack could not run the job: {exc}",
+            )
         finally:
             with self._live_lock:
                 self._live.pop(live.run_id, None)
             live.done.set()
 
-    def _execute(self, live: _Live, job: Job, arguments: dict[str, str],
-                 timeout_seconds: float) -> None:
+    def _execute(
+        self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
+    ) -> None:
         where = (live.account, live.region, live.run_id)
         run_dir = self._root / "job-runs" / live.run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         try:
-            script = self._fetch_script(live.account, live.region,
-                                        job.command.script_location or "", run_dir)
+            script = self._fetch_script(
+                live.account, live.region, job.command.script_location or "", run_dir
+            )
         except AwsError as exc:
-            self._move(*where, FAILED, f"Failed to download the script from "
-                       f"{job.command.script_location}: {exc.code}: {exc.message}")
+            self._move(
+                *where,
+                FAILED,
+                f"Failed to download the script from "
+                f"{job.command.script_location}: {exc.code}: {exc.message}",
+            )
             return
         argv = job_runner.script_argv(str(script), job.name, live.run_id, arguments)
         env = job_runner.script_env(self._endpoint(), live.region)
         with self._live_lock:
             if live.stop_requested or live.shutdown:
-                self._move(*where, STOPPED if live.stop_requested else FAILED, None
-                           if live.stop_requested else INTERRUPTED)
+                self._move(
+                    *where,
+                    STOPPED if live.stop_requested else FAILED,
+                    None if live.stop_requested else INTERRUPTED,
+                )
                 return
-            live.proc = job_runner.ScriptProcess(argv, env, run_dir, run_dir / "stdout",
-                                                 run_dir / "stderr")
+            live.proc = job_runner.ScriptProcess(
+                argv, env, run_dir, run_dir / "stdout", run_dir / "stderr"
+            )
         self._move(*where, RUNNING)
         code = live.proc.wait(timeout_seconds)
         if code is None:
@@ -395,8 +488,11 @@ class JobOps(CatalogBase):
         elif live.shutdown:
             self._move(*where, FAILED, INTERRUPTED)
         elif code is None:
-            self._move(*where, TIMEOUT, f"Job run timed out after {timeout_seconds:g} "
-                                        "seconds (the job's Timeout)")
+            self._move(
+                *where,
+                TIMEOUT,
+                f"Job run timed out after {timeout_seconds:g} seconds (the job's Timeout)",
+            )
         elif code == 0:
             self._move(*where, SUCCEEDED)
         else:
@@ -418,8 +514,15 @@ class JobOps(CatalogBase):
 
     # -- state changes -------------------------------------------------------------------
 
-    def _move(self, account: str, region: str, run_id: str, state: str,
-              error: str | None = None, bill: bool = True) -> JobRun:
+    def _move(
+        self,
+        account: str,
+        region: str,
+        run_id: str,
+        state: str,
+        error: str | None = None,
+        bill: bool = True,
+    ) -> JobRun:
         """Move a run along TRANSITIONS; finishing sets CompletedOn, times and DPU-seconds
         and records usage. An illegal move (e.g. after DeleteJob) changes nothing."""
         with self._jobs.lock:
@@ -443,10 +546,19 @@ class JobOps(CatalogBase):
             dpus = WORKER_DPUS.get(run.worker_type, 1.0) * run.number_of_workers
         job = self._jobs.get_job(account, region, run.job_name)
         command = job.command.name if job else "pythonshell"
-        run.dpu_seconds = job_runner.billed_dpu_seconds(dpus, run.execution_time,
-                                                        run.glue_version, command)
-        self._meter.record(SERVICE, "JobRun", "DPU-Seconds", run.dpu_seconds, "DPU-Seconds",
-                           account, region, run.job_name)
+        run.dpu_seconds = job_runner.billed_dpu_seconds(
+            dpus, run.execution_time, run.glue_version, command
+        )
+        self._meter.record(
+            SERVICE,
+            "JobRun",
+            "DPU-Seconds",
+            run.dpu_seconds,
+            "DPU-Seconds",
+            account,
+            region,
+            run.job_name,
+        )
 
     def _request_stop(self, account: str, region: str, run_id: str) -> None:
         with self._live_lock:
@@ -484,26 +596,35 @@ class JobOps(CatalogBase):
     def _fail_interrupted_runs(self) -> None:
         for account, region, run in self._jobs.active_runs():
             if run.id not in self._live:
-                self._move(account, region, run.id,
-                           STOPPED if run.job_run_state == STOPPING else FAILED, INTERRUPTED)
+                self._move(
+                    account,
+                    region,
+                    run.id,
+                    STOPPED if run.job_run_state == STOPPING else FAILED,
+                    INTERRUPTED,
+                )
 
 
 def _validated(job: Job, created_on: Any, now: Any) -> Job:
     """The job with Glue's defaults filled in, or InvalidInputException."""
     if not isinstance(job.name, str) or not _JOB_NAME.fullmatch(job.name):
-        raise validation_error(str(job.name), "name", "Member must have length between 1 "
-                               "and 255 and be a single line")
+        raise validation_error(
+            str(job.name), "name", "Member must have length between 1 and 255 and be a single line"
+        )
     if not job.role:
         raise InvalidInputException("Role is required")
     command = job.command.name if job.command else None
     if command not in COMMANDS:
-        raise InvalidInputException(f"Command name {command} is not supported by lakestack "
-                                    f"(supported: {', '.join(COMMANDS)})")
+        raise InvalidInputException(
+            f"Command name {command} is not supported by lakestack "
+            f"(supported: {', '.join(COMMANDS)})"
+        )
     if not (job.command.script_location or "").startswith("s3://"):
         raise InvalidInputException("ScriptLocation must be an s3:// URI")
     if job.timeout is not None and not 1 <= job.timeout <= MAX_TIMEOUT:
-        raise validation_error(str(job.timeout), "timeout",
-                               f"Member must be between 1 and {MAX_TIMEOUT}")
+        raise validation_error(
+            str(job.timeout), "timeout", f"Member must be between 1 and {MAX_TIMEOUT}"
+        )
     job = dataclasses.replace(job, created_on=created_on, last_modified_on=now)
     if command == "pythonshell":
         _pythonshell_capacity(job)
@@ -516,8 +637,10 @@ def _validated(job: Job, created_on: Any, now: Any) -> Job:
 
 def _pythonshell_capacity(job: Job) -> None:
     if job.worker_type or job.number_of_workers:
-        raise InvalidInputException("WorkerType and NumberOfWorkers are not supported for "
-                                    "pythonshell jobs; use MaxCapacity (0.0625 or 1)")
+        raise InvalidInputException(
+            "WorkerType and NumberOfWorkers are not supported for "
+            "pythonshell jobs; use MaxCapacity (0.0625 or 1)"
+        )
     if job.max_capacity is None:
         job.max_capacity = job_runner.PYTHONSHELL_DPUS[0]
     if job.max_capacity not in job_runner.PYTHONSHELL_DPUS:
@@ -528,8 +651,9 @@ def _pythonshell_capacity(job: Job) -> None:
 
 def _spark_capacity(job: Job) -> None:
     if job.worker_type and job.max_capacity is not None:
-        raise InvalidInputException("Please do not set Max Capacity if using Worker Type and "
-                                    "Number of Workers.")
+        raise InvalidInputException(
+            "Please do not set Max Capacity if using Worker Type and Number of Workers."
+        )
     if bool(job.worker_type) != bool(job.number_of_workers):
         raise InvalidInputException("Both WorkerType and NumberOfWorkers must be set")
     if job.worker_type and job.worker_type not in WORKER_DPUS:

@@ -55,8 +55,11 @@ def _from_wire(cls: type[M], wire: dict[str, Any]) -> M:
     """A model from a wire structure; unknown members land in ``other`` if it has one."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     hints = _hints(typing.cast(Any, cls))
-    kwargs = {n: _value_from_wire(hints[n], wire[_pascal(n)])
-              for n in names if n != "other" and _pascal(n) in wire}
+    kwargs = {
+        n: _value_from_wire(hints[n], wire[_pascal(n)])
+        for n in names
+        if n != "other" and _pascal(n) in wire
+    }
     if "other" in names:
         known = {_pascal(n) for n in names}
         kwargs["other"] = {k: v for k, v in wire.items() if k not in known}
@@ -105,9 +108,13 @@ def _partition_to_wire(p: Partition, exclude_columns: bool = False) -> dict[str,
 
 
 def _errors_to_wire(errors: list[EntryError], key_member: str) -> list[dict[str, Any]]:
-    return [{key_member: e.key,
-             "ErrorDetail": {"ErrorCode": e.error_code, "ErrorMessage": e.error_message}}
-            for e in errors]
+    return [
+        {
+            key_member: e.key,
+            "ErrorDetail": {"ErrorCode": e.error_code, "ErrorMessage": e.error_message},
+        }
+        for e in errors
+    ]
 
 
 def _table_input(wire: dict[str, Any], name: str | None = None) -> TableInput:
@@ -116,52 +123,103 @@ def _table_input(wire: dict[str, Any], name: str | None = None) -> TableInput:
     return _from_wire(TableInput, wire)
 
 
-_JOB_FIELDS = ("Description", "DefaultArguments", "NonOverridableArguments", "MaxRetries",
-               "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers", "GlueVersion",
-               "ExecutionClass")
-_JOB_DROPPED = {"Name", "Role", "Command", "ExecutionProperty", "Tags", "AllocatedCapacity",
-                *_JOB_FIELDS}
+_JOB_FIELDS = (
+    "Description",
+    "DefaultArguments",
+    "NonOverridableArguments",
+    "MaxRetries",
+    "Timeout",
+    "MaxCapacity",
+    "WorkerType",
+    "NumberOfWorkers",
+    "GlueVersion",
+    "ExecutionClass",
+)
+_JOB_DROPPED = {
+    "Name",
+    "Role",
+    "Command",
+    "ExecutionProperty",
+    "Tags",
+    "AllocatedCapacity",
+    *_JOB_FIELDS,
+}
 
 
 def _job_from_wire(name: str, wire: dict[str, Any]) -> Job:
     """A job definition from CreateJob's members or UpdateJob's ``JobUpdate``."""
     cmd = wire.get("Command") or {}
-    kwargs = {n: wire[_pascal(n)] for n in Job.__dataclass_fields__
-              if _pascal(n) in _JOB_FIELDS and wire.get(_pascal(n)) is not None}
-    return Job(name, wire.get("Role") or "",
-               JobCommand(cmd.get("Name") or "", cmd.get("ScriptLocation"),
-                          cmd.get("PythonVersion"), cmd.get("Runtime")),
-               max_concurrent_runs=(wire.get("ExecutionProperty") or {}).get(
-                   "MaxConcurrentRuns", 1),
-               other={k: v for k, v in wire.items() if k not in _JOB_DROPPED}, **kwargs)
+    kwargs = {
+        n: wire[_pascal(n)]
+        for n in Job.__dataclass_fields__
+        if _pascal(n) in _JOB_FIELDS and wire.get(_pascal(n)) is not None
+    }
+    return Job(
+        name,
+        wire.get("Role") or "",
+        JobCommand(
+            cmd.get("Name") or "",
+            cmd.get("ScriptLocation"),
+            cmd.get("PythonVersion"),
+            cmd.get("Runtime"),
+        ),
+        max_concurrent_runs=(wire.get("ExecutionProperty") or {}).get("MaxConcurrentRuns", 1),
+        other={k: v for k, v in wire.items() if k not in _JOB_DROPPED},
+        **kwargs,
+    )
 
 
 def _job_to_wire(job: Job) -> dict[str, Any]:
-    out = {**job.other, "Name": job.name, "Role": job.role, "CreatedOn": job.created_on,
-           "LastModifiedOn": job.last_modified_on,
-           "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
-           "Command": {k: v for k, v in (("Name", job.command.name),
-                                         ("ScriptLocation", job.command.script_location),
-                                         ("PythonVersion", job.command.python_version),
-                                         ("Runtime", job.command.runtime)) if v is not None},
-           "Description": job.description, "DefaultArguments": job.default_arguments,
-           "NonOverridableArguments": job.non_overridable_arguments or None,
-           "MaxRetries": job.max_retries, "Timeout": job.timeout,
-           "MaxCapacity": job.max_capacity, "WorkerType": job.worker_type,
-           "NumberOfWorkers": job.number_of_workers, "GlueVersion": job.glue_version,
-           "ExecutionClass": job.execution_class}
+    out = {
+        **job.other,
+        "Name": job.name,
+        "Role": job.role,
+        "CreatedOn": job.created_on,
+        "LastModifiedOn": job.last_modified_on,
+        "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
+        "Command": {
+            k: v
+            for k, v in (
+                ("Name", job.command.name),
+                ("ScriptLocation", job.command.script_location),
+                ("PythonVersion", job.command.python_version),
+                ("Runtime", job.command.runtime),
+            )
+            if v is not None
+        },
+        "Description": job.description,
+        "DefaultArguments": job.default_arguments,
+        "NonOverridableArguments": job.non_overridable_arguments or None,
+        "MaxRetries": job.max_retries,
+        "Timeout": job.timeout,
+        "MaxCapacity": job.max_capacity,
+        "WorkerType": job.worker_type,
+        "NumberOfWorkers": job.number_of_workers,
+        "GlueVersion": job.glue_version,
+        "ExecutionClass": job.execution_class,
+    }
     return {k: v for k, v in out.items() if v is not None}
 
 
 def _job_run_to_wire(run: JobRun) -> dict[str, Any]:
-    out = {"Id": run.id, "Attempt": run.attempt, "JobName": run.job_name,
-           "StartedOn": run.started_on, "LastModifiedOn": run.last_modified_on,
-           "CompletedOn": run.completed_on, "JobRunState": run.job_run_state,
-           "Arguments": run.arguments, "ErrorMessage": run.error_message,
-           "ExecutionTime": run.execution_time, "Timeout": run.timeout,
-           "MaxCapacity": run.max_capacity, "WorkerType": run.worker_type,
-           "NumberOfWorkers": run.number_of_workers, "GlueVersion": run.glue_version,
-           "DPUSeconds": run.dpu_seconds}
+    out = {
+        "Id": run.id,
+        "Attempt": run.attempt,
+        "JobName": run.job_name,
+        "StartedOn": run.started_on,
+        "LastModifiedOn": run.last_modified_on,
+        "CompletedOn": run.completed_on,
+        "JobRunState": run.job_run_state,
+        "Arguments": run.arguments,
+        "ErrorMessage": run.error_message,
+        "ExecutionTime": run.execution_time,
+        "Timeout": run.timeout,
+        "MaxCapacity": run.max_capacity,
+        "WorkerType": run.worker_type,
+        "NumberOfWorkers": run.number_of_workers,
+        "GlueVersion": run.glue_version,
+        "DPUSeconds": run.dpu_seconds,
+    }
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -171,221 +229,402 @@ class GlueProvider:
 
     # -- databases --------------------------------------------------------------------
 
-    def create_database(self, context: RequestContext, database_input: dict[str, Any],
-                        catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        self.engine.create_database(*_catalog(context, catalog_id),
-                                    _from_wire(DatabaseInput, database_input))
+    def create_database(
+        self,
+        context: RequestContext,
+        database_input: dict[str, Any],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.create_database(
+            *_catalog(context, catalog_id), _from_wire(DatabaseInput, database_input)
+        )
         return {}
 
-    def get_database(self, context: RequestContext, name: str, catalog_id: str | None = None,
-                     **_: Any) -> dict[str, Any]:
+    def get_database(
+        self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
+    ) -> dict[str, Any]:
         db: Database = self.engine.get_database(*_catalog(context, catalog_id), name)
         return {"Database": _to_wire(db)}
 
-    def get_databases(self, context: RequestContext, catalog_id: str | None = None,
-                      next_token: str | None = None, max_results: int | None = None,
-                      **_: Any) -> dict[str, Any]:
-        page = self.engine.get_databases(*_catalog(context, catalog_id), max_results,
-                                         next_token)
+    def get_databases(
+        self,
+        context: RequestContext,
+        catalog_id: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_databases(*_catalog(context, catalog_id), max_results, next_token)
         return {"DatabaseList": [_to_wire(d) for d in page.items], "NextToken": page.next_token}
 
-    def update_database(self, context: RequestContext, name: str,
-                        database_input: dict[str, Any], catalog_id: str | None = None,
-                        **_: Any) -> dict[str, Any]:
-        self.engine.update_database(*_catalog(context, catalog_id), name,
-                                    _from_wire(DatabaseInput, database_input))
+    def update_database(
+        self,
+        context: RequestContext,
+        name: str,
+        database_input: dict[str, Any],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.update_database(
+            *_catalog(context, catalog_id), name, _from_wire(DatabaseInput, database_input)
+        )
         return {}
 
-    def delete_database(self, context: RequestContext, name: str,
-                        catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def delete_database(
+        self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
+    ) -> dict[str, Any]:
         self.engine.delete_database(*_catalog(context, catalog_id), name)
         return {}
 
     # -- tables -----------------------------------------------------------------------
 
-    def create_table(self, context: RequestContext, database_name: str,
-                     table_input: dict[str, Any], name: str | None = None,
-                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        self.engine.create_table(*_catalog(context, catalog_id), database_name,
-                                 _table_input(table_input, name))
+    def create_table(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_input: dict[str, Any],
+        name: str | None = None,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.create_table(
+            *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
+        )
         return {}
 
-    def get_table(self, context: RequestContext, database_name: str, name: str,
-                  catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        table: Table = self.engine.get_table(*_catalog(context, catalog_id), database_name,
-                                             name)
+    def get_table(
+        self,
+        context: RequestContext,
+        database_name: str,
+        name: str,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        table: Table = self.engine.get_table(*_catalog(context, catalog_id), database_name, name)
         return {"Table": _to_wire(table)}
 
-    def get_tables(self, context: RequestContext, database_name: str,
-                   expression: str | None = None, next_token: str | None = None,
-                   max_results: int | None = None, catalog_id: str | None = None,
-                   **_: Any) -> dict[str, Any]:
-        page = self.engine.get_tables(*_catalog(context, catalog_id), database_name,
-                                      expression, max_results, next_token)
+    def get_tables(
+        self,
+        context: RequestContext,
+        database_name: str,
+        expression: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_tables(
+            *_catalog(context, catalog_id), database_name, expression, max_results, next_token
+        )
         return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
 
-    def update_table(self, context: RequestContext, database_name: str,
-                     table_input: dict[str, Any], name: str | None = None,
-                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        self.engine.update_table(*_catalog(context, catalog_id), database_name,
-                                 _table_input(table_input, name))
+    def update_table(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_input: dict[str, Any],
+        name: str | None = None,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.update_table(
+            *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
+        )
         return {}
 
-    def delete_table(self, context: RequestContext, database_name: str, name: str,
-                     catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def delete_table(
+        self,
+        context: RequestContext,
+        database_name: str,
+        name: str,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         self.engine.delete_table(*_catalog(context, catalog_id), database_name, name)
         return {}
 
-    def batch_delete_table(self, context: RequestContext, database_name: str,
-                           tables_to_delete: list[str], catalog_id: str | None = None,
-                           **_: Any) -> dict[str, Any]:
-        errors = self.engine.batch_delete_table(*_catalog(context, catalog_id), database_name,
-                                                tables_to_delete)
+    def batch_delete_table(
+        self,
+        context: RequestContext,
+        database_name: str,
+        tables_to_delete: list[str],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        errors = self.engine.batch_delete_table(
+            *_catalog(context, catalog_id), database_name, tables_to_delete
+        )
         return {"Errors": _errors_to_wire(errors, "TableName")}
 
-    def search_tables(self, context: RequestContext, search_text: str | None = None,
-                      filters: list[dict[str, Any]] | None = None,
-                      next_token: str | None = None, max_results: int | None = None,
-                      catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        preds = [SearchFilter(f.get("Key", ""), f.get("Value", ""),
-                              f.get("Comparator") or "EQUALS") for f in filters or []]
-        page = self.engine.search_tables(*_catalog(context, catalog_id), search_text, preds,
-                                         max_results, next_token)
+    def search_tables(
+        self,
+        context: RequestContext,
+        search_text: str | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        preds = [
+            SearchFilter(f.get("Key", ""), f.get("Value", ""), f.get("Comparator") or "EQUALS")
+            for f in filters or []
+        ]
+        page = self.engine.search_tables(
+            *_catalog(context, catalog_id), search_text, preds, max_results, next_token
+        )
         return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
 
     # -- partitions -------------------------------------------------------------------
 
-    def create_partition(self, context: RequestContext, database_name: str, table_name: str,
-                         partition_input: dict[str, Any], catalog_id: str | None = None,
-                         **_: Any) -> dict[str, Any]:
-        self.engine.create_partition(*_catalog(context, catalog_id), database_name,
-                                     table_name, _from_wire(PartitionInput, partition_input))
+    def create_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partition_input: dict[str, Any],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.create_partition(
+            *_catalog(context, catalog_id),
+            database_name,
+            table_name,
+            _from_wire(PartitionInput, partition_input),
+        )
         return {}
 
-    def batch_create_partition(self, context: RequestContext, database_name: str,
-                               table_name: str, partition_input_list: list[dict[str, Any]],
-                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def batch_create_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partition_input_list: list[dict[str, Any]],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         inputs = [_from_wire(PartitionInput, p) for p in partition_input_list]
-        errors = self.engine.batch_create_partition(*_catalog(context, catalog_id),
-                                                    database_name, table_name, inputs)
+        errors = self.engine.batch_create_partition(
+            *_catalog(context, catalog_id), database_name, table_name, inputs
+        )
         return {"Errors": _errors_to_wire(errors, "PartitionValues")}
 
-    def get_partition(self, context: RequestContext, database_name: str, table_name: str,
-                      partition_values: list[str], catalog_id: str | None = None,
-                      **_: Any) -> dict[str, Any]:
-        p = self.engine.get_partition(*_catalog(context, catalog_id), database_name,
-                                      table_name, partition_values)
+    def get_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partition_values: list[str],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        p = self.engine.get_partition(
+            *_catalog(context, catalog_id), database_name, table_name, partition_values
+        )
         return {"Partition": _partition_to_wire(p)}
 
-    def get_partitions(self, context: RequestContext, database_name: str, table_name: str,
-                       expression: str | None = None, next_token: str | None = None,
-                       segment: dict[str, int] | None = None, max_results: int | None = None,
-                       exclude_column_schema: bool = False, catalog_id: str | None = None,
-                       **_: Any) -> dict[str, Any]:
+    def get_partitions(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        expression: str | None = None,
+        next_token: str | None = None,
+        segment: dict[str, int] | None = None,
+        max_results: int | None = None,
+        exclude_column_schema: bool = False,
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         seg = Segment(segment["SegmentNumber"], segment["TotalSegments"]) if segment else None
-        page = self.engine.get_partitions(*_catalog(context, catalog_id), database_name,
-                                          table_name, expression, seg, max_results, next_token)
-        return {"Partitions": [_partition_to_wire(p, exclude_column_schema)
-                               for p in page.items], "NextToken": page.next_token}
+        page = self.engine.get_partitions(
+            *_catalog(context, catalog_id),
+            database_name,
+            table_name,
+            expression,
+            seg,
+            max_results,
+            next_token,
+        )
+        return {
+            "Partitions": [_partition_to_wire(p, exclude_column_schema) for p in page.items],
+            "NextToken": page.next_token,
+        }
 
-    def batch_get_partition(self, context: RequestContext, database_name: str,
-                            table_name: str, partitions_to_get: list[dict[str, Any]],
-                            catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def batch_get_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partitions_to_get: list[dict[str, Any]],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_get]
-        result = self.engine.batch_get_partition(*_catalog(context, catalog_id),
-                                                 database_name, table_name, values)
-        return {"Partitions": [_partition_to_wire(p) for p in result.partitions],
-                "UnprocessedKeys": [{"Values": v} for v in result.unprocessed_keys]}
+        result = self.engine.batch_get_partition(
+            *_catalog(context, catalog_id), database_name, table_name, values
+        )
+        return {
+            "Partitions": [_partition_to_wire(p) for p in result.partitions],
+            "UnprocessedKeys": [{"Values": v} for v in result.unprocessed_keys],
+        }
 
-    def update_partition(self, context: RequestContext, database_name: str, table_name: str,
-                         partition_value_list: list[str], partition_input: dict[str, Any],
-                         catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        self.engine.update_partition(*_catalog(context, catalog_id), database_name,
-                                     table_name, partition_value_list,
-                                     _from_wire(PartitionInput, partition_input))
+    def update_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partition_value_list: list[str],
+        partition_input: dict[str, Any],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.update_partition(
+            *_catalog(context, catalog_id),
+            database_name,
+            table_name,
+            partition_value_list,
+            _from_wire(PartitionInput, partition_input),
+        )
         return {}
 
-    def batch_update_partition(self, context: RequestContext, database_name: str,
-                               table_name: str, entries: list[dict[str, Any]],
-                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
-        pairs = [(e["PartitionValueList"], _from_wire(PartitionInput, e["PartitionInput"]))
-                 for e in entries]
-        errors = self.engine.batch_update_partition(*_catalog(context, catalog_id),
-                                                    database_name, table_name, pairs)
+    def batch_update_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        entries: list[dict[str, Any]],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        pairs = [
+            (e["PartitionValueList"], _from_wire(PartitionInput, e["PartitionInput"]))
+            for e in entries
+        ]
+        errors = self.engine.batch_update_partition(
+            *_catalog(context, catalog_id), database_name, table_name, pairs
+        )
         return {"Errors": _errors_to_wire(errors, "PartitionValueList")}
 
-    def delete_partition(self, context: RequestContext, database_name: str, table_name: str,
-                         partition_values: list[str], catalog_id: str | None = None,
-                         **_: Any) -> dict[str, Any]:
-        self.engine.delete_partition(*_catalog(context, catalog_id), database_name,
-                                     table_name, partition_values)
+    def delete_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partition_values: list[str],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.delete_partition(
+            *_catalog(context, catalog_id), database_name, table_name, partition_values
+        )
         return {}
 
-    def batch_delete_partition(self, context: RequestContext, database_name: str,
-                               table_name: str, partitions_to_delete: list[dict[str, Any]],
-                               catalog_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def batch_delete_partition(
+        self,
+        context: RequestContext,
+        database_name: str,
+        table_name: str,
+        partitions_to_delete: list[dict[str, Any]],
+        catalog_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_delete]
-        errors = self.engine.batch_delete_partition(*_catalog(context, catalog_id),
-                                                    database_name, table_name, values)
+        errors = self.engine.batch_delete_partition(
+            *_catalog(context, catalog_id), database_name, table_name, values
+        )
         return {"Errors": _errors_to_wire(errors, "PartitionValues")}
 
     # -- jobs -------------------------------------------------------------------------
 
     def create_job(self, context: RequestContext, name: str, **members: Any) -> dict[str, Any]:
         wire = {_pascal(k): v for k, v in members.items()}
-        job = self.engine.create_job(context.account_id, context.region,
-                                     _job_from_wire(name, wire))
+        job = self.engine.create_job(context.account_id, context.region, _job_from_wire(name, wire))
         return {"Name": job.name}
 
     def get_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
-        return {"Job": _job_to_wire(self.engine.get_job(context.account_id, context.region,
-                                                        job_name))}
+        return {
+            "Job": _job_to_wire(self.engine.get_job(context.account_id, context.region, job_name))
+        }
 
-    def get_jobs(self, context: RequestContext, next_token: str | None = None,
-                 max_results: int | None = None, **_: Any) -> dict[str, Any]:
-        page = self.engine.get_jobs(context.account_id, context.region, max_results,
-                                    next_token)
+    def get_jobs(
+        self,
+        context: RequestContext,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_jobs(context.account_id, context.region, max_results, next_token)
         return {"Jobs": [_job_to_wire(j) for j in page.items], "NextToken": page.next_token}
 
-    def update_job(self, context: RequestContext, job_name: str, job_update: dict[str, Any],
-                   **_: Any) -> dict[str, Any]:
-        self.engine.update_job(context.account_id, context.region, job_name,
-                               _job_from_wire(job_name, job_update))
+    def update_job(
+        self, context: RequestContext, job_name: str, job_update: dict[str, Any], **_: Any
+    ) -> dict[str, Any]:
+        self.engine.update_job(
+            context.account_id, context.region, job_name, _job_from_wire(job_name, job_update)
+        )
         return {"JobName": job_name}
 
     def delete_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
-        return {"JobName": self.engine.delete_job(context.account_id, context.region,
-                                                  job_name)}
+        return {"JobName": self.engine.delete_job(context.account_id, context.region, job_name)}
 
-    def start_job_run(self, context: RequestContext, job_name: str,
-                      arguments: dict[str, str] | None = None, timeout: int | None = None,
-                      max_capacity: float | None = None, worker_type: str | None = None,
-                      number_of_workers: int | None = None, **_: Any) -> dict[str, Any]:
-        run = self.engine.start_job_run(context.account_id, context.region, job_name,
-                                        arguments, timeout=timeout, max_capacity=max_capacity,
-                                        worker_type=worker_type,
-                                        number_of_workers=number_of_workers)
+    def start_job_run(
+        self,
+        context: RequestContext,
+        job_name: str,
+        arguments: dict[str, str] | None = None,
+        timeout: int | None = None,
+        max_capacity: float | None = None,
+        worker_type: str | None = None,
+        number_of_workers: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        run = self.engine.start_job_run(
+            context.account_id,
+            context.region,
+            job_name,
+            arguments,
+            timeout=timeout,
+            max_capacity=max_capacity,
+            worker_type=worker_type,
+            number_of_workers=number_of_workers,
+        )
         return {"JobRunId": run.id}
 
-    def get_job_run(self, context: RequestContext, job_name: str, run_id: str,
-                    **_: Any) -> dict[str, Any]:
+    def get_job_run(
+        self, context: RequestContext, job_name: str, run_id: str, **_: Any
+    ) -> dict[str, Any]:
         run = self.engine.get_job_run(context.account_id, context.region, job_name, run_id)
         return {"JobRun": _job_run_to_wire(run)}
 
-    def get_job_runs(self, context: RequestContext, job_name: str,
-                     next_token: str | None = None, max_results: int | None = None,
-                     **_: Any) -> dict[str, Any]:
-        page = self.engine.get_job_runs(context.account_id, context.region, job_name,
-                                        max_results, next_token)
-        return {"JobRuns": [_job_run_to_wire(r) for r in page.items],
-                "NextToken": page.next_token}
+    def get_job_runs(
+        self,
+        context: RequestContext,
+        job_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_job_runs(
+            context.account_id, context.region, job_name, max_results, next_token
+        )
+        return {"JobRuns": [_job_run_to_wire(r) for r in page.items], "NextToken": page.next_token}
 
-    def batch_stop_job_run(self, context: RequestContext, job_name: str,
-                           job_run_ids: list[str], **_: Any) -> dict[str, Any]:
-        ok, errors = self.engine.batch_stop_job_run(context.account_id, context.region,
-                                                    job_name, job_run_ids)
-        return {"SuccessfulSubmissions": [{"JobName": job_name, "JobRunId": i} for i in ok],
-                "Errors": [{"JobName": job_name, "JobRunId": e.job_run_id,
-                            "ErrorDetail": {"ErrorCode": e.error_code,
-                                            "ErrorMessage": e.error_message}}
-                           for e in errors]}
+    def batch_stop_job_run(
+        self, context: RequestContext, job_name: str, job_run_ids: list[str], **_: Any
+    ) -> dict[str, Any]:
+        ok, errors = self.engine.batch_stop_job_run(
+            context.account_id, context.region, job_name, job_run_ids
+        )
+        return {
+            "SuccessfulSubmissions": [{"JobName": job_name, "JobRunId": i} for i in ok],
+            "Errors": [
+                {
+                    "JobName": job_name,
+                    "JobRunId": e.job_run_id,
+                    "ErrorDetail": {"ErrorCode": e.error_code, "ErrorMessage": e.error_message},
+                }
+                for e in errors
+            ],
+        }

@@ -61,6 +61,7 @@ def prefix_key(values: Sequence[str]) -> str:
 
 # -- model <-> JSON ---------------------------------------------------------------------
 
+
 def _default(o: Any) -> Any:
     if isinstance(o, datetime):
         return {"$dt": o.isoformat()}
@@ -99,8 +100,13 @@ def _build(tp: Any, value: Any) -> Any:
         return [_build(item, v) for v in value]
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = _hints(tp)
-        return tp(**{f.name: _build(hints[f.name], value[f.name])
-                     for f in dataclasses.fields(tp) if f.name in value})
+        return tp(
+            **{
+                f.name: _build(hints[f.name], value[f.name])
+                for f in dataclasses.fields(tp)
+                if f.name in value
+            }
+        )
     return value
 
 
@@ -118,35 +124,47 @@ class GlueStore(SqliteDatabase):
     # -- databases ------------------------------------------------------------------
 
     def get_database(self, account: str, region: str, name: str) -> Database | None:
-        rows = self._rows("SELECT body FROM databases WHERE account=? AND region=? AND name=?",
-                          (account, region, name))
+        rows = self._rows(
+            "SELECT body FROM databases WHERE account=? AND region=? AND name=?",
+            (account, region, name),
+        )
         return load(Database, rows[0][0]) if rows else None
 
-    def list_databases(self, account: str, region: str, after: str,
-                       limit: int) -> list[Database]:
-        rows = self._rows("SELECT body FROM databases WHERE account=? AND region=? AND name>? "
-                          "ORDER BY name LIMIT ?", (account, region, after, limit))
+    def list_databases(self, account: str, region: str, after: str, limit: int) -> list[Database]:
+        rows = self._rows(
+            "SELECT body FROM databases WHERE account=? AND region=? AND name>? "
+            "ORDER BY name LIMIT ?",
+            (account, region, after, limit),
+        )
         return [load(Database, r[0]) for r in rows]
 
     def put_database(self, account: str, region: str, db: Database) -> None:
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO databases VALUES(?,?,?,?)",
-                               (account, region, db.name, dump(db)))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO databases VALUES(?,?,?,?)",
+                (account, region, db.name, dump(db)),
+            )
 
     def delete_database(self, account: str, region: str, name: str) -> None:
         """Delete a database with all its tables and partitions."""
         with self.transaction() as c:
             for table in ("partitions", "tables"):
-                c.execute(f"DELETE FROM {table} WHERE account=? AND region=? AND db=?",
-                          (account, region, name))
-            c.execute("DELETE FROM databases WHERE account=? AND region=? AND name=?",
-                      (account, region, name))
+                c.execute(
+                    f"DELETE FROM {table} WHERE account=? AND region=? AND db=?",
+                    (account, region, name),
+                )
+            c.execute(
+                "DELETE FROM databases WHERE account=? AND region=? AND name=?",
+                (account, region, name),
+            )
 
     # -- tables ---------------------------------------------------------------------
 
     def get_table(self, account: str, region: str, db: str, name: str) -> Table | None:
-        rows = self._rows("SELECT body FROM tables WHERE account=? AND region=? AND db=? "
-                          "AND name=?", (account, region, db, name))
+        rows = self._rows(
+            "SELECT body FROM tables WHERE account=? AND region=? AND db=? AND name=?",
+            (account, region, db, name),
+        )
         return load(Table, rows[0][0]) if rows else None
 
     def list_tables(self, account: str, region: str, db: str | None) -> list[Table]:
@@ -159,30 +177,49 @@ class GlueStore(SqliteDatabase):
 
     def put_table(self, account: str, region: str, table: Table) -> None:
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO tables VALUES(?,?,?,?,?)",
-                               (account, region, table.database_name, table.name, dump(table)))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO tables VALUES(?,?,?,?,?)",
+                (account, region, table.database_name, table.name, dump(table)),
+            )
 
     def delete_table(self, account: str, region: str, db: str, name: str) -> None:
         with self.transaction() as c:
-            c.execute("DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=?",
-                      (account, region, db, name))
-            c.execute("DELETE FROM tables WHERE account=? AND region=? AND db=? AND name=?",
-                      (account, region, db, name))
+            c.execute(
+                "DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=?",
+                (account, region, db, name),
+            )
+            c.execute(
+                "DELETE FROM tables WHERE account=? AND region=? AND db=? AND name=?",
+                (account, region, db, name),
+            )
 
     # -- partitions -----------------------------------------------------------------
 
-    def get_partition(self, account: str, region: str, db: str, tbl: str,
-                      values: Sequence[str]) -> Partition | None:
-        rows = self._rows("SELECT body FROM partitions WHERE account=? AND region=? AND db=? "
-                          "AND tbl=? AND vkey=?", (account, region, db, tbl, values_key(values)))
+    def get_partition(
+        self, account: str, region: str, db: str, tbl: str, values: Sequence[str]
+    ) -> Partition | None:
+        rows = self._rows(
+            "SELECT body FROM partitions WHERE account=? AND region=? AND db=? "
+            "AND tbl=? AND vkey=?",
+            (account, region, db, tbl, values_key(values)),
+        )
         return load(Partition, rows[0][0]) if rows else None
 
-    def scan_partitions(self, account: str, region: str, db: str, tbl: str, after_seq: int,
-                        prefix: Sequence[str] = ()) -> Iterator[tuple[int, Partition]]:
+    def scan_partitions(
+        self,
+        account: str,
+        region: str,
+        db: str,
+        tbl: str,
+        after_seq: int,
+        prefix: Sequence[str] = (),
+    ) -> Iterator[tuple[int, Partition]]:
         """(seq, partition) in creation order after ``after_seq``, optionally only those
         whose leading values are ``prefix``; read in chunks, so stopping early is cheap."""
-        sql = ("SELECT seq, body FROM partitions WHERE account=? AND region=? AND db=? "
-               "AND tbl=? AND seq>?")
+        sql = (
+            "SELECT seq, body FROM partitions WHERE account=? AND region=? AND db=? "
+            "AND tbl=? AND seq>?"
+        )
         extra: tuple[Any, ...] = ()
         if prefix:
             start = prefix_key(prefix)
@@ -202,8 +239,16 @@ class GlueStore(SqliteDatabase):
         with self._lock:
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO partitions VALUES(?,?,?,?,?,?,?)",
-                (account, region, p.database_name, p.table_name, values_key(p.values),
-                 self._seq + 1, dump(p)))
+                (
+                    account,
+                    region,
+                    p.database_name,
+                    p.table_name,
+                    values_key(p.values),
+                    self._seq + 1,
+                    dump(p),
+                ),
+            )
             if cur.rowcount != 1:
                 return False
             self._seq += 1
@@ -214,14 +259,17 @@ class GlueStore(SqliteDatabase):
         with self._lock:
             cur = self._conn.execute(
                 "UPDATE partitions SET body=? WHERE account=? AND region=? AND db=? AND tbl=? "
-                "AND vkey=?", (dump(p), account, region, p.database_name, p.table_name,
-                               values_key(p.values)))
+                "AND vkey=?",
+                (dump(p), account, region, p.database_name, p.table_name, values_key(p.values)),
+            )
             return cur.rowcount == 1
 
-    def delete_partition(self, account: str, region: str, db: str, tbl: str,
-                         values: Sequence[str]) -> bool:
+    def delete_partition(
+        self, account: str, region: str, db: str, tbl: str, values: Sequence[str]
+    ) -> bool:
         with self._lock:
             cur = self._conn.execute(
-                "DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=? "
-                "AND vkey=?", (account, region, db, tbl, values_key(values)))
+                "DELETE FROM partitions WHERE account=? AND region=? AND db=? AND tbl=? AND vkey=?",
+                (account, region, db, tbl, values_key(values)),
+            )
             return cur.rowcount == 1

@@ -72,8 +72,15 @@ def request_tier(operation: str) -> str | None:
 class EngineBase:
     """Dependencies and helpers shared by every S3 operation."""
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink,
-                 events: EventBus, fsync: bool = False) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Clock,
+        ids: Ids,
+        meter: UsageSink,
+        events: EventBus,
+        fsync: bool = False,
+    ) -> None:
         self._root = Path(data_dir) / "s3"
         self._fsync = fsync
         self._clock = clock
@@ -120,13 +127,14 @@ class EngineBase:
         return b
 
     def _rel(self, blob: str | None) -> str | None:
-        return blob[len(self._blob_prefix):] if blob else None
+        return blob[len(self._blob_prefix) :] if blob else None
 
     def _sequencer(self) -> str:
         return f"{next(self._sequence):016X}"
 
-    def _resolve(self, bucket: str, key: str, version_id: str | None,
-                 method: str = "GET") -> ObjectVersion:
+    def _resolve(
+        self, bucket: str, key: str, version_id: str | None, method: str = "GET"
+    ) -> ObjectVersion:
         """The version a read addresses; raises what S3 raises for absent/deleted ones."""
         if version_id is None:
             v = self._store.latest(bucket, key)
@@ -142,8 +150,14 @@ class EngineBase:
             raise MethodNotAllowed(Method=method, ResourceType="DeleteMarker")
         return v
 
-    def _ingest(self, body: Body, key: str, content_md5: str | None,
-                algorithm: str | None, given: dict[str, str]) -> Ingested:
+    def _ingest(
+        self,
+        body: Body,
+        key: str,
+        content_md5: str | None,
+        algorithm: str | None,
+        given: dict[str, str],
+    ) -> Ingested:
         """Stream ``body`` into a new blob, verifying Content-MD5 and checksums.
 
         Args:
@@ -160,21 +174,25 @@ class EngineBase:
             trailers: dict[str, str] = getattr(body, "trailers", None) or {}
             for name, value in trailers.items():
                 if name.lower().startswith("x-amz-checksum-"):
-                    trailer_algo = name[len("x-amz-checksum-"):].upper()
+                    trailer_algo = name[len("x-amz-checksum-") :].upper()
                     if algorithm not in (None, trailer_algo):
-                        raise InvalidRequest("Expecting a single x-amz-checksum- header. "
-                                             "Multiple checksum Types are not allowed.")
+                        raise InvalidRequest(
+                            "Expecting a single x-amz-checksum- header. "
+                            "Multiple checksum Types are not allowed."
+                        )
                     algorithm = _pick_algorithm(trailer_algo, {trailer_algo: value})
                     given = {trailer_algo: value}
             md5 = w.md5
             if expected_md5 is not None and expected_md5 != md5:
-                raise BadDigest(ExpectedDigest=content_md5,
-                                CalculatedDigest=base64.b64encode(md5).decode())
+                raise BadDigest(
+                    ExpectedDigest=content_md5, CalculatedDigest=base64.b64encode(md5).decode()
+                )
             cs = self._verify_checksum(w, algorithm, given)
             return Ingested(w.commit(suffix_for(key)), w.size, md5.hex(), cs)
 
-    def _verify_checksum(self, w: BlobWriter, algorithm: str | None,
-                         given: dict[str, str]) -> Checksum | None:
+    def _verify_checksum(
+        self, w: BlobWriter, algorithm: str | None, given: dict[str, str]
+    ) -> Checksum | None:
         if algorithm is None:
             return None
         digest = w.digests.get(algorithm)
@@ -182,12 +200,12 @@ class EngineBase:
             digest = w.digest_of(algorithm)
         value = checksums.encode(digest)
         if algorithm in given and given[algorithm] != value:
-            raise BadDigest(f"The {algorithm} you specified did not match the calculated "
-                            "checksum.")
+            raise BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")
         return Checksum(algorithm, value, "FULL_OBJECT")
 
-    def _check_write_conditions(self, bucket: str, key: str, if_match: str | None,
-                                if_none_match: str | None) -> None:
+    def _check_write_conditions(
+        self, bucket: str, key: str, if_match: str | None, if_none_match: str | None
+    ) -> None:
         if if_none_match is not None and if_none_match.strip() != "*":
             raise NotImplementedHeader(Header="If-None-Match")
         if if_match is None and if_none_match is None:
@@ -203,9 +221,17 @@ class EngineBase:
             if if_match.strip() != "*" and if_match.strip().strip('"') != current.etag.strip('"'):
                 raise PreconditionFailed(Condition="If-Match")
 
-    def _commit(self, account: str, region: str, versioning: str | None, v: ObjectVersion,
-                data: Ingested | None, if_match: str | None, if_none_match: str | None,
-                event_name: str) -> ObjectVersion:
+    def _commit(
+        self,
+        account: str,
+        region: str,
+        versioning: str | None,
+        v: ObjectVersion,
+        data: Ingested | None,
+        if_match: str | None,
+        if_none_match: str | None,
+        event_name: str,
+    ) -> ObjectVersion:
         """Make ``v`` visible (atomically with the write conditions) and publish it."""
         v.version_id = self._ids.version_id() if versioning == "Enabled" else "null"
         blob = data.blob if data is not None else self._rel(v.blob)
@@ -213,16 +239,27 @@ class EngineBase:
             with self._store.lock:
                 self._check_write_conditions(v.bucket, v.key, if_match, if_none_match)
                 v.seq, dropped = self._store.insert_version(
-                    v, blob, keep_versions=versioning == "Enabled")
+                    v, blob, keep_versions=versioning == "Enabled"
+                )
         except BaseException:
             self._blobs.delete(blob)
             raise
         for old in dropped:
             self._blobs.delete_later(old)
         v.blob = self._blob_prefix + blob if blob else None
-        self._publish(ObjectCreated(account, region, v.bucket, v.key, v.size, v.etag.strip('"'),
-                                    None if versioning is None else v.version_id,
-                                    self._sequencer(), event_name))
+        self._publish(
+            ObjectCreated(
+                account,
+                region,
+                v.bucket,
+                v.key,
+                v.size,
+                v.etag.strip('"'),
+                None if versioning is None else v.version_id,
+                self._sequencer(),
+                event_name,
+            )
+        )
         return v
 
     def _publish(self, event: Any) -> None:
@@ -241,8 +278,9 @@ def _decode_md5(content_md5: str | None) -> bytes | None:
 def _pick_algorithm(algorithm: str | None, given: dict[str, str]) -> str | None:
     """Validate the requested algorithm and the sent values; return the algorithm to use."""
     if len(given) > 1:
-        raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
-                             "Types are not allowed.")
+        raise InvalidRequest(
+            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
+        )
     if given:
         sent = next(iter(given))
         if algorithm is not None and algorithm.upper() != sent:
@@ -252,8 +290,10 @@ def _pick_algorithm(algorithm: str | None, given: dict[str, str]) -> str | None:
         return None
     algorithm = algorithm.upper()
     if not checksums.supported(algorithm):
-        raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported by lakestack "
-                             "(CRC64NVME needs the awscrt package)")
+        raise InvalidRequest(
+            f"Checksum algorithm {algorithm} is not supported by lakestack "
+            "(CRC64NVME needs the awscrt package)"
+        )
     for algo, value in given.items():
         raw = checksums.decode(value)
         if raw is None or len(raw) != checksums.digest_size(algo):

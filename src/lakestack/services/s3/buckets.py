@@ -42,8 +42,9 @@ _STORAGE_DIMENSIONS = {
 
 
 class BucketOps(EngineBase):
-    def create_bucket(self, account: str, region: str, bucket: str,
-                      location_constraint: str | None = None) -> Bucket:
+    def create_bucket(
+        self, account: str, region: str, bucket: str, location_constraint: str | None = None
+    ) -> Bucket:
         """Create a bucket in ``location_constraint`` (else the request region).
 
         Raises:
@@ -72,7 +73,8 @@ class BucketOps(EngineBase):
             if region != US_EAST_1:
                 raise IllegalLocationConstraintException(
                     "The unspecified location constraint is incompatible for the region "
-                    "specific endpoint this request was sent to.")
+                    "specific endpoint this request was sent to."
+                )
             return US_EAST_1
         if constraint == US_EAST_1:
             raise InvalidLocationConstraint(LocationConstraint=constraint)
@@ -80,20 +82,25 @@ class BucketOps(EngineBase):
         if region != US_EAST_1 and target != region:
             raise IllegalLocationConstraintException(
                 f"The {constraint} location constraint is incompatible for the region "
-                "specific endpoint this request was sent to.")
+                "specific endpoint this request was sent to."
+            )
         return target
 
     def head_bucket(self, account: str, region: str, bucket: str) -> Bucket:
         self._bill("HeadBucket", account, region, bucket)
         return self._bucket(bucket)
 
-    def list_buckets(self, account: str, region: str, prefix: str | None = None,
-                     bucket_region: str | None = None) -> list[Bucket]:
+    def list_buckets(
+        self, account: str, region: str, prefix: str | None = None, bucket_region: str | None = None
+    ) -> list[Bucket]:
         """The caller's buckets in name order (optionally by prefix and region)."""
         self._bill("ListBuckets", account, region, None)
-        return [b for b in self._store.list_buckets(account)
-                if b.name.startswith(prefix or "")
-                and (bucket_region is None or b.region == bucket_region)]
+        return [
+            b
+            for b in self._store.list_buckets(account)
+            if b.name.startswith(prefix or "")
+            and (bucket_region is None or b.region == bucket_region)
+        ]
 
     def delete_bucket(self, account: str, region: str, bucket: str) -> None:
         """Raises BucketNotEmpty while any version or delete marker remains."""
@@ -128,28 +135,31 @@ class BucketOps(EngineBase):
         if self._store.writes == self._storage_writes:
             return  # nothing written since the last sample
         self._storage_writes = self._store.writes
-        levels = {(u.account, u.region, u.bucket, u.storage_class): u.bytes
-                  for u in self.stored_bytes()}
+        levels = {
+            (u.account, u.region, u.bucket, u.storage_class): u.bytes for u in self.stored_bytes()
+        }
         previous = self._storage_levels
         for gone in previous.keys() - levels.keys():
             levels[gone] = 0
         for (account, region, bucket, storage_class), size in levels.items():
             if previous.get((account, region, bucket, storage_class)) != size:
                 operation, dimension = _STORAGE_DIMENSIONS.get(
-                    storage_class, (f"{storage_class}Storage", f"TimedStorage-{storage_class}"))
-                self._meter.set_gauge(SERVICE, operation, dimension, size, "Bytes", account,
-                                      region, bucket)
+                    storage_class, (f"{storage_class}Storage", f"TimedStorage-{storage_class}")
+                )
+                self._meter.set_gauge(
+                    SERVICE, operation, dimension, size, "Bytes", account, region, bucket
+                )
         self._storage_levels = {k: v for k, v in levels.items() if v}
 
     # -- versioning --------------------------------------------------------------
 
-    def put_bucket_versioning(self, account: str, region: str, bucket: str,
-                              status: str | None) -> None:
+    def put_bucket_versioning(
+        self, account: str, region: str, bucket: str, status: str | None
+    ) -> None:
         self._bill("PutBucketVersioning", account, region, bucket)
         self._bucket(bucket)
         if status not in ("Enabled", "Suspended"):
-            raise IllegalVersioningConfigurationException() if status is None \
-                else MalformedXML()
+            raise IllegalVersioningConfigurationException() if status is None else MalformedXML()
         self._store.set_versioning(bucket, status)
 
     def get_bucket_versioning(self, account: str, region: str, bucket: str) -> str | None:
@@ -159,14 +169,22 @@ class BucketOps(EngineBase):
 
     # -- stored configurations ---------------------------------------------------
 
-    def _put_config(self, op: str, account: str, region: str, bucket: str, kind: str,
-                    value: Any) -> None:
+    def _put_config(
+        self, op: str, account: str, region: str, bucket: str, kind: str, value: Any
+    ) -> None:
         self._bill(op, account, region, bucket)
         self._bucket(bucket)
         self._store.set_config(bucket, kind, value)
 
-    def _get_config(self, op: str, account: str, region: str, bucket: str, kind: str,
-                    missing: type[AwsError] | None) -> Any:
+    def _get_config(
+        self,
+        op: str,
+        account: str,
+        region: str,
+        bucket: str,
+        kind: str,
+        missing: type[AwsError] | None,
+    ) -> Any:
         self._bill(op, account, region, bucket)
         self._bucket(bucket)
         value = self._store.get_config(bucket, kind)
@@ -174,67 +192,95 @@ class BucketOps(EngineBase):
             raise missing(BucketName=bucket)
         return value
 
-    def put_bucket_notification_configuration(self, account: str, region: str, bucket: str,
-                                              configuration: dict[str, Any]) -> None:
+    def put_bucket_notification_configuration(
+        self, account: str, region: str, bucket: str, configuration: dict[str, Any]
+    ) -> None:
         """Validate (event names, overlapping filters) and store as given."""
         doc = cfg.validate_notification(copy.deepcopy(configuration), self._ids.uuid)
-        self._put_config("PutBucketNotificationConfiguration", account, region, bucket,
-                         "notification", doc)
+        self._put_config(
+            "PutBucketNotificationConfiguration", account, region, bucket, "notification", doc
+        )
 
-    def get_bucket_notification_configuration(self, account: str, region: str,
-                                              bucket: str) -> dict[str, Any]:
-        return self._get_config("GetBucketNotificationConfiguration", account, region, bucket,
-                                "notification", None) or {}
+    def get_bucket_notification_configuration(
+        self, account: str, region: str, bucket: str
+    ) -> dict[str, Any]:
+        return (
+            self._get_config(
+                "GetBucketNotificationConfiguration", account, region, bucket, "notification", None
+            )
+            or {}
+        )
 
-    def put_bucket_lifecycle_configuration(self, account: str, region: str, bucket: str,
-                                           configuration: dict[str, Any]) -> None:
+    def put_bucket_lifecycle_configuration(
+        self, account: str, region: str, bucket: str, configuration: dict[str, Any]
+    ) -> None:
         doc = cfg.validate_lifecycle(copy.deepcopy(configuration), self._ids.uuid)
-        self._put_config("PutBucketLifecycleConfiguration", account, region, bucket,
-                         "lifecycle", doc)
+        self._put_config(
+            "PutBucketLifecycleConfiguration", account, region, bucket, "lifecycle", doc
+        )
 
-    def get_bucket_lifecycle_configuration(self, account: str, region: str,
-                                           bucket: str) -> dict[str, Any]:
-        value: dict[str, Any] = self._get_config("GetBucketLifecycleConfiguration", account,
-                                                 region, bucket, "lifecycle",
-                                                 NoSuchLifecycleConfiguration)
+    def get_bucket_lifecycle_configuration(
+        self, account: str, region: str, bucket: str
+    ) -> dict[str, Any]:
+        value: dict[str, Any] = self._get_config(
+            "GetBucketLifecycleConfiguration",
+            account,
+            region,
+            bucket,
+            "lifecycle",
+            NoSuchLifecycleConfiguration,
+        )
         return value
 
     def delete_bucket_lifecycle(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketLifecycle", account, region, bucket, "lifecycle", None)
 
     def put_bucket_policy(self, account: str, region: str, bucket: str, policy: str) -> None:
-        self._put_config("PutBucketPolicy", account, region, bucket, "policy",
-                         cfg.validate_policy(policy))
+        self._put_config(
+            "PutBucketPolicy", account, region, bucket, "policy", cfg.validate_policy(policy)
+        )
 
     def get_bucket_policy(self, account: str, region: str, bucket: str) -> str:
-        value: str = self._get_config("GetBucketPolicy", account, region, bucket, "policy",
-                                NoSuchBucketPolicy)
+        value: str = self._get_config(
+            "GetBucketPolicy", account, region, bucket, "policy", NoSuchBucketPolicy
+        )
         return value
 
     def delete_bucket_policy(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketPolicy", account, region, bucket, "policy", None)
 
-    def put_bucket_tagging(self, account: str, region: str, bucket: str,
-                           tagging: dict[str, Any]) -> None:
-        self._put_config("PutBucketTagging", account, region, bucket, "tagging",
-                         cfg.validate_bucket_tagging(tagging))
+    def put_bucket_tagging(
+        self, account: str, region: str, bucket: str, tagging: dict[str, Any]
+    ) -> None:
+        self._put_config(
+            "PutBucketTagging",
+            account,
+            region,
+            bucket,
+            "tagging",
+            cfg.validate_bucket_tagging(tagging),
+        )
 
     def get_bucket_tagging(self, account: str, region: str, bucket: str) -> dict[str, Any]:
-        value: dict[str, Any] = self._get_config("GetBucketTagging", account, region, bucket,
-                                                 "tagging", NoSuchTagSet)
+        value: dict[str, Any] = self._get_config(
+            "GetBucketTagging", account, region, bucket, "tagging", NoSuchTagSet
+        )
         return value
 
     def delete_bucket_tagging(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketTagging", account, region, bucket, "tagging", None)
 
-    def put_bucket_cors(self, account: str, region: str, bucket: str,
-                        configuration: dict[str, Any]) -> None:
-        self._put_config("PutBucketCors", account, region, bucket, "cors",
-                         cfg.validate_cors(configuration))
+    def put_bucket_cors(
+        self, account: str, region: str, bucket: str, configuration: dict[str, Any]
+    ) -> None:
+        self._put_config(
+            "PutBucketCors", account, region, bucket, "cors", cfg.validate_cors(configuration)
+        )
 
     def get_bucket_cors(self, account: str, region: str, bucket: str) -> dict[str, Any]:
-        value: dict[str, Any] = self._get_config("GetBucketCors", account, region, bucket, "cors",
-                                NoSuchCORSConfiguration)
+        value: dict[str, Any] = self._get_config(
+            "GetBucketCors", account, region, bucket, "cors", NoSuchCORSConfiguration
+        )
         return value
 
     def delete_bucket_cors(self, account: str, region: str, bucket: str) -> None:

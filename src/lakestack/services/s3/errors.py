@@ -37,22 +37,25 @@ class NoSuchVersion(S3Error):
 
 class NoSuchUpload(S3Error):
     code = "NoSuchUpload"
-    message = ("The specified upload does not exist. The upload ID may be invalid, "
-               "or the upload may have been aborted or completed.")
+    message = (
+        "The specified upload does not exist. The upload ID may be invalid, "
+        "or the upload may have been aborted or completed."
+    )
     status = 404
 
 
 class BucketAlreadyExists(S3Error):
     code = "BucketAlreadyExists"
-    message = ("The requested bucket name is not available. The bucket namespace is shared "
-               "by all users of the system. Please select a different name and try again.")
+    message = (
+        "The requested bucket name is not available. The bucket namespace is shared "
+        "by all users of the system. Please select a different name and try again."
+    )
     status = 409
 
 
 class BucketAlreadyOwnedByYou(S3Error):
     code = "BucketAlreadyOwnedByYou"
-    message = ("Your previous request to create the named bucket succeeded and you "
-               "already own it.")
+    message = "Your previous request to create the named bucket succeeded and you already own it."
     status = 409
 
 
@@ -119,16 +122,20 @@ class EntityTooLarge(S3Error):
 
 class InvalidPart(S3Error):
     code = "InvalidPart"
-    message = ("One or more of the specified parts could not be found.  The part may not "
-               "have been uploaded, or the specified entity tag may not match the part's "
-               "entity tag.")
+    message = (
+        "One or more of the specified parts could not be found.  The part may not "
+        "have been uploaded, or the specified entity tag may not match the part's "
+        "entity tag."
+    )
     status = 400
 
 
 class InvalidPartOrder(S3Error):
     code = "InvalidPartOrder"
-    message = ("The list of parts was not in ascending order. The parts list must be "
-               "specified in order by part number.")
+    message = (
+        "The list of parts was not in ascending order. The parts list must be "
+        "specified in order by part number."
+    )
     status = 400
 
 
@@ -158,8 +165,9 @@ class InvalidDigest(S3Error):
 
 class MalformedXML(S3Error):
     code = "MalformedXML"
-    message = ("The XML you provided was not well-formed or did not validate against our "
-               "published schema")
+    message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
     status = 400
 
 

@@ -54,12 +54,19 @@ class CompletedPart:
 
 
 class MultipartOps(EngineBase):
-    def create_multipart_upload(self, account: str, region: str, bucket: str, key: str, *,
-                                metadata: ObjectMetadata | None = None,
-                                tags: dict[str, str] | None = None,
-                                storage_class: str | None = None,
-                                checksum_algorithm: str | None = None,
-                                checksum_type: str | None = None) -> MultipartUpload:
+    def create_multipart_upload(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        *,
+        metadata: ObjectMetadata | None = None,
+        tags: dict[str, str] | None = None,
+        storage_class: str | None = None,
+        checksum_algorithm: str | None = None,
+        checksum_type: str | None = None,
+    ) -> MultipartUpload:
         """Start an upload; the checksum algorithm (if any) applies to every part.
 
         Raises:
@@ -72,22 +79,34 @@ class MultipartOps(EngineBase):
         validate_tags(tags or {})
         algorithm = checksum_algorithm.upper() if checksum_algorithm else None
         if checksum_type and not algorithm:
-            raise InvalidRequest("The x-amz-checksum-type header can only be used with the "
-                                 "x-amz-checksum-algorithm header.")
+            raise InvalidRequest(
+                "The x-amz-checksum-type header can only be used with the "
+                "x-amz-checksum-algorithm header."
+            )
         if algorithm and not checksums.supported(algorithm):
-            raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported by "
-                                 "lakestack (CRC64NVME needs the awscrt package)")
+            raise InvalidRequest(
+                f"Checksum algorithm {algorithm} is not supported by "
+                "lakestack (CRC64NVME needs the awscrt package)"
+            )
         if algorithm == "CRC64NVME":
             checksum_type = checksum_type or "FULL_OBJECT"
         if checksum_type == "FULL_OBJECT" and algorithm not in ("CRC32", "CRC32C", "CRC64NVME"):
-            raise InvalidRequest(f"The FULL_OBJECT checksum type cannot be used with the "
-                                 f"{(algorithm or '').lower()} checksum algorithm.")
+            raise InvalidRequest(
+                f"The FULL_OBJECT checksum type cannot be used with the "
+                f"{(algorithm or '').lower()} checksum algorithm."
+            )
         u = MultipartUpload(
-            upload_id=self._ids.version_id() + self._ids.hex(8), bucket=bucket, key=key,
-            initiated=self._clock.now(), account=account, metadata=metadata or ObjectMetadata(),
+            upload_id=self._ids.version_id() + self._ids.hex(8),
+            bucket=bucket,
+            key=key,
+            initiated=self._clock.now(),
+            account=account,
+            metadata=metadata or ObjectMetadata(),
             checksum_algorithm=algorithm,
             checksum_type=(checksum_type or "COMPOSITE") if algorithm else None,
-            storage_class=storage_class or "STANDARD", tags=tags or {})
+            storage_class=storage_class or "STANDARD",
+            tags=tags or {},
+        )
         self._store.insert_upload(u)
         return u
 
@@ -101,13 +120,26 @@ class MultipartOps(EngineBase):
     @staticmethod
     def _check_part_number(n: int) -> None:
         if not 1 <= n <= MAX_PARTS:
-            raise InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
-                                  ArgumentName="partNumber", ArgumentValue=str(n))
+            raise InvalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive",
+                ArgumentName="partNumber",
+                ArgumentValue=str(n),
+            )
 
-    def upload_part(self, account: str, region: str, bucket: str, key: str, upload_id: str,
-                    part_number: int, body: Body, *, content_md5: str | None = None,
-                    checksum_algorithm: str | None = None,
-                    checksums_given: dict[str, str] | None = None) -> Part:
+    def upload_part(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        body: Body,
+        *,
+        content_md5: str | None = None,
+        checksum_algorithm: str | None = None,
+        checksums_given: dict[str, str] | None = None,
+    ) -> Part:
         """Store (or overwrite) one part.
 
         Raises:
@@ -120,12 +152,15 @@ class MultipartOps(EngineBase):
         given = checksums_given or {}
         sent = (checksum_algorithm or next(iter(given), None) or "").upper() or None
         if u.checksum_algorithm and sent and sent != u.checksum_algorithm:
-            raise InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
-                                 f"{u.checksum_algorithm.lower()}, actual checksum Type: "
-                                 f"{sent.lower()}")
+            raise InvalidRequest(
+                f"Checksum Type mismatch occurred, expected checksum Type: "
+                f"{u.checksum_algorithm.lower()}, actual checksum Type: "
+                f"{sent.lower()}"
+            )
         data = self._ingest(body, "", content_md5, sent or u.checksum_algorithm, given)
-        part = Part(part_number, data.size, f'"{data.md5_hex}"', self._clock.now(), data.blob,
-                    data.checksum)
+        part = Part(
+            part_number, data.size, f'"{data.md5_hex}"', self._clock.now(), data.blob, data.checksum
+        )
         return self._record_part(upload_id, part)
 
     def _record_part(self, upload_id: str, part: Part) -> Part:
@@ -136,23 +171,37 @@ class MultipartOps(EngineBase):
         self._blobs.delete(replaced)
         return part
 
-    def upload_part_copy(self, account: str, region: str, bucket: str, key: str,
-                         upload_id: str, part_number: int, *, source_bucket: str,
-                         source_key: str, source_version_id: str | None = None,
-                         copy_source_range: str | None = None,
-                         copy_source_if_match: str | None = None,
-                         copy_source_if_none_match: str | None = None,
-                         copy_source_if_modified_since: datetime | None = None,
-                         copy_source_if_unmodified_since: datetime | None = None,
-                         ) -> tuple[Part, ObjectVersion]:
+    def upload_part_copy(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        *,
+        source_bucket: str,
+        source_key: str,
+        source_version_id: str | None = None,
+        copy_source_range: str | None = None,
+        copy_source_if_match: str | None = None,
+        copy_source_if_none_match: str | None = None,
+        copy_source_if_modified_since: datetime | None = None,
+        copy_source_if_unmodified_since: datetime | None = None,
+    ) -> tuple[Part, ObjectVersion]:
         """A part made of (a range of) another object; returns (part, source version)."""
         self._bill("UploadPartCopy", account, region, bucket)
         u = self._upload(bucket, key, upload_id)
         self._check_part_number(part_number)
         self._bucket(source_bucket)
         src = self._resolve(source_bucket, source_key, source_version_id)
-        check_copy_conditions(src, copy_source_if_match, copy_source_if_none_match,
-                              copy_source_if_modified_since, copy_source_if_unmodified_since)
+        check_copy_conditions(
+            src,
+            copy_source_if_match,
+            copy_source_if_none_match,
+            copy_source_if_modified_since,
+            copy_source_if_unmodified_since,
+        )
         first, length = 0, src.size
         if copy_source_range is not None:
             m = _COPY_RANGE.fullmatch(copy_source_range.strip())
@@ -160,8 +209,10 @@ class MultipartOps(EngineBase):
                 raise InvalidArgument(
                     "The x-amz-copy-source-range value must be of the form bytes=first-last "
                     "where first and last are the zero-based offsets of the first and last bytes "
-                    "to copy", ArgumentName="x-amz-copy-source-range",
-                    ArgumentValue=copy_source_range)
+                    "to copy",
+                    ArgumentName="x-amz-copy-source-range",
+                    ArgumentValue=copy_source_range,
+                )
             first, last = int(m.group(1)), int(m.group(2))
             if last >= src.size:
                 raise InvalidRange(RangeRequested=copy_source_range, ActualObjectSize=src.size)
@@ -174,17 +225,28 @@ class MultipartOps(EngineBase):
             digests = w.digests
             blob = w.commit()
             md5_hex = w.md5.hex()
-        cs = (Checksum(u.checksum_algorithm, checksums.encode(digests[u.checksum_algorithm]))
-              if u.checksum_algorithm else None)
+        cs = (
+            Checksum(u.checksum_algorithm, checksums.encode(digests[u.checksum_algorithm]))
+            if u.checksum_algorithm
+            else None
+        )
         part = Part(part_number, length, f'"{md5_hex}"', self._clock.now(), blob, cs)
         return self._record_part(upload_id, part), src
 
-    def complete_multipart_upload(self, account: str, region: str, bucket: str, key: str,
-                                  upload_id: str, parts: list[CompletedPart], *,
-                                  checksums_given: dict[str, str] | None = None,
-                                  mpu_object_size: int | None = None,
-                                  if_match: str | None = None,
-                                  if_none_match: str | None = None) -> ObjectVersion:
+    def complete_multipart_upload(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        parts: list[CompletedPart],
+        *,
+        checksums_given: dict[str, str] | None = None,
+        mpu_object_size: int | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> ObjectVersion:
         """Assemble the listed parts into the object.
 
         Raises:
@@ -197,8 +259,10 @@ class MultipartOps(EngineBase):
         chosen = self._check_parts(u, parts)
         total = sum(p.size for p in chosen)
         if mpu_object_size is not None and mpu_object_size != total:
-            raise InvalidRequest(f"The provided 'x-amz-mp-object-size' header value "
-                                 f"{mpu_object_size} does not match what was computed: {total}")
+            raise InvalidRequest(
+                f"The provided 'x-amz-mp-object-size' header value "
+                f"{mpu_object_size} does not match what was computed: {total}"
+            )
         self._check_write_conditions(bucket, key, if_match, if_none_match)
         md5s = b"".join(bytes.fromhex(p.etag.strip('"')) for p in chosen)
         etag = f'"{hashlib.md5(md5s, usedforsecurity=False).hexdigest()}-{len(chosen)}"'
@@ -208,18 +272,42 @@ class MultipartOps(EngineBase):
                 w.append_file(p.blob)
             cs = self._final_checksum(u, chosen, w if full_algo else None)
             given = checksums_given or {}
-            if cs is not None and cs.algorithm in given \
-                    and given[cs.algorithm].split("-")[0] != cs.value.split("-")[0]:
-                raise BadDigest(f"The {cs.algorithm} you specified did not match the "
-                                "calculated checksum.")
+            if (
+                cs is not None
+                and cs.algorithm in given
+                and given[cs.algorithm].split("-")[0] != cs.value.split("-")[0]
+            ):
+                raise BadDigest(
+                    f"The {cs.algorithm} you specified did not match the calculated checksum."
+                )
             blob = w.commit(suffix_for(key))
         v = ObjectVersion(
-            bucket=bucket, key=key, version_id="", is_latest=True, is_delete_marker=False,
-            last_modified=self._clock.now(), size=total, etag=etag, metadata=u.metadata,
-            checksum=cs, tags=u.tags, storage_class=u.storage_class, parts_count=len(chosen),
-            owner=account, blob=self._blob_prefix + blob)
-        v = self._commit(account, region, b.versioning, v, None, if_match, if_none_match,
-                         "ObjectCreated:CompleteMultipartUpload")
+            bucket=bucket,
+            key=key,
+            version_id="",
+            is_latest=True,
+            is_delete_marker=False,
+            last_modified=self._clock.now(),
+            size=total,
+            etag=etag,
+            metadata=u.metadata,
+            checksum=cs,
+            tags=u.tags,
+            storage_class=u.storage_class,
+            parts_count=len(chosen),
+            owner=account,
+            blob=self._blob_prefix + blob,
+        )
+        v = self._commit(
+            account,
+            region,
+            b.versioning,
+            v,
+            None,
+            if_match,
+            if_none_match,
+            "ObjectCreated:CompleteMultipartUpload",
+        )
         for part_blob in self._store.delete_upload(upload_id):
             self._blobs.delete(part_blob)
         return v
@@ -234,22 +322,28 @@ class MultipartOps(EngineBase):
                 raise InvalidPartOrder(UploadId=u.upload_id)
             p = stored.get(cp.part_number)
             if p is None or p.etag.strip('"') != cp.etag.strip().strip('"'):
-                raise InvalidPart(UploadId=u.upload_id, PartNumber=cp.part_number,
-                                  ETag=cp.etag)
-            if p.checksum is not None and p.checksum.algorithm in cp.checksums \
-                    and cp.checksums[p.checksum.algorithm] != p.checksum.value:
-                raise InvalidPart(UploadId=u.upload_id, PartNumber=cp.part_number,
-                                  ETag=cp.etag)
+                raise InvalidPart(UploadId=u.upload_id, PartNumber=cp.part_number, ETag=cp.etag)
+            if (
+                p.checksum is not None
+                and p.checksum.algorithm in cp.checksums
+                and cp.checksums[p.checksum.algorithm] != p.checksum.value
+            ):
+                raise InvalidPart(UploadId=u.upload_id, PartNumber=cp.part_number, ETag=cp.etag)
             chosen.append(p)
         for p in chosen[:-1]:
             if p.size < MIN_PART_SIZE:
-                raise EntityTooSmall(ProposedSize=p.size, MinSizeAllowed=MIN_PART_SIZE,
-                                     PartNumber=p.part_number, ETag=p.etag)
+                raise EntityTooSmall(
+                    ProposedSize=p.size,
+                    MinSizeAllowed=MIN_PART_SIZE,
+                    PartNumber=p.part_number,
+                    ETag=p.etag,
+                )
         return chosen
 
     @staticmethod
-    def _final_checksum(u: MultipartUpload, parts: list[Part],
-                        assembled: BlobWriter | None) -> Checksum | None:
+    def _final_checksum(
+        u: MultipartUpload, parts: list[Part], assembled: BlobWriter | None
+    ) -> Checksum | None:
         algo = u.checksum_algorithm
         if algo is None:
             return None
@@ -259,16 +353,25 @@ class MultipartOps(EngineBase):
         values = [p.checksum.value if p.checksum else "" for p in parts]
         return Checksum(algo, checksums.composite(algo, values), "COMPOSITE")
 
-    def abort_multipart_upload(self, account: str, region: str, bucket: str, key: str,
-                               upload_id: str) -> None:
+    def abort_multipart_upload(
+        self, account: str, region: str, bucket: str, key: str, upload_id: str
+    ) -> None:
         self._bill("AbortMultipartUpload", account, region, bucket)
         self._upload(bucket, key, upload_id)
         for blob in self._store.delete_upload(upload_id):
             self._blobs.delete(blob)
 
-    def list_parts(self, account: str, region: str, bucket: str, key: str, upload_id: str, *,
-                   max_parts: int | None = None,
-                   part_number_marker: int | None = None) -> ListPartsResult:
+    def list_parts(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        *,
+        max_parts: int | None = None,
+        part_number_marker: int | None = None,
+    ) -> ListPartsResult:
         self._bill("ListParts", account, region, bucket)
         u = self._upload(bucket, key, upload_id)
         limit = min(1000, max_parts if max_parts is not None else 1000)
@@ -276,29 +379,49 @@ class MultipartOps(EngineBase):
         rows = self._store.parts(upload_id, after, limit + 1)
         truncated = len(rows) > limit
         rows = rows[:limit]
-        return ListPartsResult(u, rows, after, rows[-1].part_number if rows else None, limit,
-                               truncated)
+        return ListPartsResult(
+            u, rows, after, rows[-1].part_number if rows else None, limit, truncated
+        )
 
-    def list_multipart_uploads(self, account: str, region: str, bucket: str, *,
-                               prefix: str | None = None, delimiter: str | None = None,
-                               max_uploads: int | None = None, key_marker: str | None = None,
-                               upload_id_marker: str | None = None,
-                               encoding_type: str | None = None) -> ListUploadsResult:
+    def list_multipart_uploads(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        *,
+        prefix: str | None = None,
+        delimiter: str | None = None,
+        max_uploads: int | None = None,
+        key_marker: str | None = None,
+        upload_id_marker: str | None = None,
+        encoding_type: str | None = None,
+    ) -> ListUploadsResult:
         """In-progress uploads by key, then initiation time."""
         self._bill("ListMultipartUploads", account, region, bucket)
         self._bucket(bucket)
         limit = min(1000, max_uploads if max_uploads is not None else 1000)
         pfx = (prefix or "").encode()
-        rows = self._store.uploads_after(bucket, pfx, True, successor(pfx) if pfx else None,
-                                         1_000_000)
-        result = ListUploadsResult(bucket, prefix or "", delimiter, limit, [], [], False,
-                                   key_marker or "", upload_id_marker or "",
-                                   encoding_type=encoding_type)
+        rows = self._store.uploads_after(
+            bucket, pfx, True, successor(pfx) if pfx else None, 1_000_000
+        )
+        result = ListUploadsResult(
+            bucket,
+            prefix or "",
+            delimiter,
+            limit,
+            [],
+            [],
+            False,
+            key_marker or "",
+            upload_id_marker or "",
+            encoding_type=encoding_type,
+        )
         passed_marker = not upload_id_marker
         last: tuple[str, str | None] | None = None
         for u in rows:
-            if key_marker and (u.key < key_marker or (u.key == key_marker and passed_marker
-                                                          is False)):
+            if key_marker and (
+                u.key < key_marker or (u.key == key_marker and passed_marker is False)
+            ):
                 if u.key == key_marker and u.upload_id == upload_id_marker:
                     passed_marker = True
                 continue
@@ -306,7 +429,7 @@ class MultipartOps(EngineBase):
                 continue
             cp = _common_prefix(u.key, prefix or "", delimiter)
             if cp is not None:
-                if (cp in result.common_prefixes or (key_marker and cp <= key_marker)):
+                if cp in result.common_prefixes or (key_marker and cp <= key_marker):
                     continue
             if len(result.uploads) + len(result.common_prefixes) == limit:
                 result.is_truncated = True
@@ -326,4 +449,4 @@ def _common_prefix(key: str, prefix: str, delimiter: str | None) -> str | None:
     if not delimiter:
         return None
     i = key.find(delimiter, len(prefix))
-    return key[:i + len(delimiter)] if i >= 0 else None
+    return key[: i + len(delimiter)] if i >= 0 else None

@@ -36,20 +36,33 @@ from lakestack.services.s3.rules import (
     validate_tags,
 )
 
-_SELF_COPY = ("This copy request is illegal because it is trying to copy an object to itself "
-              "without changing the object's metadata, storage class, website redirect "
-              "location or encryption attributes.")
+_SELF_COPY = (
+    "This copy request is illegal because it is trying to copy an object to itself "
+    "without changing the object's metadata, storage class, website redirect "
+    "location or encryption attributes."
+)
 
 
 class ObjectOps(EngineBase):
     # -- writes ------------------------------------------------------------------
 
-    def put_object(self, account: str, region: str, bucket: str, key: str, body: Body, *,
-                   metadata: ObjectMetadata | None = None, tags: dict[str, str] | None = None,
-                   content_md5: str | None = None, checksum_algorithm: str | None = None,
-                   checksums_given: dict[str, str] | None = None,
-                   storage_class: str | None = None, if_match: str | None = None,
-                   if_none_match: str | None = None) -> ObjectVersion:
+    def put_object(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        body: Body,
+        *,
+        metadata: ObjectMetadata | None = None,
+        tags: dict[str, str] | None = None,
+        content_md5: str | None = None,
+        checksum_algorithm: str | None = None,
+        checksums_given: dict[str, str] | None = None,
+        storage_class: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> ObjectVersion:
         """Store a new version of ``key`` from ``body``.
 
         Args:
@@ -68,47 +81,107 @@ class ObjectOps(EngineBase):
         self._check_write_conditions(bucket, key, if_match, if_none_match)
         data = self._ingest(body, key, content_md5, checksum_algorithm, checksums_given or {})
         v = ObjectVersion(
-            bucket=bucket, key=key, version_id="", is_latest=True, is_delete_marker=False,
-            last_modified=self._clock.now(), size=data.size, etag=f'"{data.md5_hex}"',
-            metadata=metadata or ObjectMetadata(), checksum=data.checksum, tags=tags or {},
-            storage_class=storage_class or "STANDARD", owner=account)
-        return self._commit(account, region, b.versioning, v, data, if_match, if_none_match,
-                            "ObjectCreated:Put")
+            bucket=bucket,
+            key=key,
+            version_id="",
+            is_latest=True,
+            is_delete_marker=False,
+            last_modified=self._clock.now(),
+            size=data.size,
+            etag=f'"{data.md5_hex}"',
+            metadata=metadata or ObjectMetadata(),
+            checksum=data.checksum,
+            tags=tags or {},
+            storage_class=storage_class or "STANDARD",
+            owner=account,
+        )
+        return self._commit(
+            account, region, b.versioning, v, data, if_match, if_none_match, "ObjectCreated:Put"
+        )
 
     # -- reads -------------------------------------------------------------------
 
-    def get_object(self, account: str, region: str, bucket: str, key: str, *,
-                   version_id: str | None = None, range: str | None = None,
-                   if_match: str | None = None, if_none_match: str | None = None,
-                   if_modified_since: datetime | None = None,
-                   if_unmodified_since: datetime | None = None) -> ObjectData:
+    def get_object(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        *,
+        version_id: str | None = None,
+        range: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
+    ) -> ObjectData:
         """Which bytes of which file a GET sends.
 
         Raises:
             NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed (a delete marker's
             version), PreconditionFailed, NotModified, InvalidRange.
         """
-        return self._read("GetObject", account, region, bucket, key, version_id, range,
-                          if_match, if_none_match, if_modified_since, if_unmodified_since)
+        return self._read(
+            "GetObject",
+            account,
+            region,
+            bucket,
+            key,
+            version_id,
+            range,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+        )
 
-    def head_object(self, account: str, region: str, bucket: str, key: str, *,
-                    version_id: str | None = None, range: str | None = None,
-                    if_match: str | None = None, if_none_match: str | None = None,
-                    if_modified_since: datetime | None = None,
-                    if_unmodified_since: datetime | None = None) -> ObjectData:
+    def head_object(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        *,
+        version_id: str | None = None,
+        range: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
+    ) -> ObjectData:
         """Like :meth:`get_object`; the caller sends no body."""
-        return self._read("HeadObject", account, region, bucket, key, version_id, range,
-                          if_match, if_none_match, if_modified_since, if_unmodified_since)
+        return self._read(
+            "HeadObject",
+            account,
+            region,
+            bucket,
+            key,
+            version_id,
+            range,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+        )
 
-    def _read(self, op: str, account: str, region: str, bucket: str, key: str,
-              version_id: str | None, range_: str | None, if_match: str | None,
-              if_none_match: str | None, if_modified_since: datetime | None,
-              if_unmodified_since: datetime | None) -> ObjectData:
+    def _read(
+        self,
+        op: str,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        range_: str | None,
+        if_match: str | None,
+        if_none_match: str | None,
+        if_modified_since: datetime | None,
+        if_unmodified_since: datetime | None,
+    ) -> ObjectData:
         self._bill(op, account, region, bucket)
         self._bucket(bucket)
         v = self._resolve(bucket, key, version_id, "HEAD" if op == "HeadObject" else "GET")
-        check_read_conditions(v, if_match, if_none_match, if_modified_since,
-                              if_unmodified_since)
+        check_read_conditions(v, if_match, if_none_match, if_modified_since, if_unmodified_since)
         assert v.blob is not None
         rng = parse_range(range_, v.size)
         if rng is None:
@@ -116,16 +189,18 @@ class ObjectOps(EngineBase):
         first, last = rng
         return ObjectData(v, v.blob, first, last - first + 1, f"bytes {first}-{last}/{v.size}")
 
-    def get_object_attributes(self, account: str, region: str, bucket: str, key: str,
-                              version_id: str | None = None) -> ObjectVersion:
+    def get_object_attributes(
+        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
+    ) -> ObjectVersion:
         self._bill("GetObjectAttributes", account, region, bucket)
         self._bucket(bucket)
         return self._resolve(bucket, key, version_id)
 
     # -- deletes -----------------------------------------------------------------
 
-    def delete_object(self, account: str, region: str, bucket: str, key: str,
-                      version_id: str | None = None) -> DeleteResult:
+    def delete_object(
+        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
+    ) -> DeleteResult:
         """Delete a key (a delete marker when versioned) or one version.
 
         Deleting something absent succeeds, as in S3.
@@ -134,31 +209,59 @@ class ObjectOps(EngineBase):
         b = self._bucket(bucket)
         return self._delete(account, region, b.versioning, bucket, key, version_id)
 
-    def _delete(self, account: str, region: str, versioning: str | None, bucket: str, key: str,
-                version_id: str | None) -> DeleteResult:
+    def _delete(
+        self,
+        account: str,
+        region: str,
+        versioning: str | None,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+    ) -> DeleteResult:
         if version_id is None and versioning is not None:
-            marker = ObjectVersion(bucket=bucket, key=key, version_id="", is_latest=True,
-                                   is_delete_marker=True, last_modified=self._clock.now(),
-                                   etag="", owner=account)
+            marker = ObjectVersion(
+                bucket=bucket,
+                key=key,
+                version_id="",
+                is_latest=True,
+                is_delete_marker=True,
+                last_modified=self._clock.now(),
+                etag="",
+                owner=account,
+            )
             marker.version_id = self._ids.version_id() if versioning == "Enabled" else "null"
             marker.seq, dropped = self._store.insert_version(
-                marker, None, keep_versions=versioning == "Enabled")
+                marker, None, keep_versions=versioning == "Enabled"
+            )
             for old in dropped:
                 self._blobs.delete_later(old)
-            self._publish(ObjectRemoved(account, region, bucket, key, marker.version_id,
-                                        self._sequencer(), "ObjectRemoved:DeleteMarkerCreated"))
+            self._publish(
+                ObjectRemoved(
+                    account,
+                    region,
+                    bucket,
+                    key,
+                    marker.version_id,
+                    self._sequencer(),
+                    "ObjectRemoved:DeleteMarkerCreated",
+                )
+            )
             return DeleteResult(key, marker.version_id, delete_marker=True)
         target = version_id or "null"
         existing = self._store.version(bucket, key, target)
         if existing is None:
             return DeleteResult(key, version_id)
         self._blobs.delete_later(self._store.delete_version(bucket, key, target))
-        self._publish(ObjectRemoved(account, region, bucket, key, version_id, self._sequencer(),
-                                    "ObjectRemoved:Delete"))
+        self._publish(
+            ObjectRemoved(
+                account, region, bucket, key, version_id, self._sequencer(), "ObjectRemoved:Delete"
+            )
+        )
         return DeleteResult(key, version_id, delete_marker=existing.is_delete_marker)
 
-    def delete_objects(self, account: str, region: str, bucket: str,
-                       objects: list[tuple[str, str | None]]) -> DeleteObjectsResult:
+    def delete_objects(
+        self, account: str, region: str, bucket: str, objects: list[tuple[str, str | None]]
+    ) -> DeleteObjectsResult:
         """Batch delete of (key, version id) pairs; errors are per key.
 
         Raises:
@@ -173,24 +276,37 @@ class ObjectOps(EngineBase):
             try:
                 validate_key(key)
                 result.deleted.append(
-                    self._delete(account, region, b.versioning, bucket, key, version_id))
+                    self._delete(account, region, b.versioning, bucket, key, version_id)
+                )
             except S3Error as e:
                 result.errors.append(DeleteError(key, version_id, e.code, e.message))
         return result
 
     # -- copy --------------------------------------------------------------------
 
-    def copy_object(self, account: str, region: str, bucket: str, key: str, *,
-                    source_bucket: str, source_key: str, source_version_id: str | None = None,
-                    metadata_directive: str | None = None, metadata: ObjectMetadata | None = None,
-                    tagging_directive: str | None = None, tags: dict[str, str] | None = None,
-                    storage_class: str | None = None, checksum_algorithm: str | None = None,
-                    copy_source_if_match: str | None = None,
-                    copy_source_if_none_match: str | None = None,
-                    copy_source_if_modified_since: datetime | None = None,
-                    copy_source_if_unmodified_since: datetime | None = None,
-                    if_match: str | None = None,
-                    if_none_match: str | None = None) -> tuple[ObjectVersion, ObjectVersion]:
+    def copy_object(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        *,
+        source_bucket: str,
+        source_key: str,
+        source_version_id: str | None = None,
+        metadata_directive: str | None = None,
+        metadata: ObjectMetadata | None = None,
+        tagging_directive: str | None = None,
+        tags: dict[str, str] | None = None,
+        storage_class: str | None = None,
+        checksum_algorithm: str | None = None,
+        copy_source_if_match: str | None = None,
+        copy_source_if_none_match: str | None = None,
+        copy_source_if_modified_since: datetime | None = None,
+        copy_source_if_unmodified_since: datetime | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> tuple[ObjectVersion, ObjectVersion]:
         """Copy a version to ``bucket``/``key``; returns (new version, source version).
 
         Raises:
@@ -202,24 +318,47 @@ class ObjectOps(EngineBase):
         self._bucket(source_bucket)
         validate_key(key)
         src = self._copy_source(source_bucket, source_key, source_version_id)
-        check_copy_conditions(src, copy_source_if_match, copy_source_if_none_match,
-                              copy_source_if_modified_since, copy_source_if_unmodified_since)
+        check_copy_conditions(
+            src,
+            copy_source_if_match,
+            copy_source_if_none_match,
+            copy_source_if_modified_since,
+            copy_source_if_unmodified_since,
+        )
         replace_meta = (metadata_directive or "COPY").upper() == "REPLACE"
-        if (source_bucket, source_key) == (bucket, key) and src.is_latest and not (
-                replace_meta or storage_class or checksum_algorithm
-                or (tagging_directive or "COPY").upper() == "REPLACE"):
+        if (
+            (source_bucket, source_key) == (bucket, key)
+            and src.is_latest
+            and not (
+                replace_meta
+                or storage_class
+                or checksum_algorithm
+                or (tagging_directive or "COPY").upper() == "REPLACE"
+            )
+        ):
             raise InvalidRequest(_SELF_COPY)
         new_tags = (tags or {}) if (tagging_directive or "COPY").upper() == "REPLACE" else src.tags
         validate_tags(new_tags)
         blob, etag, cs = self._copy_blob(src, key, checksum_algorithm)
         v = ObjectVersion(
-            bucket=bucket, key=key, version_id="", is_latest=True, is_delete_marker=False,
-            last_modified=self._clock.now(), size=src.size, etag=etag,
+            bucket=bucket,
+            key=key,
+            version_id="",
+            is_latest=True,
+            is_delete_marker=False,
+            last_modified=self._clock.now(),
+            size=src.size,
+            etag=etag,
             metadata=(metadata or ObjectMetadata()) if replace_meta else src.metadata,
-            checksum=cs, tags=dict(new_tags), storage_class=storage_class or "STANDARD",
-            owner=account, blob=self._blob_prefix + blob)
-        new = self._commit(account, region, dest.versioning, v, None, if_match, if_none_match,
-                           "ObjectCreated:Copy")
+            checksum=cs,
+            tags=dict(new_tags),
+            storage_class=storage_class or "STANDARD",
+            owner=account,
+            blob=self._blob_prefix + blob,
+        )
+        new = self._commit(
+            account, region, dest.versioning, v, None, if_match, if_none_match, "ObjectCreated:Copy"
+        )
         return new, src
 
     def _copy_source(self, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
@@ -227,20 +366,27 @@ class ObjectOps(EngineBase):
             return self._resolve(bucket, key, version_id)
         except S3Error as e:
             if e.code == "MethodNotAllowed":
-                raise InvalidRequest("The source of a copy request may not specifically refer "
-                                     "to a delete marker by version id.") from None
+                raise InvalidRequest(
+                    "The source of a copy request may not specifically refer "
+                    "to a delete marker by version id."
+                ) from None
             raise
 
-    def _copy_blob(self, src: ObjectVersion, key: str,
-                   algorithm: str | None) -> tuple[str, str, Checksum | None]:
+    def _copy_blob(
+        self, src: ObjectVersion, key: str, algorithm: str | None
+    ) -> tuple[str, str, Checksum | None]:
         """A new blob with the source's bytes; recompute ETag/checksum only when needed."""
         assert src.blob is not None
         blob = self._blobs.link(self._rel(src.blob) or "", suffix_for(key))
         etag = src.etag
-        want = algorithm.upper() if algorithm else (src.checksum.algorithm if src.checksum
-                                                    else None)
-        keep_cs = (src.checksum is not None and src.checksum.algorithm == want
-                   and src.checksum.type == "FULL_OBJECT")
+        want = (
+            algorithm.upper() if algorithm else (src.checksum.algorithm if src.checksum else None)
+        )
+        keep_cs = (
+            src.checksum is not None
+            and src.checksum.algorithm == want
+            and src.checksum.type == "FULL_OBJECT"
+        )
         if src.parts_count is None and (keep_cs or want is None):
             return blob, etag, src.checksum if keep_cs else None
         md5 = hashlib.md5(usedforsecurity=False)
@@ -255,8 +401,15 @@ class ObjectOps(EngineBase):
 
     # -- tagging -----------------------------------------------------------------
 
-    def put_object_tagging(self, account: str, region: str, bucket: str, key: str,
-                           tags: dict[str, str], version_id: str | None = None) -> str:
+    def put_object_tagging(
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        key: str,
+        tags: dict[str, str],
+        version_id: str | None = None,
+    ) -> str:
         """Replace a version's tags; returns its version id."""
         self._bill("PutObjectTagging", account, region, bucket)
         self._bucket(bucket)
@@ -265,24 +418,27 @@ class ObjectOps(EngineBase):
         self._store.set_tags(v.seq, tags)
         return v.version_id
 
-    def get_object_tagging(self, account: str, region: str, bucket: str, key: str,
-                           version_id: str | None = None) -> tuple[str, dict[str, str]]:
+    def get_object_tagging(
+        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
+    ) -> tuple[str, dict[str, str]]:
         """(version id, tags) of a version."""
         self._bill("GetObjectTagging", account, region, bucket)
         self._bucket(bucket)
         v = self._resolve(bucket, key, version_id)
         return v.version_id, v.tags
 
-    def delete_object_tagging(self, account: str, region: str, bucket: str, key: str,
-                              version_id: str | None = None) -> str:
+    def delete_object_tagging(
+        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
+    ) -> str:
         self._bill("DeleteObjectTagging", account, region, bucket)
         self._bucket(bucket)
         v = self._resolve(bucket, key, version_id, "DELETE")
         self._store.set_tags(v.seq, {})
         return v.version_id
 
-    def get_object_acl(self, account: str, region: str, bucket: str, key: str,
-                       version_id: str | None = None) -> str:
+    def get_object_acl(
+        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
+    ) -> str:
         """The owner account of the version (granted FULL_CONTROL)."""
         self._bill("GetObjectAcl", account, region, bucket)
         self._bucket(bucket)

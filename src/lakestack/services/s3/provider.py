@@ -32,17 +32,32 @@ from lakestack.services.s3.models import (
 )
 from lakestack.services.s3.rules import parse_copy_source, tag_set_to_dict
 
-_CHECKSUM_MEMBERS = {"checksum_crc32": "CRC32", "checksum_crc32_c": "CRC32C",
-                     "checksum_crc64_nvme": "CRC64NVME", "checksum_sha1": "SHA1",
-                     "checksum_sha256": "SHA256", "checksum_sha512": "SHA512",
-                     "checksum_md5": "MD5"}
-_META_MEMBERS = ("content_type", "content_encoding", "content_disposition", "content_language",
-                 "cache_control", "expires", "website_redirect_location")
-_RESPONSE_OVERRIDES = {"response_content_type": "ContentType",
-                       "response_content_encoding": "ContentEncoding",
-                       "response_content_disposition": "ContentDisposition",
-                       "response_content_language": "ContentLanguage",
-                       "response_cache_control": "CacheControl", "response_expires": "Expires"}
+_CHECKSUM_MEMBERS = {
+    "checksum_crc32": "CRC32",
+    "checksum_crc32_c": "CRC32C",
+    "checksum_crc64_nvme": "CRC64NVME",
+    "checksum_sha1": "SHA1",
+    "checksum_sha256": "SHA256",
+    "checksum_sha512": "SHA512",
+    "checksum_md5": "MD5",
+}
+_META_MEMBERS = (
+    "content_type",
+    "content_encoding",
+    "content_disposition",
+    "content_language",
+    "cache_control",
+    "expires",
+    "website_redirect_location",
+)
+_RESPONSE_OVERRIDES = {
+    "response_content_type": "ContentType",
+    "response_content_encoding": "ContentEncoding",
+    "response_content_disposition": "ContentDisposition",
+    "response_content_language": "ContentLanguage",
+    "response_cache_control": "CacheControl",
+    "response_expires": "Expires",
+}
 
 
 def _where(ctx: RequestContext) -> tuple[str, str]:
@@ -55,13 +70,16 @@ def _owner(account: str) -> dict[str, str]:
 
 def _acl(account: str) -> dict[str, Any]:
     grantee = {"Type": "CanonicalUser", **_owner(account)}
-    return {"Owner": _owner(account),
-            "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
+    return {
+        "Owner": _owner(account),
+        "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}],
+    }
 
 
 def _metadata(kw: dict[str, Any]) -> ObjectMetadata:
-    return ObjectMetadata(**{m: kw.get(m) for m in _META_MEMBERS},
-                          user=dict(kw.get("metadata") or {}))
+    return ObjectMetadata(
+        **{m: kw.get(m) for m in _META_MEMBERS}, user=dict(kw.get("metadata") or {})
+    )
 
 
 def _checksums(kw: dict[str, Any]) -> dict[str, str]:
@@ -104,15 +122,24 @@ def _delete_marker_header() -> Iterator[None]:
 def _head_to_wire(d: ObjectData, kw: dict[str, Any]) -> dict[str, Any]:
     v, m = d.version, d.version.metadata
     out: dict[str, Any] = {
-        "AcceptRanges": "bytes", "LastModified": v.last_modified_dt, "ContentLength": d.length,
-        "ETag": v.etag, "ContentType": v.content_type, "Metadata": dict(m.user),
-        "ContentEncoding": m.content_encoding, "ContentDisposition": m.content_disposition,
-        "ContentLanguage": m.content_language, "CacheControl": m.cache_control,
-        "Expires": m.expires, "WebsiteRedirectLocation": m.website_redirect_location,
-        "ContentRange": d.content_range, "PartsCount": v.parts_count,
+        "AcceptRanges": "bytes",
+        "LastModified": v.last_modified_dt,
+        "ContentLength": d.length,
+        "ETag": v.etag,
+        "ContentType": v.content_type,
+        "Metadata": dict(m.user),
+        "ContentEncoding": m.content_encoding,
+        "ContentDisposition": m.content_disposition,
+        "ContentLanguage": m.content_language,
+        "CacheControl": m.cache_control,
+        "Expires": m.expires,
+        "WebsiteRedirectLocation": m.website_redirect_location,
+        "ContentRange": d.content_range,
+        "PartsCount": v.parts_count,
         "TagCount": len(v.tags) or None,
         "StorageClass": v.storage_class if v.storage_class != "STANDARD" else None,
-        **_version_id(v)}
+        **_version_id(v),
+    }
     # S3 returns a checksum only for the whole object, never for a byte range of it
     if (kw.get("checksum_mode") or "").upper() == "ENABLED" and d.content_range is None:
         out.update(_checksum_to_wire(v))
@@ -123,8 +150,13 @@ def _head_to_wire(d: ObjectData, kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _object_to_wire(v: ObjectVersion, owner: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"Key": v.key, "LastModified": v.last_modified_dt, "ETag": v.etag,
-                           "Size": v.size, "StorageClass": v.storage_class}
+    out: dict[str, Any] = {
+        "Key": v.key,
+        "LastModified": v.last_modified_dt,
+        "ETag": v.etag,
+        "Size": v.size,
+        "StorageClass": v.storage_class,
+    }
     if v.checksum is not None:
         out["ChecksumAlgorithm"] = [v.checksum.algorithm]
         out["ChecksumType"] = v.checksum.type
@@ -136,16 +168,25 @@ def _object_to_wire(v: ObjectVersion, owner: bool = False) -> dict[str, Any]:
 def _list_to_wire(r: ListObjectsResult, v2: bool, fetch_owner: bool) -> dict[str, Any]:
     enc = url_encode if r.encoding_type == "url" else (lambda s: s)
     out: dict[str, Any] = {
-        "IsTruncated": r.is_truncated, "Name": r.bucket, "Prefix": enc(r.prefix),
-        "MaxKeys": r.max_keys, "EncodingType": r.encoding_type,
+        "IsTruncated": r.is_truncated,
+        "Name": r.bucket,
+        "Prefix": enc(r.prefix),
+        "MaxKeys": r.max_keys,
+        "EncodingType": r.encoding_type,
         "Delimiter": enc(r.delimiter) if r.delimiter else None,
-        "Contents": [{**_object_to_wire(v, fetch_owner or not v2), "Key": enc(v.key)}
-                     for v in r.contents] or None,
-        "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None}
+        "Contents": [
+            {**_object_to_wire(v, fetch_owner or not v2), "Key": enc(v.key)} for v in r.contents
+        ]
+        or None,
+        "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None,
+    }
     if v2:
-        out.update(KeyCount=r.key_count, ContinuationToken=r.continuation_token,
-                   NextContinuationToken=r.next_continuation_token,
-                   StartAfter=enc(r.start_after) if r.start_after else None)
+        out.update(
+            KeyCount=r.key_count,
+            ContinuationToken=r.continuation_token,
+            NextContinuationToken=r.next_continuation_token,
+            StartAfter=enc(r.start_after) if r.start_after else None,
+        )
     else:
         out.update(Marker=enc(r.marker or ""), NextMarker=enc(r.next_marker))
     return {k: v for k, v in out.items() if v is not None}
@@ -155,20 +196,32 @@ def _versions_to_wire(r: ListVersionsResult) -> dict[str, Any]:
     enc = url_encode if r.encoding_type == "url" else (lambda s: s)
     versions, markers = [], []
     for v in r.versions:
-        item = {"Key": enc(v.key), "VersionId": v.version_id, "IsLatest": v.is_latest,
-                "LastModified": v.last_modified_dt, "Owner": _owner(v.owner)}
+        item = {
+            "Key": enc(v.key),
+            "VersionId": v.version_id,
+            "IsLatest": v.is_latest,
+            "LastModified": v.last_modified_dt,
+            "Owner": _owner(v.owner),
+        }
         if v.is_delete_marker:
             markers.append(item)
         else:
             versions.append({**_object_to_wire(v), **item})
     out: dict[str, Any] = {
-        "IsTruncated": r.is_truncated, "Name": r.bucket, "Prefix": enc(r.prefix),
-        "KeyMarker": enc(r.key_marker), "VersionIdMarker": r.version_id_marker,
-        "NextKeyMarker": enc(r.next_key_marker), "NextVersionIdMarker": r.next_version_id_marker,
-        "MaxKeys": r.max_keys, "EncodingType": r.encoding_type,
+        "IsTruncated": r.is_truncated,
+        "Name": r.bucket,
+        "Prefix": enc(r.prefix),
+        "KeyMarker": enc(r.key_marker),
+        "VersionIdMarker": r.version_id_marker,
+        "NextKeyMarker": enc(r.next_key_marker),
+        "NextVersionIdMarker": r.next_version_id_marker,
+        "MaxKeys": r.max_keys,
+        "EncodingType": r.encoding_type,
         "Delimiter": enc(r.delimiter) if r.delimiter else None,
-        "Versions": versions or None, "DeleteMarkers": markers or None,
-        "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None}
+        "Versions": versions or None,
+        "DeleteMarkers": markers or None,
+        "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None,
+    }
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -177,25 +230,45 @@ def _bucket_to_wire(b: Bucket) -> dict[str, Any]:
 
 
 def _upload_to_wire(u: MultipartUpload) -> dict[str, Any]:
-    out = {"UploadId": u.upload_id, "Key": u.key, "Initiated": u.initiated_dt,
-           "StorageClass": u.storage_class, "Owner": _owner(u.account),
-           "Initiator": _owner(u.account)}
+    out = {
+        "UploadId": u.upload_id,
+        "Key": u.key,
+        "Initiated": u.initiated_dt,
+        "StorageClass": u.storage_class,
+        "Owner": _owner(u.account),
+        "Initiator": _owner(u.account),
+    }
     if u.checksum_algorithm:
         out.update(ChecksumAlgorithm=u.checksum_algorithm, ChecksumType=u.checksum_type)
     return out
 
 
 def _part_to_wire(p: Part) -> dict[str, Any]:
-    return {"PartNumber": p.part_number, "LastModified": p.last_modified_dt, "ETag": p.etag,
-            "Size": p.size, **_checksum_to_wire(p)}
+    return {
+        "PartNumber": p.part_number,
+        "LastModified": p.last_modified_dt,
+        "ETag": p.etag,
+        "Size": p.size,
+        **_checksum_to_wire(p),
+    }
 
 
 def _copy_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
     bucket, key, version = parse_copy_source(kw["copy_source"])
-    return {"source_bucket": bucket, "source_key": key, "source_version_id": version,
-            **{k: kw.get(k) for k in ("copy_source_if_match", "copy_source_if_none_match",
-                                      "copy_source_if_modified_since",
-                                      "copy_source_if_unmodified_since")}}
+    return {
+        "source_bucket": bucket,
+        "source_key": key,
+        "source_version_id": version,
+        **{
+            k: kw.get(k)
+            for k in (
+                "copy_source_if_match",
+                "copy_source_if_none_match",
+                "copy_source_if_modified_since",
+                "copy_source_if_unmodified_since",
+            )
+        },
+    }
 
 
 class S3Provider:
@@ -204,9 +277,13 @@ class S3Provider:
 
     # -- buckets -----------------------------------------------------------------
 
-    def create_bucket(self, context: RequestContext, bucket: str,
-                      create_bucket_configuration: dict[str, Any] | None = None,
-                      **_: Any) -> dict[str, Any]:
+    def create_bucket(
+        self,
+        context: RequestContext,
+        bucket: str,
+        create_bucket_configuration: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         location = (create_bucket_configuration or {}).get("LocationConstraint")
         self.engine.create_bucket(*_where(context), bucket, location)
         return {"Location": f"/{bucket}"}
@@ -215,98 +292,124 @@ class S3Provider:
         b = self.engine.head_bucket(*_where(context), bucket)
         return {"BucketRegion": b.region, "AccessPointAlias": False}
 
-    def list_buckets(self, context: RequestContext, prefix: str | None = None,
-                     bucket_region: str | None = None, **_: Any) -> dict[str, Any]:
+    def list_buckets(
+        self,
+        context: RequestContext,
+        prefix: str | None = None,
+        bucket_region: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         buckets = self.engine.list_buckets(*_where(context), prefix, bucket_region)
-        return {"Buckets": [_bucket_to_wire(b) for b in buckets],
-                "Owner": _owner(context.account_id), "Prefix": prefix}
+        return {
+            "Buckets": [_bucket_to_wire(b) for b in buckets],
+            "Owner": _owner(context.account_id),
+            "Prefix": prefix,
+        }
 
     def delete_bucket(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         self.engine.delete_bucket(*_where(context), bucket)
         return {}
 
-    def get_bucket_location(self, context: RequestContext, bucket: str,
-                            **_: Any) -> dict[str, Any]:
+    def get_bucket_location(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return {"LocationConstraint": self.engine.get_bucket_location(*_where(context), bucket)}
 
-    def put_bucket_versioning(self, context: RequestContext, bucket: str,
-                              versioning_configuration: dict[str, Any],
-                              **_: Any) -> dict[str, Any]:
+    def put_bucket_versioning(
+        self,
+        context: RequestContext,
+        bucket: str,
+        versioning_configuration: dict[str, Any],
+        **_: Any,
+    ) -> dict[str, Any]:
         status = versioning_configuration.get("Status")
         self.engine.put_bucket_versioning(*_where(context), bucket, status)
         return {}
 
-    def get_bucket_versioning(self, context: RequestContext, bucket: str,
-                              **_: Any) -> dict[str, Any]:
+    def get_bucket_versioning(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         status = self.engine.get_bucket_versioning(*_where(context), bucket)
         return {"Status": status} if status else {}
 
     def put_bucket_notification_configuration(
-            self, context: RequestContext, bucket: str,
-            notification_configuration: dict[str, Any], **_: Any) -> dict[str, Any]:
-        self.engine.put_bucket_notification_configuration(*_where(context), bucket,
-                                                          notification_configuration)
+        self,
+        context: RequestContext,
+        bucket: str,
+        notification_configuration: dict[str, Any],
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.put_bucket_notification_configuration(
+            *_where(context), bucket, notification_configuration
+        )
         return {}
 
-    def get_bucket_notification_configuration(self, context: RequestContext, bucket: str,
-                                              **_: Any) -> dict[str, Any]:
+    def get_bucket_notification_configuration(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         return self.engine.get_bucket_notification_configuration(*_where(context), bucket)
 
-    def put_bucket_lifecycle_configuration(self, context: RequestContext, bucket: str,
-                                           lifecycle_configuration: dict[str, Any],
-                                           **_: Any) -> dict[str, Any]:
-        self.engine.put_bucket_lifecycle_configuration(*_where(context), bucket,
-                                                       lifecycle_configuration)
+    def put_bucket_lifecycle_configuration(
+        self,
+        context: RequestContext,
+        bucket: str,
+        lifecycle_configuration: dict[str, Any],
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.put_bucket_lifecycle_configuration(
+            *_where(context), bucket, lifecycle_configuration
+        )
         return {}
 
-    def get_bucket_lifecycle_configuration(self, context: RequestContext, bucket: str,
-                                           **_: Any) -> dict[str, Any]:
+    def get_bucket_lifecycle_configuration(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         return self.engine.get_bucket_lifecycle_configuration(*_where(context), bucket)
 
-    def delete_bucket_lifecycle(self, context: RequestContext, bucket: str,
-                                **_: Any) -> dict[str, Any]:
+    def delete_bucket_lifecycle(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         self.engine.delete_bucket_lifecycle(*_where(context), bucket)
         return {}
 
-    def put_bucket_policy(self, context: RequestContext, bucket: str, policy: str,
-                          **_: Any) -> dict[str, Any]:
+    def put_bucket_policy(
+        self, context: RequestContext, bucket: str, policy: str, **_: Any
+    ) -> dict[str, Any]:
         self.engine.put_bucket_policy(*_where(context), bucket, policy)
         return {}
 
-    def get_bucket_policy(self, context: RequestContext, bucket: str,
-                          **_: Any) -> dict[str, Any]:
+    def get_bucket_policy(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return {"Policy": self.engine.get_bucket_policy(*_where(context), bucket)}
 
-    def delete_bucket_policy(self, context: RequestContext, bucket: str,
-                             **_: Any) -> dict[str, Any]:
+    def delete_bucket_policy(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         self.engine.delete_bucket_policy(*_where(context), bucket)
         return {}
 
-    def put_bucket_tagging(self, context: RequestContext, bucket: str, tagging: dict[str, Any],
-                           **_: Any) -> dict[str, Any]:
+    def put_bucket_tagging(
+        self, context: RequestContext, bucket: str, tagging: dict[str, Any], **_: Any
+    ) -> dict[str, Any]:
         self.engine.put_bucket_tagging(*_where(context), bucket, tagging)
         return {}
 
-    def get_bucket_tagging(self, context: RequestContext, bucket: str,
-                           **_: Any) -> dict[str, Any]:
+    def get_bucket_tagging(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return self.engine.get_bucket_tagging(*_where(context), bucket)
 
-    def delete_bucket_tagging(self, context: RequestContext, bucket: str,
-                              **_: Any) -> dict[str, Any]:
+    def delete_bucket_tagging(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
         self.engine.delete_bucket_tagging(*_where(context), bucket)
         return {}
 
-    def put_bucket_cors(self, context: RequestContext, bucket: str,
-                        cors_configuration: dict[str, Any], **_: Any) -> dict[str, Any]:
+    def put_bucket_cors(
+        self, context: RequestContext, bucket: str, cors_configuration: dict[str, Any], **_: Any
+    ) -> dict[str, Any]:
         self.engine.put_bucket_cors(*_where(context), bucket, cors_configuration)
         return {}
 
-    def get_bucket_cors(self, context: RequestContext, bucket: str,
-                        **_: Any) -> dict[str, Any]:
+    def get_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return self.engine.get_bucket_cors(*_where(context), bucket)
 
-    def delete_bucket_cors(self, context: RequestContext, bucket: str,
-                           **_: Any) -> dict[str, Any]:
+    def delete_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         self.engine.delete_bucket_cors(*_where(context), bucket)
         return {}
 
@@ -315,83 +418,154 @@ class S3Provider:
 
     # -- objects -----------------------------------------------------------------
 
-    def put_object(self, context: RequestContext, bucket: str, key: str, body: Any = None,
-                   **kw: Any) -> dict[str, Any]:
+    def put_object(
+        self, context: RequestContext, bucket: str, key: str, body: Any = None, **kw: Any
+    ) -> dict[str, Any]:
         v = self.engine.put_object(
-            *_where(context), bucket, key, body if body is not None else _Empty(),
-            metadata=_metadata(kw), tags=_tags_from_query(kw.get("tagging")),
-            content_md5=kw.get("content_md5"), checksum_algorithm=kw.get("checksum_algorithm"),
-            checksums_given=_checksums(kw), storage_class=kw.get("storage_class"),
-            if_match=kw.get("if_match"), if_none_match=kw.get("if_none_match"))
+            *_where(context),
+            bucket,
+            key,
+            body if body is not None else _Empty(),
+            metadata=_metadata(kw),
+            tags=_tags_from_query(kw.get("tagging")),
+            content_md5=kw.get("content_md5"),
+            checksum_algorithm=kw.get("checksum_algorithm"),
+            checksums_given=_checksums(kw),
+            storage_class=kw.get("storage_class"),
+            if_match=kw.get("if_match"),
+            if_none_match=kw.get("if_none_match"),
+        )
         return {"ETag": v.etag, "Size": v.size, **_version_id(v), **_checksum_to_wire(v)}
 
-    def get_object(self, context: RequestContext, bucket: str, key: str,
-                   **kw: Any) -> dict[str, Any]:
+    def get_object(
+        self, context: RequestContext, bucket: str, key: str, **kw: Any
+    ) -> dict[str, Any]:
         with _delete_marker_header():
             d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return {**_head_to_wire(d, kw), "Body": FileRange(d.path, d.offset, d.length)}
 
-    def head_object(self, context: RequestContext, bucket: str, key: str,
-                    **kw: Any) -> dict[str, Any]:
+    def head_object(
+        self, context: RequestContext, bucket: str, key: str, **kw: Any
+    ) -> dict[str, Any]:
         with _delete_marker_header():
             d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return _head_to_wire(d, kw)
 
-    def delete_object(self, context: RequestContext, bucket: str, key: str,
-                      version_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def delete_object(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         r = self.engine.delete_object(*_where(context), bucket, key, version_id)
         out: dict[str, Any] = {"VersionId": r.version_id} if r.version_id else {}
         return {**out, "DeleteMarker": True} if r.delete_marker else out
 
-    def delete_objects(self, context: RequestContext, bucket: str, delete: dict[str, Any],
-                       **_: Any) -> dict[str, Any]:
+    def delete_objects(
+        self, context: RequestContext, bucket: str, delete: dict[str, Any], **_: Any
+    ) -> dict[str, Any]:
         pairs = [(o["Key"], o.get("VersionId")) for o in delete.get("Objects", [])]
         r = self.engine.delete_objects(*_where(context), bucket, pairs)
-        deleted = [{"Key": d.key, **({"VersionId": d.version_id} if d.version_id else {}),
-                    **({"DeleteMarker": True, "DeleteMarkerVersionId": d.version_id}
-                       if d.delete_marker else {})} for d in r.deleted]
-        errors = [{"Key": e.key, "Code": e.code, "Message": e.message,
-                   **({"VersionId": e.version_id} if e.version_id else {})} for e in r.errors]
+        deleted = [
+            {
+                "Key": d.key,
+                **({"VersionId": d.version_id} if d.version_id else {}),
+                **(
+                    {"DeleteMarker": True, "DeleteMarkerVersionId": d.version_id}
+                    if d.delete_marker
+                    else {}
+                ),
+            }
+            for d in r.deleted
+        ]
+        errors = [
+            {
+                "Key": e.key,
+                "Code": e.code,
+                "Message": e.message,
+                **({"VersionId": e.version_id} if e.version_id else {}),
+            }
+            for e in r.errors
+        ]
         return {"Deleted": [] if delete.get("Quiet") else deleted, "Errors": errors}
 
-    def copy_object(self, context: RequestContext, bucket: str, key: str, copy_source: str,
-                    **kw: Any) -> dict[str, Any]:
+    def copy_object(
+        self, context: RequestContext, bucket: str, key: str, copy_source: str, **kw: Any
+    ) -> dict[str, Any]:
         new, src = self.engine.copy_object(
-            *_where(context), bucket, key, **_copy_kwargs({**kw, "copy_source": copy_source}),
-            metadata_directive=kw.get("metadata_directive"), metadata=_metadata(kw),
+            *_where(context),
+            bucket,
+            key,
+            **_copy_kwargs({**kw, "copy_source": copy_source}),
+            metadata_directive=kw.get("metadata_directive"),
+            metadata=_metadata(kw),
             tagging_directive=kw.get("tagging_directive"),
-            tags=_tags_from_query(kw.get("tagging")), storage_class=kw.get("storage_class"),
-            checksum_algorithm=kw.get("checksum_algorithm"), if_match=kw.get("if_match"),
-            if_none_match=kw.get("if_none_match"))
-        result = {"ETag": new.etag, "LastModified": new.last_modified_dt,
-                  **_checksum_to_wire(new)}
+            tags=_tags_from_query(kw.get("tagging")),
+            storage_class=kw.get("storage_class"),
+            checksum_algorithm=kw.get("checksum_algorithm"),
+            if_match=kw.get("if_match"),
+            if_none_match=kw.get("if_none_match"),
+        )
+        result = {"ETag": new.etag, "LastModified": new.last_modified_dt, **_checksum_to_wire(new)}
         source = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
         return {"CopyObjectResult": result, **source, **_version_id(new)}
 
-    def put_object_tagging(self, context: RequestContext, bucket: str, key: str,
-                           tagging: dict[str, Any], version_id: str | None = None,
-                           **_: Any) -> dict[str, Any]:
+    def put_object_tagging(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        tagging: dict[str, Any],
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         tags = tag_set_to_dict(tagging.get("TagSet") or [])
         vid = self.engine.put_object_tagging(*_where(context), bucket, key, tags, version_id)
         return {"VersionId": vid} if vid != "null" else {}
 
-    def get_object_tagging(self, context: RequestContext, bucket: str, key: str,
-                           version_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def get_object_tagging(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         vid, tags = self.engine.get_object_tagging(*_where(context), bucket, key, version_id)
         return {"TagSet": _tag_set(tags), **({"VersionId": vid} if vid != "null" else {})}
 
-    def delete_object_tagging(self, context: RequestContext, bucket: str, key: str,
-                              version_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def delete_object_tagging(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         vid = self.engine.delete_object_tagging(*_where(context), bucket, key, version_id)
         return {"VersionId": vid} if vid != "null" else {}
 
-    def get_object_acl(self, context: RequestContext, bucket: str, key: str,
-                       version_id: str | None = None, **_: Any) -> dict[str, Any]:
+    def get_object_acl(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         return _acl(self.engine.get_object_acl(*_where(context), bucket, key, version_id))
 
-    def get_object_attributes(self, context: RequestContext, bucket: str, key: str,
-                              object_attributes: list[str], version_id: str | None = None,
-                              **_: Any) -> dict[str, Any]:
+    def get_object_attributes(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        object_attributes: list[str],
+        version_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
         v = self.engine.get_object_attributes(*_where(context), bucket, key, version_id)
         wanted = set(object_attributes)
         out: dict[str, Any] = {"LastModified": v.last_modified_dt, **_version_id(v)}
@@ -411,116 +585,227 @@ class S3Provider:
 
     def list_objects(self, context: RequestContext, bucket: str, **kw: Any) -> dict[str, Any]:
         r = self.engine.list_objects(
-            *_where(context), bucket, prefix=kw.get("prefix"), delimiter=kw.get("delimiter"),
-            max_keys=kw.get("max_keys"), marker=kw.get("marker"),
-            encoding_type=kw.get("encoding_type"))
+            *_where(context),
+            bucket,
+            prefix=kw.get("prefix"),
+            delimiter=kw.get("delimiter"),
+            max_keys=kw.get("max_keys"),
+            marker=kw.get("marker"),
+            encoding_type=kw.get("encoding_type"),
+        )
         return _list_to_wire(r, v2=False, fetch_owner=True)
 
     def list_objects_v2(self, context: RequestContext, bucket: str, **kw: Any) -> dict[str, Any]:
         r = self.engine.list_objects_v2(
-            *_where(context), bucket, prefix=kw.get("prefix"), delimiter=kw.get("delimiter"),
-            max_keys=kw.get("max_keys"), continuation_token=kw.get("continuation_token"),
-            start_after=kw.get("start_after"), encoding_type=kw.get("encoding_type"))
+            *_where(context),
+            bucket,
+            prefix=kw.get("prefix"),
+            delimiter=kw.get("delimiter"),
+            max_keys=kw.get("max_keys"),
+            continuation_token=kw.get("continuation_token"),
+            start_after=kw.get("start_after"),
+            encoding_type=kw.get("encoding_type"),
+        )
         return _list_to_wire(r, v2=True, fetch_owner=bool(kw.get("fetch_owner")))
 
-    def list_object_versions(self, context: RequestContext, bucket: str,
-                             **kw: Any) -> dict[str, Any]:
+    def list_object_versions(
+        self, context: RequestContext, bucket: str, **kw: Any
+    ) -> dict[str, Any]:
         r = self.engine.list_object_versions(
-            *_where(context), bucket, prefix=kw.get("prefix"), delimiter=kw.get("delimiter"),
-            max_keys=kw.get("max_keys"), key_marker=kw.get("key_marker"),
+            *_where(context),
+            bucket,
+            prefix=kw.get("prefix"),
+            delimiter=kw.get("delimiter"),
+            max_keys=kw.get("max_keys"),
+            key_marker=kw.get("key_marker"),
             version_id_marker=kw.get("version_id_marker"),
-            encoding_type=kw.get("encoding_type"))
+            encoding_type=kw.get("encoding_type"),
+        )
         return _versions_to_wire(r)
 
     # -- multipart ---------------------------------------------------------------
 
-    def create_multipart_upload(self, context: RequestContext, bucket: str, key: str,
-                                **kw: Any) -> dict[str, Any]:
+    def create_multipart_upload(
+        self, context: RequestContext, bucket: str, key: str, **kw: Any
+    ) -> dict[str, Any]:
         u = self.engine.create_multipart_upload(
-            *_where(context), bucket, key, metadata=_metadata(kw),
-            tags=_tags_from_query(kw.get("tagging")), storage_class=kw.get("storage_class"),
+            *_where(context),
+            bucket,
+            key,
+            metadata=_metadata(kw),
+            tags=_tags_from_query(kw.get("tagging")),
+            storage_class=kw.get("storage_class"),
             checksum_algorithm=kw.get("checksum_algorithm"),
-            checksum_type=kw.get("checksum_type"))
+            checksum_type=kw.get("checksum_type"),
+        )
         out: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": u.upload_id}
         if u.checksum_algorithm:
             out.update(ChecksumAlgorithm=u.checksum_algorithm, ChecksumType=u.checksum_type)
         return out
 
-    def upload_part(self, context: RequestContext, bucket: str, key: str, upload_id: str,
-                    part_number: int, body: Any = None, **kw: Any) -> dict[str, Any]:
+    def upload_part(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        body: Any = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
         p = self.engine.upload_part(
-            *_where(context), bucket, key, upload_id, part_number,
-            body if body is not None else _Empty(), content_md5=kw.get("content_md5"),
-            checksum_algorithm=kw.get("checksum_algorithm"), checksums_given=_checksums(kw))
+            *_where(context),
+            bucket,
+            key,
+            upload_id,
+            part_number,
+            body if body is not None else _Empty(),
+            content_md5=kw.get("content_md5"),
+            checksum_algorithm=kw.get("checksum_algorithm"),
+            checksums_given=_checksums(kw),
+        )
         return {"ETag": p.etag, **_checksum_to_wire(p)}
 
-    def upload_part_copy(self, context: RequestContext, bucket: str, key: str, upload_id: str,
-                         part_number: int, copy_source: str, **kw: Any) -> dict[str, Any]:
+    def upload_part_copy(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        copy_source: str,
+        **kw: Any,
+    ) -> dict[str, Any]:
         p, src = self.engine.upload_part_copy(
-            *_where(context), bucket, key, upload_id, part_number,
+            *_where(context),
+            bucket,
+            key,
+            upload_id,
+            part_number,
             **_copy_kwargs({**kw, "copy_source": copy_source}),
-            copy_source_range=kw.get("copy_source_range"))
+            copy_source_range=kw.get("copy_source_range"),
+        )
         source = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
         result = {"ETag": p.etag, "LastModified": p.last_modified_dt, **_checksum_to_wire(p)}
         return {"CopyPartResult": result, **source}
 
-    def complete_multipart_upload(self, context: RequestContext, bucket: str, key: str,
-                                  upload_id: str, multipart_upload: dict[str, Any] | None = None,
-                                  **kw: Any) -> dict[str, Any]:
-        parts = [CompletedPart(p["PartNumber"], p.get("ETag", ""),
-                               {a: p[f"Checksum{a}"] for a in _CHECKSUM_MEMBERS.values()
-                                if p.get(f"Checksum{a}")})
-                 for p in (multipart_upload or {}).get("Parts", [])]
+    def complete_multipart_upload(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        multipart_upload: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        parts = [
+            CompletedPart(
+                p["PartNumber"],
+                p.get("ETag", ""),
+                {a: p[f"Checksum{a}"] for a in _CHECKSUM_MEMBERS.values() if p.get(f"Checksum{a}")},
+            )
+            for p in (multipart_upload or {}).get("Parts", [])
+        ]
         v = self.engine.complete_multipart_upload(
-            *_where(context), bucket, key, upload_id, parts, checksums_given=_checksums(kw),
-            mpu_object_size=kw.get("mpu_object_size"), if_match=kw.get("if_match"),
-            if_none_match=kw.get("if_none_match"))
-        return {"Location": f"/{bucket}/{key}", "Bucket": bucket, "Key": key, "ETag": v.etag,
-                **_version_id(v), **_checksum_to_wire(v)}
+            *_where(context),
+            bucket,
+            key,
+            upload_id,
+            parts,
+            checksums_given=_checksums(kw),
+            mpu_object_size=kw.get("mpu_object_size"),
+            if_match=kw.get("if_match"),
+            if_none_match=kw.get("if_none_match"),
+        )
+        return {
+            "Location": f"/{bucket}/{key}",
+            "Bucket": bucket,
+            "Key": key,
+            "ETag": v.etag,
+            **_version_id(v),
+            **_checksum_to_wire(v),
+        }
 
-    def abort_multipart_upload(self, context: RequestContext, bucket: str, key: str,
-                               upload_id: str, **_: Any) -> dict[str, Any]:
+    def abort_multipart_upload(
+        self, context: RequestContext, bucket: str, key: str, upload_id: str, **_: Any
+    ) -> dict[str, Any]:
         self.engine.abort_multipart_upload(*_where(context), bucket, key, upload_id)
         return {}
 
-    def list_parts(self, context: RequestContext, bucket: str, key: str, upload_id: str,
-                   **kw: Any) -> dict[str, Any]:
-        r = self.engine.list_parts(*_where(context), bucket, key, upload_id,
-                                   max_parts=kw.get("max_parts"),
-                                   part_number_marker=kw.get("part_number_marker"))
-        out = {"Bucket": bucket, "Key": key, "UploadId": upload_id,
-               "PartNumberMarker": r.part_number_marker, "MaxParts": r.max_parts,
-               "IsTruncated": r.is_truncated, "Parts": [_part_to_wire(p) for p in r.parts],
-               "Owner": _owner(r.upload.account), "Initiator": _owner(r.upload.account),
-               "StorageClass": r.upload.storage_class}
+    def list_parts(
+        self, context: RequestContext, bucket: str, key: str, upload_id: str, **kw: Any
+    ) -> dict[str, Any]:
+        r = self.engine.list_parts(
+            *_where(context),
+            bucket,
+            key,
+            upload_id,
+            max_parts=kw.get("max_parts"),
+            part_number_marker=kw.get("part_number_marker"),
+        )
+        out = {
+            "Bucket": bucket,
+            "Key": key,
+            "UploadId": upload_id,
+            "PartNumberMarker": r.part_number_marker,
+            "MaxParts": r.max_parts,
+            "IsTruncated": r.is_truncated,
+            "Parts": [_part_to_wire(p) for p in r.parts],
+            "Owner": _owner(r.upload.account),
+            "Initiator": _owner(r.upload.account),
+            "StorageClass": r.upload.storage_class,
+        }
         if r.next_part_number_marker is not None:
             out["NextPartNumberMarker"] = r.next_part_number_marker
         if r.upload.checksum_algorithm:
-            out.update(ChecksumAlgorithm=r.upload.checksum_algorithm,
-                       ChecksumType=r.upload.checksum_type)
+            out.update(
+                ChecksumAlgorithm=r.upload.checksum_algorithm, ChecksumType=r.upload.checksum_type
+            )
         return out
 
-    def list_multipart_uploads(self, context: RequestContext, bucket: str,
-                               **kw: Any) -> dict[str, Any]:
+    def list_multipart_uploads(
+        self, context: RequestContext, bucket: str, **kw: Any
+    ) -> dict[str, Any]:
         r = self.engine.list_multipart_uploads(
-            *_where(context), bucket, prefix=kw.get("prefix"), delimiter=kw.get("delimiter"),
-            max_uploads=kw.get("max_uploads"), key_marker=kw.get("key_marker"),
-            upload_id_marker=kw.get("upload_id_marker"), encoding_type=kw.get("encoding_type"))
+            *_where(context),
+            bucket,
+            prefix=kw.get("prefix"),
+            delimiter=kw.get("delimiter"),
+            max_uploads=kw.get("max_uploads"),
+            key_marker=kw.get("key_marker"),
+            upload_id_marker=kw.get("upload_id_marker"),
+            encoding_type=kw.get("encoding_type"),
+        )
         enc = url_encode if r.encoding_type == "url" else (lambda s: s)
-        out = {"Bucket": bucket, "KeyMarker": enc(r.key_marker),
-               "UploadIdMarker": r.upload_id_marker, "NextKeyMarker": enc(r.next_key_marker),
-               "NextUploadIdMarker": r.next_upload_id_marker, "Prefix": enc(r.prefix),
-               "Delimiter": enc(r.delimiter) if r.delimiter else None,
-               "MaxUploads": r.max_uploads, "IsTruncated": r.is_truncated,
-               "EncodingType": r.encoding_type,
-               "Uploads": [{**_upload_to_wire(u), "Key": enc(u.key)} for u in r.uploads],
-               "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None}
+        out = {
+            "Bucket": bucket,
+            "KeyMarker": enc(r.key_marker),
+            "UploadIdMarker": r.upload_id_marker,
+            "NextKeyMarker": enc(r.next_key_marker),
+            "NextUploadIdMarker": r.next_upload_id_marker,
+            "Prefix": enc(r.prefix),
+            "Delimiter": enc(r.delimiter) if r.delimiter else None,
+            "MaxUploads": r.max_uploads,
+            "IsTruncated": r.is_truncated,
+            "EncodingType": r.encoding_type,
+            "Uploads": [{**_upload_to_wire(u), "Key": enc(u.key)} for u in r.uploads],
+            "CommonPrefixes": [{"Prefix": enc(p)} for p in r.common_prefixes] or None,
+        }
         return {k: v for k, v in out.items() if v is not None}
 
 
 def _read_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
-    return {k: kw.get(k) for k in ("version_id", "range", "if_match", "if_none_match",
-                                   "if_modified_since", "if_unmodified_since")}
+    return {
+        k: kw.get(k)
+        for k in (
+            "version_id",
+            "range",
+            "if_match",
+            "if_none_match",
+            "if_modified_since",
+            "if_unmodified_since",
+        )
+    }
 
 
 class _Empty:

@@ -40,7 +40,9 @@ def validate_bucket_name(name: str) -> None:
     """
     ok = (
         _BUCKET.fullmatch(name) is not None
-        and ".." not in name and ".-" not in name and "-." not in name
+        and ".." not in name
+        and ".-" not in name
+        and "-." not in name
         and not name.startswith(("xn--", "sthree-", "amzn-s3-demo-"))
         and not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"))
         and not _is_ip(name)
@@ -107,9 +109,13 @@ def _etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-def check_read_conditions(v: ObjectVersion, if_match: str | None, if_none_match: str | None,
-                          if_modified_since: datetime | None,
-                          if_unmodified_since: datetime | None) -> None:
+def check_read_conditions(
+    v: ObjectVersion,
+    if_match: str | None,
+    if_none_match: str | None,
+    if_modified_since: datetime | None,
+    if_unmodified_since: datetime | None,
+) -> None:
     """GET/HEAD preconditions in RFC 7232 order, with S3's precedence rules:
     a true If-Match makes If-Unmodified-Since irrelevant, a false If-None-Match
     makes If-Modified-Since irrelevant.
@@ -131,20 +137,27 @@ def check_read_conditions(v: ObjectVersion, if_match: str | None, if_none_match:
         raise NotModified(ETag=v.etag)
 
 
-def check_copy_conditions(v: ObjectVersion, if_match: str | None, if_none_match: str | None,
-                          if_modified_since: datetime | None,
-                          if_unmodified_since: datetime | None) -> None:
+def check_copy_conditions(
+    v: ObjectVersion,
+    if_match: str | None,
+    if_none_match: str | None,
+    if_modified_since: datetime | None,
+    if_unmodified_since: datetime | None,
+) -> None:
     """``x-amz-copy-source-if-*``: every failure is a 412, same precedence as reads."""
     try:
-        check_read_conditions(v, if_match, if_none_match, if_modified_since,
-                              if_unmodified_since)
+        check_read_conditions(v, if_match, if_none_match, if_modified_since, if_unmodified_since)
     except NotModified:
-        cond = ("x-amz-copy-source-If-None-Match" if if_none_match is not None
-                else "x-amz-copy-source-If-Modified-Since")
+        cond = (
+            "x-amz-copy-source-If-None-Match"
+            if if_none_match is not None
+            else "x-amz-copy-source-If-Modified-Since"
+        )
         raise PreconditionFailed(Condition=cond) from None
     except PreconditionFailed as e:
         raise PreconditionFailed(
-            Condition="x-amz-copy-source-" + str(e.fields.get("Condition"))) from None
+            Condition="x-amz-copy-source-" + str(e.fields.get("Condition"))
+        ) from None
 
 
 def validate_tags(tags: dict[str, str], limit: int = 10) -> None:
@@ -188,6 +201,7 @@ def parse_copy_source(source: str) -> tuple[str, str, str | None]:
     path = unquote(path).lstrip("/")
     bucket, _, key = path.partition("/")
     if not bucket or not key:
-        raise InvalidArgument("Invalid copy source object key", ArgumentName="x-amz-copy-source",
-                              ArgumentValue=source)
+        raise InvalidArgument(
+            "Invalid copy source object key", ArgumentName="x-amz-copy-source", ArgumentValue=source
+        )
     return bucket, key, version_id

@@ -16,6 +16,7 @@ class StsProvider:
         identity = self.engine.get_caller_identity(context.account_id)
         return {"Account": identity.account, "Arn": identity.arn, "UserId": identity.user_id}
 
-    def get_access_key_info(self, context: RequestContext, access_key_id: str,
-                            **_: Any) -> dict[str, Any]:
+    def get_access_key_info(
+        self, context: RequestContext, access_key_id: str, **_: Any
+    ) -> dict[str, Any]:
         return {"Account": self.engine.get_access_key_info(access_key_id).account}

@@ -53,8 +53,9 @@ class Lake:
         self.s3 = S3Engine(root, self.clock, self.ids, self.meter, EventBus())
         self.glue = GlueEngine(root, self.clock, self.ids, self.meter)
         self.store = RecordingStore(self.s3)
-        self.athena = AthenaEngine(root, self.clock, self.ids, self.meter, self.store,
-                                   GlueCatalogForAthena(self.glue))
+        self.athena = AthenaEngine(
+            root, self.clock, self.ids, self.meter, self.store, GlueCatalogForAthena(self.glue)
+        )
         self.s3.create_bucket(*WHERE, "lake")
         self.s3.create_bucket(*WHERE, "results")
 
@@ -87,10 +88,12 @@ class Lake:
 def day_parquet(day: str, rows: int = 1000) -> bytes:
     con = duckdb.connect()
     path = f"/tmp/lakestack-athena-test-{day}-{rows}.parquet"
-    con.execute(f"COPY (SELECT 'e{day}-' || i AS event_id, 'u' || (i % 7) AS user_id, "
-                f"CASE WHEN i % 2 = 0 THEN 'click' ELSE 'view' END AS event_type, "
-                f"repeat('x', 20) || i AS payload FROM range({rows}) t(i)) "
-                f"TO '{path}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT 'e{day}-' || i AS event_id, 'u' || (i % 7) AS user_id, "
+        f"CASE WHEN i % 2 = 0 THEN 'click' ELSE 'view' END AS event_type, "
+        f"repeat('x', 20) || i AS payload FROM range({rows}) t(i)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
     con.close()
     with open(path, "rb") as f:
         return f.read()
@@ -103,7 +106,9 @@ def chunk_bytes(data: bytes, columns: list[str]) -> int:
         f.write(data)
     con = duckdb.connect()
     names = ", ".join(f"'{c}'" for c in columns)
-    (total,) = con.execute(f"SELECT sum(total_compressed_size) FROM parquet_metadata('{path}') "
-                           f"WHERE path_in_schema IN ({names})").fetchone()  # type: ignore[misc]
+    (total,) = con.execute(
+        f"SELECT sum(total_compressed_size) FROM parquet_metadata('{path}') "
+        f"WHERE path_in_schema IN ({names})"
+    ).fetchone()  # type: ignore[misc]
     con.close()
     return int(total)

@@ -10,8 +10,10 @@ from lakestack.services.athena.errors import InvalidRequestException
 from lakestack.services.athena.models import WorkGroup
 from lakestack.services.athena.runner import CUTOFF_REASON
 
-ONE_DAY = ("SELECT event_type, count(*) AS n FROM events WHERE year = '2026' AND "
-           "month = '02' AND day = '02' GROUP BY event_type ORDER BY event_type")
+ONE_DAY = (
+    "SELECT event_type, count(*) AS n FROM events WHERE year = '2026' AND "
+    "month = '02' AND day = '02' GROUP BY event_type ORDER BY event_type"
+)
 
 
 def test_start_query_execution_seed_table_prunes_to_one_day(lake: Lake, events: dict) -> None:
@@ -25,35 +27,42 @@ def test_data_scanned_one_day_is_that_days_column_chunks(lake: Lake, events: dic
 
 
 def test_data_scanned_two_days_adds_up(lake: Lake, events: dict) -> None:
-    q = lake.ok("SELECT count(DISTINCT event_type) FROM events WHERE year = '2026' "
-                "AND month = '02' AND day IN ('01', '03')", "analytics")
+    q = lake.ok(
+        "SELECT count(DISTINCT event_type) FROM events WHERE year = '2026' "
+        "AND month = '02' AND day IN ('01', '03')",
+        "analytics",
+    )
     expected = sum(chunk_bytes(events[d], ["event_type"]) for d in ("01", "03"))
     assert q.statistics.data_scanned == expected
 
 
-def test_start_query_execution_bills_rounded_minimum_per_workgroup(lake: Lake,
-                                                                   events: dict) -> None:
+def test_start_query_execution_bills_rounded_minimum_per_workgroup(
+    lake: Lake, events: dict
+) -> None:
     lake.ok(ONE_DAY, "analytics")
     lake.ok(ONE_DAY, "analytics")
     rows = [r for r in lake.meter.rows() if r.service == "athena"]
     assert [(r.dimension, r.resource, r.quantity) for r in rows] == [
-        ("DataScanned-Bytes", "primary", 20_000_000)]
+        ("DataScanned-Bytes", "primary", 20_000_000)
+    ]
 
 
 def test_select_keeps_partition_values_as_in_path(lake: Lake, events: dict) -> None:
-    rows = lake.rows("SELECT DISTINCT month, day FROM events WHERE year = '2026' "
-                     "AND month = '02' ORDER BY day", "analytics")
+    rows = lake.rows(
+        "SELECT DISTINCT month, day FROM events WHERE year = '2026' AND month = '02' ORDER BY day",
+        "analytics",
+    )
     assert rows == [["02", "01"], ["02", "02"], ["02", "03"]]
 
 
-def test_select_projected_partition_without_files_returns_no_rows(lake: Lake,
-                                                                  events: dict) -> None:
-    assert lake.rows("SELECT count(*) FROM events WHERE year = '2026' AND month = '03' "
-                     "AND day = '09'", "analytics") == [["0"]]
+def test_select_projected_partition_without_files_returns_no_rows(lake: Lake, events: dict) -> None:
+    assert lake.rows(
+        "SELECT count(*) FROM events WHERE year = '2026' AND month = '03' AND day = '09'",
+        "analytics",
+    ) == [["0"]]
 
 
-def test_select_bad_sql_fails_with_athena_message_and_no_charge(lake: Lake,
-                                                                events: dict) -> None:
+def test_select_bad_sql_fails_with_athena_message_and_no_charge(lake: Lake, events: dict) -> None:
     q = lake.run("SELECT event_type FROM events WHERE", "analytics")
     assert q.state == "FAILED"
     assert q.state_change_reason.startswith("SYNTAX_ERROR: line 1:")
@@ -64,7 +73,8 @@ def test_select_bad_sql_fails_with_athena_message_and_no_charge(lake: Lake,
 def test_select_missing_table_fails_table_not_found(lake: Lake, events: dict) -> None:
     q = lake.run("SELECT * FROM nosuch", "analytics")
     assert q.state_change_reason == (
-        "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.analytics.nosuch' does not exist")
+        "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.analytics.nosuch' does not exist"
+    )
 
 
 def test_select_missing_database_fails_schema_not_found(lake: Lake, events: dict) -> None:
@@ -74,10 +84,13 @@ def test_select_missing_database_fails_schema_not_found(lake: Lake, events: dict
 
 
 def test_select_over_cutoff_is_cancelled_and_charged(lake: Lake) -> None:
-    lake.athena.create_work_group(*WHERE, WorkGroup("capped", output_location=OUT,
-                                                    bytes_scanned_cutoff=10_000_000))
-    lake.ok("CREATE EXTERNAL TABLE big (a string, b string) ROW FORMAT DELIMITED "
-            "FIELDS TERMINATED BY ',' LOCATION 's3://lake/big/'")
+    lake.athena.create_work_group(
+        *WHERE, WorkGroup("capped", output_location=OUT, bytes_scanned_cutoff=10_000_000)
+    )
+    lake.ok(
+        "CREATE EXTERNAL TABLE big (a string, b string) ROW FORMAT DELIMITED "
+        "FIELDS TERMINATED BY ',' LOCATION 's3://lake/big/'"
+    )
     line = b"a" * 50 + b"," + b"b" * 49 + b"\n"
     lake.put("big/data.csv", line * 110_000)
     q = lake.run("SELECT count(*) FROM big", work_group="capped")
@@ -89,10 +102,12 @@ def test_select_over_cutoff_is_cancelled_and_charged(lake: Lake) -> None:
     assert lake.billed() == 10_000_000
 
 
-def test_get_query_results_pages_with_header_only_on_first_page(lake: Lake,
-                                                                events: dict) -> None:
-    q = lake.ok("SELECT user_id FROM events WHERE year = '2026' AND month = '02' "
-                "AND day = '01' ORDER BY event_id LIMIT 5", "analytics")
+def test_get_query_results_pages_with_header_only_on_first_page(lake: Lake, events: dict) -> None:
+    q = lake.ok(
+        "SELECT user_id FROM events WHERE year = '2026' AND month = '02' "
+        "AND day = '01' ORDER BY event_id LIMIT 5",
+        "analytics",
+    )
     first = lake.athena.get_query_results(*WHERE, q.id, max_results=2)
     second = lake.athena.get_query_results(*WHERE, q.id, first.next_token, 2)
     third = lake.athena.get_query_results(*WHERE, q.id, second.next_token, 2)
@@ -103,8 +118,9 @@ def test_get_query_results_pages_with_header_only_on_first_page(lake: Lake,
 
 
 def test_get_query_results_nulls_and_types(lake: Lake) -> None:
-    q = lake.ok("SELECT 1 AS a, CAST(NULL AS varchar) AS b, 2.5E0 AS c, '' AS d, "
-                "DATE '2024-01-02' AS e")
+    q = lake.ok(
+        "SELECT 1 AS a, CAST(NULL AS varchar) AS b, 2.5E0 AS c, '' AS d, DATE '2024-01-02' AS e"
+    )
     page = lake.athena.get_query_results(*WHERE, q.id)
     assert page.rows[1] == ["1", None, "2.5", "", "2024-01-02"]
     assert [c.type for c in page.columns] == ["integer", "varchar", "double", "varchar", "date"]
@@ -132,14 +148,17 @@ def test_start_query_execution_without_output_location_raises(lake: Lake) -> Non
 
 def test_start_query_execution_client_token_is_idempotent(lake: Lake) -> None:
     token = "t" * 32
-    a = lake.athena.start_query_execution(*WHERE, "SELECT 1", output_location=OUT,
-                                          client_request_token=token)
-    b = lake.athena.start_query_execution(*WHERE, "SELECT 1", output_location=OUT,
-                                          client_request_token=token)
+    a = lake.athena.start_query_execution(
+        *WHERE, "SELECT 1", output_location=OUT, client_request_token=token
+    )
+    b = lake.athena.start_query_execution(
+        *WHERE, "SELECT 1", output_location=OUT, client_request_token=token
+    )
     assert a == b
     with pytest.raises(InvalidRequestException):
-        lake.athena.start_query_execution(*WHERE, "SELECT 2", output_location=OUT,
-                                          client_request_token=token)
+        lake.athena.start_query_execution(
+            *WHERE, "SELECT 2", output_location=OUT, client_request_token=token
+        )
 
 
 def test_get_query_results_before_success_raises(lake: Lake) -> None:
@@ -151,8 +170,7 @@ def test_get_query_results_before_success_raises(lake: Lake) -> None:
 def test_list_query_executions_newest_first_with_paging(lake: Lake) -> None:
     ids = [lake.ok(f"SELECT {i}").id for i in range(3)]
     first = lake.athena.list_query_executions(*WHERE, max_results=2)
-    second = lake.athena.list_query_executions(*WHERE, max_results=2,
-                                               next_token=first.next_token)
+    second = lake.athena.list_query_executions(*WHERE, max_results=2, next_token=first.next_token)
     assert first.items + second.items == ids[::-1]
 
 

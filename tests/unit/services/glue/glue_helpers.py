@@ -25,8 +25,17 @@ class RecordingMeter:
     def __init__(self) -> None:
         self.records: list[tuple[Any, ...]] = []
 
-    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
-               account: str, region: str, resource: str | None = None) -> None:
+    def record(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        quantity: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None:
         self.records.append((service, operation, dimension, quantity, unit, account, region))
 
     def set_gauge(self, *args: Any, **kwargs: Any) -> None:
@@ -37,22 +46,32 @@ def make_engine(data_dir: Path, clock: FixedClock | None = None) -> GlueEngine:
     return GlueEngine(data_dir, clock or FixedClock(), Ids(seed=7), RecordingMeter())
 
 
-def events_table(name: str = "events", keys: tuple[tuple[str, str], ...] = (
-        ("year", "string"), ("month", "string"), ("day", "string"))) -> TableInput:
+def events_table(
+    name: str = "events",
+    keys: tuple[tuple[str, str], ...] = (
+        ("year", "string"),
+        ("month", "string"),
+        ("day", "string"),
+    ),
+) -> TableInput:
     """A Parquet table partitioned by year/month/day strings, like the seed's."""
     return TableInput(
-        name, table_type="EXTERNAL_TABLE",
+        name,
+        table_type="EXTERNAL_TABLE",
         storage_descriptor=StorageDescriptor(
             columns=[Column("event_id", "string"), Column("amount", "double")],
             location="s3://lake/curated/events/",
             input_format="org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
             output_format="org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
             serde_info=SerDeInfo(
-                serialization_library="org.apache.hadoop.hive.ql.io.parquet.serde."
-                                      "ParquetHiveSerDe", parameters={"serialization.format": "1"}),
-            compressed=False),
+                serialization_library="org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                parameters={"serialization.format": "1"},
+            ),
+            compressed=False,
+        ),
         partition_keys=[Column(n, t) for n, t in keys],
-        parameters={"classification": "parquet"})
+        parameters={"classification": "parquet"},
+    )
 
 
 def part(*values: str, location: str | None = None) -> PartitionInput:

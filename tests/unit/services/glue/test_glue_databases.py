@@ -20,11 +20,16 @@ from lakestack.services.glue.models import DatabaseInput
 
 
 def test_create_database_folds_name_and_keeps_input(glue: GlueEngine) -> None:
-    glue.create_database(*WHERE, DatabaseInput("Sales", "the sales", "s3://lake/sales/",
-                                               {"owner": "team"}))
+    glue.create_database(
+        *WHERE, DatabaseInput("Sales", "the sales", "s3://lake/sales/", {"owner": "team"})
+    )
     db = glue.get_database(*WHERE, "SALES")
     assert (db.name, db.description, db.location_uri, db.parameters) == (
-        "sales", "the sales", "s3://lake/sales/", {"owner": "team"})
+        "sales",
+        "the sales",
+        "s3://lake/sales/",
+        {"owner": "team"},
+    )
     assert db.catalog_id == ACCOUNT
     assert db.create_time == datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -73,7 +78,8 @@ def test_get_databases_bad_token_raises_invalid_input(glue: GlueEngine) -> None:
 
 
 def test_update_database_replaces_definition_keeps_create_time(
-        glue: GlueEngine, clock: FixedClock) -> None:
+    glue: GlueEngine, clock: FixedClock
+) -> None:
     created = glue.create_database(*WHERE, DatabaseInput("sales", "old", parameters={"a": "1"}))
     clock.advance(60)
     glue.update_database(*WHERE, "sales", DatabaseInput("sales", "new"))
@@ -112,7 +118,9 @@ def test_catalog_survives_restart(tmp_path: Path) -> None:
     assert again.get_table(*WHERE, "lake", "events") == created
     again.create_partition(*WHERE, "lake", "events", part("2026", "07", "02"))
     assert [p.values for p in again.get_partitions(*WHERE, "lake", "events").items] == [
-        ["2026", "07", "01"], ["2026", "07", "02"]]
+        ["2026", "07", "01"],
+        ["2026", "07", "02"],
+    ]
     again.close()
 
 

@@ -33,17 +33,25 @@ def _cases() -> list[Case]:
         for line in lines[1:]:
             head, _, rest = line.partition(":")
             if head in ("keys", "expression", "partitions", "expected") and (
-                    rest == "" or rest.startswith(" ")):
+                rest == "" or rest.startswith(" ")
+            ):
                 current = head
                 fields[current] = [rest[1:]] if rest.strip() else []
             elif line.strip():
                 fields[current].append(line)
         keys = [Column(*k.strip().split(":", 1)) for k in fields["keys"][0].split(", ")]
         expected = fields["expected"]
-        cases.append(Case(lines[0], keys, fields["expression"][0],
-                          [p.split("|") for p in fields["partitions"]],
-                          expected[0] if expected and expected[0].startswith("Invalid")
-                          else [e.split("|") for e in expected]))
+        cases.append(
+            Case(
+                lines[0],
+                keys,
+                fields["expression"][0],
+                [p.split("|") for p in fields["partitions"]],
+                expected[0]
+                if expected and expected[0].startswith("Invalid")
+                else [e.split("|") for e in expected],
+            )
+        )
     return cases
 
 
@@ -66,17 +74,23 @@ def test_partition_expression_fixture_has_cases() -> None:
     assert len(CASES) >= 20
 
 
-@pytest.mark.parametrize(("expression", "prefix"), [
-    ("year = '2026' AND month = '07' AND day > '01'", ["2026", "07"]),
-    ("month = '07' AND year = '2026'", ["2026", "07"]),
-    ("month = '07'", []),
-    ("year = '2026' OR month = '07'", []),
-    ("n = 5 AND year = '2026'", ["2026"]),
-])
-def test_fixed_prefix_uses_leading_string_equalities(expression: str,
-                                                     prefix: list[str]) -> None:
-    keys = [Column("year", "string"), Column("month", "string"), Column("day", "string"),
-            Column("n", "int")]
+@pytest.mark.parametrize(
+    ("expression", "prefix"),
+    [
+        ("year = '2026' AND month = '07' AND day > '01'", ["2026", "07"]),
+        ("month = '07' AND year = '2026'", ["2026", "07"]),
+        ("month = '07'", []),
+        ("year = '2026' OR month = '07'", []),
+        ("n = 5 AND year = '2026'", ["2026"]),
+    ],
+)
+def test_fixed_prefix_uses_leading_string_equalities(expression: str, prefix: list[str]) -> None:
+    keys = [
+        Column("year", "string"),
+        Column("month", "string"),
+        Column("day", "string"),
+        Column("n", "int"),
+    ]
     assert compile_expression(expression, keys).fixed_prefix() == prefix
 
 

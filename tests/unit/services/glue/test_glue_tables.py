@@ -29,16 +29,24 @@ def test_create_table_keeps_input_exactly(glue: GlueEngine, db: str) -> None:
     assert t.storage_descriptor == given.storage_descriptor
     assert t.partition_keys == given.partition_keys
     assert (t.parameters, t.retention, t.owner, t.table_type) == (
-        given.parameters, 0, "hadoop", "EXTERNAL_TABLE")
+        given.parameters,
+        0,
+        "hadoop",
+        "EXTERNAL_TABLE",
+    )
     assert t.create_time == t.update_time == datetime(2026, 1, 1, tzinfo=UTC)
     assert (t.version_id, t.is_registered_with_lake_formation) == ("0", False)
     assert t.catalog_id == WHERE[0] and t.created_by == f"arn:aws:iam::{WHERE[0]}:root"
 
 
 def test_create_table_view_keeps_view_text(glue: GlueEngine, db: str) -> None:
-    view = TableInput("v", table_type="VIRTUAL_VIEW", view_original_text="/* Presto View */",
-                      view_expanded_text="/* Presto View */",
-                      storage_descriptor=StorageDescriptor(columns=[Column("a", "int")]))
+    view = TableInput(
+        "v",
+        table_type="VIRTUAL_VIEW",
+        view_original_text="/* Presto View */",
+        view_expanded_text="/* Presto View */",
+        storage_descriptor=StorageDescriptor(columns=[Column("a", "int")]),
+    )
     t = glue.create_table(*WHERE, db, view)
     assert t.is_view and t.view_original_text == "/* Presto View */"
 
@@ -68,16 +76,19 @@ def test_get_table_missing_database_raises_entity_not_found(glue: GlueEngine) ->
         glue.get_table(*WHERE, "nosuch", "events")
 
 
-@pytest.mark.parametrize(("expression", "expected"), [
-    (None, ["events", "events_raw", "orders"]),
-    ("events*", ["events", "events_raw"]),
-    ("*raw", ["events_raw"]),
-    ("orders|events", ["events", "orders"]),
-    ("ev.*s", ["events"]),
-])
-def test_get_tables_expression_filters_names(glue: GlueEngine, db: str,
-                                             expression: str | None,
-                                             expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (None, ["events", "events_raw", "orders"]),
+        ("events*", ["events", "events_raw"]),
+        ("*raw", ["events_raw"]),
+        ("orders|events", ["events", "orders"]),
+        ("ev.*s", ["events"]),
+    ],
+)
+def test_get_tables_expression_filters_names(
+    glue: GlueEngine, db: str, expression: str | None, expected: list[str]
+) -> None:
     for name in ("orders", "events_raw", "events"):
         glue.create_table(*WHERE, db, TableInput(name))
     assert [t.name for t in glue.get_tables(*WHERE, db, expression).items] == expected
@@ -103,7 +114,8 @@ def test_get_tables_missing_database_raises_entity_not_found(glue: GlueEngine) -
 
 
 def test_update_table_replaces_definition_and_bumps_version(
-        glue: GlueEngine, events: str, clock: FixedClock) -> None:
+    glue: GlueEngine, events: str, clock: FixedClock
+) -> None:
     clock.advance(3600)
     changed = events_table()
     changed.parameters = {"classification": "json"}
@@ -137,7 +149,8 @@ def test_delete_table_missing_raises_entity_not_found(glue: GlueEngine, db: str)
 def test_batch_delete_table_reports_missing_per_entry(glue: GlueEngine, events: str) -> None:
     errors = glue.batch_delete_table(*WHERE, "lake", [events, "nosuch"])
     assert [(e.key, e.error_code, e.error_message) for e in errors] == [
-        ("nosuch", "EntityNotFoundException", "Table nosuch not found.")]
+        ("nosuch", "EntityNotFoundException", "Table nosuch not found.")
+    ]
     assert glue.get_tables(*WHERE, "lake").items == []
 
 
@@ -153,11 +166,15 @@ def test_search_tables_text_and_database_filter(glue: GlueEngine, db: str) -> No
     glue.create_table(*WHERE, "other", TableInput("orders_copy"))
     names = lambda page: [(t.database_name, t.name) for t in page.items]  # noqa: E731
     assert names(glue.search_tables(*WHERE, "orders")) == [
-        ("lake", "orders"), ("other", "orders_copy")]
-    assert names(glue.search_tables(*WHERE, "orders", [SearchFilter("DatabaseName", "lake")])) \
-        == [("lake", "orders")]
+        ("lake", "orders"),
+        ("other", "orders_copy"),
+    ]
+    assert names(glue.search_tables(*WHERE, "orders", [SearchFilter("DatabaseName", "lake")])) == [
+        ("lake", "orders")
+    ]
     assert names(glue.search_tables(*WHERE, filters=[SearchFilter("Name", "link")])) == [
-        ("lake", "customer-link")]
+        ("lake", "customer-link")
+    ]
     assert names(glue.search_tables(*WHERE, '"orders"')) == [("lake", "orders")]
     first = glue.search_tables(*WHERE, max_results=2)
     rest = glue.search_tables(*WHERE, max_results=2, next_token=first.next_token)

@@ -64,10 +64,17 @@ def meter() -> RecordingMeter:
     return RecordingMeter()
 
 
-def _engine(data: Path, scripts: Scripts, meter: RecordingMeter,
-            clock: FixedClock | None = None) -> GlueEngine:
-    return GlueEngine(data, clock or FixedClock(), Ids(seed=3), meter, scripts=scripts,
-                      endpoint=lambda: "http://127.0.0.1:9")
+def _engine(
+    data: Path, scripts: Scripts, meter: RecordingMeter, clock: FixedClock | None = None
+) -> GlueEngine:
+    return GlueEngine(
+        data,
+        clock or FixedClock(),
+        Ids(seed=3),
+        meter,
+        scripts=scripts,
+        endpoint=lambda: "http://127.0.0.1:9",
+    )
 
 
 @pytest.fixture
@@ -77,8 +84,13 @@ def glue(tmp_path: Path, scripts: Scripts, meter: RecordingMeter) -> Iterator[Gl
     engine.close()
 
 
-def _job(location: str, name: str = "nightly", command: str = "pythonshell",
-         role: str = "arn:aws:iam::111122223333:role/glue", **kw: object) -> Job:
+def _job(
+    location: str,
+    name: str = "nightly",
+    command: str = "pythonshell",
+    role: str = "arn:aws:iam::111122223333:role/glue",
+    **kw: object,
+) -> Job:
     return Job(name, role, JobCommand(command, location), **kw)  # type: ignore[arg-type]
 
 
@@ -95,36 +107,48 @@ def test_create_job_twice_raises_already_exists(glue: GlueEngine) -> None:
         glue.create_job(*WHERE, _job("s3://scripts/a.py"))
 
 
-@pytest.mark.parametrize("job", [
-    _job("s3://scripts/a.py", role=""),
-    _job("s3://scripts/a.py", command="gluestreaming"),
-    _job("/local/a.py"),
-    _job("s3://scripts/a.py", max_capacity=2.0),
-    _job("s3://scripts/a.py", worker_type="G.1X", number_of_workers=2),
-    _job("s3://scripts/a.py", command="glueetl", worker_type="G.1X", number_of_workers=2,
-         max_capacity=10.0),
-    _job("s3://scripts/a.py", timeout=0),
-])
+@pytest.mark.parametrize(
+    "job",
+    [
+        _job("s3://scripts/a.py", role=""),
+        _job("s3://scripts/a.py", command="gluestreaming"),
+        _job("/local/a.py"),
+        _job("s3://scripts/a.py", max_capacity=2.0),
+        _job("s3://scripts/a.py", worker_type="G.1X", number_of_workers=2),
+        _job(
+            "s3://scripts/a.py",
+            command="glueetl",
+            worker_type="G.1X",
+            number_of_workers=2,
+            max_capacity=10.0,
+        ),
+        _job("s3://scripts/a.py", timeout=0),
+    ],
+)
 def test_create_job_invalid_definition_raises_invalid_input(glue: GlueEngine, job: Job) -> None:
     with pytest.raises(InvalidInputException):
         glue.create_job(*WHERE, job)
 
 
 def test_update_job_replaces_definition_keeps_created_on(glue: GlueEngine) -> None:
-    created = glue.create_job(*WHERE, _job("s3://scripts/a.py",
-                                           default_arguments={"--a": "1"}))
+    created = glue.create_job(*WHERE, _job("s3://scripts/a.py", default_arguments={"--a": "1"}))
     updated = glue.update_job(*WHERE, "nightly", _job("s3://scripts/b.py", max_capacity=1.0))
     assert updated.created_on == created.created_on
     got = glue.get_job(*WHERE, "nightly")
     assert (got.command.script_location, got.max_capacity, got.default_arguments) == (
-        "s3://scripts/b.py", 1.0, {})
+        "s3://scripts/b.py",
+        1.0,
+        {},
+    )
 
 
 def test_missing_job_operations_raise_entity_not_found(glue: GlueEngine) -> None:
-    for call in (lambda: glue.get_job(*WHERE, "nosuch"),
-                 lambda: glue.start_job_run(*WHERE, "nosuch"),
-                 lambda: glue.get_job_runs(*WHERE, "nosuch"),
-                 lambda: glue.update_job(*WHERE, "nosuch", _job("s3://scripts/a.py"))):
+    for call in (
+        lambda: glue.get_job(*WHERE, "nosuch"),
+        lambda: glue.start_job_run(*WHERE, "nosuch"),
+        lambda: glue.get_job_runs(*WHERE, "nosuch"),
+        lambda: glue.update_job(*WHERE, "nosuch", _job("s3://scripts/a.py")),
+    ):
         with pytest.raises(EntityNotFoundException):
             call()
     glue.create_job(*WHERE, _job("s3://scripts/a.py"))
@@ -133,25 +157,28 @@ def test_missing_job_operations_raise_entity_not_found(glue: GlueEngine) -> None
     assert glue.delete_job(*WHERE, "nosuch") == "nosuch"
 
 
-def test_run_pythonshell_succeeds_with_glue_argv_and_env(glue: GlueEngine, scripts: Scripts,
-                                                         meter: RecordingMeter) -> None:
-    loc = scripts.put("ok.py", "import os, sys\nprint(sys.argv[1:])\n"
-                               "print(os.environ['AWS_ENDPOINT_URL'])\n")
+def test_run_pythonshell_succeeds_with_glue_argv_and_env(
+    glue: GlueEngine, scripts: Scripts, meter: RecordingMeter
+) -> None:
+    loc = scripts.put(
+        "ok.py", "import os, sys\nprint(sys.argv[1:])\nprint(os.environ['AWS_ENDPOINT_URL'])\n"
+    )
     glue.create_job(*WHERE, _job(loc, default_arguments={"--day": "01", "--env": "dev"}))
     run = glue.start_job_run(*WHERE, "nightly", {"--env": "prod"})
     assert run.job_run_state == "STARTING" and run.id.startswith("jr_")
     done = glue.wait_job_run(*WHERE, "nightly", run.id)
     assert done.job_run_state == "SUCCEEDED", Path(done.stderr_path or "").read_text()
     out = Path(done.stdout_path or "").read_text().splitlines()
-    assert out == [f"['--JOB_NAME', 'nightly', '--JOB_RUN_ID', '{run.id}', '--day', '01', "
-                   "'--env', 'prod']", "http://127.0.0.1:9"]
+    assert out == [
+        f"['--JOB_NAME', 'nightly', '--JOB_RUN_ID', '{run.id}', '--day', '01', '--env', 'prod']",
+        "http://127.0.0.1:9",
+    ]
     assert done.arguments == {"--env": "prod"} and done.completed_on is not None
     assert (done.execution_time, done.dpu_seconds) == (0, 3.75)  # fixed clock: 1-min minimum
     assert ("glue", "JobRun", "DPU-Seconds", 3.75, "DPU-Seconds", *WHERE) in meter.records
 
 
-def test_run_raising_script_fails_with_exception_line(glue: GlueEngine,
-                                                      scripts: Scripts) -> None:
+def test_run_raising_script_fails_with_exception_line(glue: GlueEngine, scripts: Scripts) -> None:
     loc = scripts.put("bad.py", "print('working')\nraise ValueError('boom')\n")
     glue.create_job(*WHERE, _job(loc))
     done = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
@@ -182,15 +209,17 @@ def test_batch_stop_job_run_kills_to_stopped(glue: GlueEngine, scripts: Scripts)
     run = glue.start_job_run(*WHERE, "nightly")
     ok, errors = glue.batch_stop_job_run(*WHERE, "nightly", [run.id, "jr_nosuch"])
     assert ok == [run.id]
-    assert [(e.job_run_id, e.error_code) for e in errors] == [("jr_nosuch",
-                                                               "EntityNotFoundException")]
+    assert [(e.job_run_id, e.error_code) for e in errors] == [
+        ("jr_nosuch", "EntityNotFoundException")
+    ]
     assert glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10).job_run_state == "STOPPED"
     _, errors = glue.batch_stop_job_run(*WHERE, "nightly", [run.id])
     assert errors[0].error_code == "InvalidInputException"
 
 
-def test_start_job_run_beyond_max_concurrent_runs_raises(glue: GlueEngine,
-                                                         scripts: Scripts) -> None:
+def test_start_job_run_beyond_max_concurrent_runs_raises(
+    glue: GlueEngine, scripts: Scripts
+) -> None:
     glue.create_job(*WHERE, _job(scripts.put("slow.py", "import time\ntime.sleep(30)\n")))
     run = glue.start_job_run(*WHERE, "nightly")
     with pytest.raises(ConcurrentRunsExceededException):
@@ -199,10 +228,11 @@ def test_start_job_run_beyond_max_concurrent_runs_raises(glue: GlueEngine,
     glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
 
 
-def test_glueetl_run_fails_as_spark_unavailable(glue: GlueEngine,
-                                                meter: RecordingMeter) -> None:
-    glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl",
-                                 worker_type="G.1X", number_of_workers=2))
+def test_glueetl_run_fails_as_spark_unavailable(glue: GlueEngine, meter: RecordingMeter) -> None:
+    glue.create_job(
+        *WHERE,
+        _job("s3://scripts/etl.py", command="glueetl", worker_type="G.1X", number_of_workers=2),
+    )
     run = glue.start_job_run(*WHERE, "nightly")
     assert (run.job_run_state, run.error_message) == ("FAILED", SPARK_UNAVAILABLE)
     assert not [r for r in meter.records if r[1] == "JobRun"]
@@ -217,8 +247,9 @@ def test_get_job_runs_newest_first_paged(glue: GlueEngine) -> None:
     assert second.next_token is None
 
 
-def test_runs_survive_restart_and_active_ones_fail(tmp_path: Path, scripts: Scripts,
-                                                  meter: RecordingMeter) -> None:
+def test_runs_survive_restart_and_active_ones_fail(
+    tmp_path: Path, scripts: Scripts, meter: RecordingMeter
+) -> None:
     engine = _engine(tmp_path / "data", scripts, meter)
     engine.create_job(*WHERE, _job(scripts.put("slow.py", "import time\ntime.sleep(30)\n")))
     run = engine.start_job_run(*WHERE, "nightly")

@@ -27,5 +27,3 @@ def s3(h: Harness) -> S3Engine:
 def bucket(s3: S3Engine) -> str:
     s3.create_bucket(ACCOUNT, REGION, "bkt")
     return "bkt"
-
-

@@ -21,13 +21,32 @@ class RecordingMeter:
         self.records: list[tuple[Any, ...]] = []
         self.gauges: dict[tuple[Any, ...], float] = {}
 
-    def record(self, service: str, operation: str, dimension: str, quantity: float, unit: str,
-               account: str, region: str, resource: str | None = None) -> None:
-        self.records.append((service, operation, dimension, quantity, unit, account, region,
-                             resource))
+    def record(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        quantity: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None:
+        self.records.append(
+            (service, operation, dimension, quantity, unit, account, region, resource)
+        )
 
-    def set_gauge(self, service: str, operation: str, dimension: str, value: float, unit: str,
-                  account: str, region: str, resource: str | None = None) -> None:
+    def set_gauge(
+        self,
+        service: str,
+        operation: str,
+        dimension: str,
+        value: float,
+        unit: str,
+        account: str,
+        region: str,
+        resource: str | None = None,
+    ) -> None:
         self.gauges[(service, operation, dimension, unit, account, region, resource)] = value
 
 

@@ -9,10 +9,24 @@ from lakestack.services.s3.engine import S3Engine
 OTHER = "444455556666"
 
 
-@pytest.mark.parametrize("name", [
-    "ab", "a" * 64, "Upper", "under_score", "-start", "end-", "a..b", "192.168.1.1",
-    "xn--abc", "abc-s3alias", "abc--ol-s3", "a.-b", "sp ace",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab",
+        "a" * 64,
+        "Upper",
+        "under_score",
+        "-start",
+        "end-",
+        "a..b",
+        "192.168.1.1",
+        "xn--abc",
+        "abc-s3alias",
+        "abc--ol-s3",
+        "a.-b",
+        "sp ace",
+    ],
+)
 def test_create_bucket_invalid_name_raises_invalid_bucket_name(s3: S3Engine, name: str) -> None:
     with pytest.raises(errors.InvalidBucketName) as e:
         s3.create_bucket(ACCOUNT, REGION, name)
@@ -109,10 +123,16 @@ def _queue(events: list[str], prefix: str | None = None, suffix: str | None = No
 
 
 def test_put_bucket_notification_configuration_roundtrip(s3: S3Engine, bucket: str) -> None:
-    doc = {"QueueConfigurations": [_queue(["s3:ObjectCreated:*"], "in/", ".csv")],
-           "LambdaFunctionConfigurations": [{
-               "Id": "fn", "LambdaFunctionArn": "arn:aws:lambda:us-east-1:1:function:f",
-               "Events": ["s3:ObjectRemoved:*"]}]}
+    doc = {
+        "QueueConfigurations": [_queue(["s3:ObjectCreated:*"], "in/", ".csv")],
+        "LambdaFunctionConfigurations": [
+            {
+                "Id": "fn",
+                "LambdaFunctionArn": "arn:aws:lambda:us-east-1:1:function:f",
+                "Events": ["s3:ObjectRemoved:*"],
+            }
+        ],
+    }
     assert s3.get_bucket_notification_configuration(ACCOUNT, REGION, bucket) == {}
     s3.put_bucket_notification_configuration(ACCOUNT, REGION, bucket, doc)
     got = s3.get_bucket_notification_configuration(ACCOUNT, REGION, bucket)
@@ -121,53 +141,80 @@ def test_put_bucket_notification_configuration_roundtrip(s3: S3Engine, bucket: s
     assert got["QueueConfigurations"][0]["Id"]
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    (_queue(["s3:ObjectCreated:*"]), _queue(["s3:ObjectCreated:Put"])),
-    (_queue(["s3:ObjectCreated:Put"], "logs/", ".gz"), _queue(["s3:ObjectCreated:Put"], "logs/a")),
-    (_queue(["s3:ObjectCreated:Put"], "a", "x.csv"), _queue(["s3:ObjectCreated:Put"], "", ".csv")),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (_queue(["s3:ObjectCreated:*"]), _queue(["s3:ObjectCreated:Put"])),
+        (
+            _queue(["s3:ObjectCreated:Put"], "logs/", ".gz"),
+            _queue(["s3:ObjectCreated:Put"], "logs/a"),
+        ),
+        (
+            _queue(["s3:ObjectCreated:Put"], "a", "x.csv"),
+            _queue(["s3:ObjectCreated:Put"], "", ".csv"),
+        ),
+    ],
+)
 def test_put_bucket_notification_configuration_overlap_raises_invalid_argument(
-        s3: S3Engine, bucket: str, a: dict, b: dict) -> None:
+    s3: S3Engine, bucket: str, a: dict, b: dict
+) -> None:
     with pytest.raises(errors.InvalidArgument) as e:
-        s3.put_bucket_notification_configuration(ACCOUNT, REGION, bucket,
-                                                 {"QueueConfigurations": [a, b]})
+        s3.put_bucket_notification_configuration(
+            ACCOUNT, REGION, bucket, {"QueueConfigurations": [a, b]}
+        )
     assert e.value.message.startswith("Configuration is ambiguously defined.")
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    (_queue(["s3:ObjectCreated:*"]), _queue(["s3:ObjectRemoved:*"])),
-    (_queue(["s3:ObjectCreated:Put"], "a/"), _queue(["s3:ObjectCreated:Put"], "b/")),
-    (_queue(["s3:ObjectCreated:Put"], "a/", ".csv"), _queue(["s3:ObjectCreated:Put"], "a/", ".gz")),
-    (_queue(["s3:ObjectCreated:Put"]), _queue(["s3:ObjectCreated:Copy"])),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (_queue(["s3:ObjectCreated:*"]), _queue(["s3:ObjectRemoved:*"])),
+        (_queue(["s3:ObjectCreated:Put"], "a/"), _queue(["s3:ObjectCreated:Put"], "b/")),
+        (
+            _queue(["s3:ObjectCreated:Put"], "a/", ".csv"),
+            _queue(["s3:ObjectCreated:Put"], "a/", ".gz"),
+        ),
+        (_queue(["s3:ObjectCreated:Put"]), _queue(["s3:ObjectCreated:Copy"])),
+    ],
+)
 def test_put_bucket_notification_configuration_disjoint_is_accepted(
-        s3: S3Engine, bucket: str, a: dict, b: dict) -> None:
-    s3.put_bucket_notification_configuration(ACCOUNT, REGION, bucket,
-                                             {"QueueConfigurations": [a, b]})
+    s3: S3Engine, bucket: str, a: dict, b: dict
+) -> None:
+    s3.put_bucket_notification_configuration(
+        ACCOUNT, REGION, bucket, {"QueueConfigurations": [a, b]}
+    )
 
 
 def test_put_bucket_notification_configuration_bad_event_raises(s3: S3Engine, bucket: str) -> None:
     with pytest.raises(errors.InvalidArgument):
         s3.put_bucket_notification_configuration(
-            ACCOUNT, REGION, bucket, {"QueueConfigurations": [_queue(["s3:ObjectMade:*"])]})
+            ACCOUNT, REGION, bucket, {"QueueConfigurations": [_queue(["s3:ObjectMade:*"])]}
+        )
 
 
 def test_put_bucket_lifecycle_configuration_rules(s3: S3Engine, bucket: str) -> None:
     with pytest.raises(errors.NoSuchLifecycleConfiguration):
         s3.get_bucket_lifecycle_configuration(ACCOUNT, REGION, bucket)
-    rule = {"ID": "r1", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
-            "Expiration": {"Days": 3}}
+    rule = {
+        "ID": "r1",
+        "Status": "Enabled",
+        "Filter": {"Prefix": "tmp/"},
+        "Expiration": {"Days": 3},
+    }
     s3.put_bucket_lifecycle_configuration(ACCOUNT, REGION, bucket, {"Rules": [rule]})
     assert s3.get_bucket_lifecycle_configuration(ACCOUNT, REGION, bucket) == {"Rules": [rule]}
     with pytest.raises(errors.MalformedXML):
         s3.put_bucket_lifecycle_configuration(
-            ACCOUNT, REGION, bucket, {"Rules": [{"ID": "x", "Filter": {}}]})
+            ACCOUNT, REGION, bucket, {"Rules": [{"ID": "x", "Filter": {}}]}
+        )
     with pytest.raises(errors.InvalidArgument):
         s3.put_bucket_lifecycle_configuration(
-            ACCOUNT, REGION, bucket, {"Rules": [dict(rule, ID="i" * 256)]})
+            ACCOUNT, REGION, bucket, {"Rules": [dict(rule, ID="i" * 256)]}
+        )
     with pytest.raises(errors.InvalidRequest):
         s3.put_bucket_lifecycle_configuration(
-            ACCOUNT, REGION, bucket, {"Rules": [dict(rule, ID=str(i)) for i in range(1001)]})
+            ACCOUNT, REGION, bucket, {"Rules": [dict(rule, ID=str(i)) for i in range(1001)]}
+        )
     s3.delete_bucket_lifecycle(ACCOUNT, REGION, bucket)
     with pytest.raises(errors.NoSuchLifecycleConfiguration):
         s3.get_bucket_lifecycle_configuration(ACCOUNT, REGION, bucket)
@@ -217,8 +264,11 @@ def test_metering_records_request_tiers(h, s3: S3Engine, bucket: str) -> None:  
     s3.get_object(ACCOUNT, REGION, bucket, "a")
     s3.delete_object(ACCOUNT, REGION, bucket, "a")
     ops = [(r[1], r[2]) for r in h.meter.records]
-    assert ops == [("CreateBucket", "Requests-Tier1"), ("PutObject", "Requests-Tier1"),
-                   ("GetObject", "Requests-Tier2")]
+    assert ops == [
+        ("CreateBucket", "Requests-Tier1"),
+        ("PutObject", "Requests-Tier1"),
+        ("GetObject", "Requests-Tier2"),
+    ]
     assert h.meter.records[1][5:] == (ACCOUNT, REGION, bucket)
 
 
@@ -230,15 +280,16 @@ def test_reset_forgets_everything(h, s3: S3Engine, bucket: str) -> None:  # noqa
     assert s3.list_objects_v2(ACCOUNT, REGION, "bkt").contents == []
 
 
-def test_meter_storage_reports_levels_only_after_writes(h: Harness, s3: S3Engine,
-                                                        bucket: str) -> None:
+def test_meter_storage_reports_levels_only_after_writes(
+    h: Harness, s3: S3Engine, bucket: str
+) -> None:
     s3.put_object(ACCOUNT, REGION, bucket, "a", Body(b"12345"))
     s3.meter_storage()
     key = ("s3", "StandardStorage", "TimedStorage", "Bytes", ACCOUNT, REGION, bucket)
     assert h.meter.gauges == {key: 5}
     h.meter.gauges.clear()
-    s3.meter_storage()                      # nothing written since: no new sample
+    s3.meter_storage()  # nothing written since: no new sample
     assert h.meter.gauges == {}
     s3.delete_object(ACCOUNT, REGION, bucket, "a")
-    s3.meter_storage()                      # the bucket emptied: level drops to zero
+    s3.meter_storage()  # the bucket emptied: level drops to zero
     assert h.meter.gauges == {key: 0}

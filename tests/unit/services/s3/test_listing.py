@@ -9,8 +9,7 @@ from lakestack.services.s3 import errors
 from lakestack.services.s3.engine import S3Engine
 from lakestack.services.s3.listing import url_encode
 
-KEYS = ["a", "a/b", "a/c/d", "a0", "b/x", "b/y", "c", "é", "\x01ctl", "x//y", "/lead",
-        "k" * 1024]
+KEYS = ["a", "a/b", "a/c/d", "a0", "b/x", "b/y", "c", "é", "\x01ctl", "x//y", "/lead", "k" * 1024]
 
 
 @pytest.fixture
@@ -90,8 +89,7 @@ def test_list_objects_v1_next_marker_only_with_delimiter(s3: S3Engine, filled: s
     assert r.is_truncated and r.next_marker is None
     r = s3.list_objects(ACCOUNT, REGION, filled, max_keys=2, delimiter="/")
     assert r.is_truncated and r.next_marker == "/"  # "\x01ctl" then "/" (a common prefix)
-    r2 = s3.list_objects(ACCOUNT, REGION, filled, max_keys=2, delimiter="/",
-                         marker=r.next_marker)
+    r2 = s3.list_objects(ACCOUNT, REGION, filled, max_keys=2, delimiter="/", marker=r.next_marker)
     assert [v.key for v in r2.contents] == ["a", "a0"][:1] and r2.common_prefixes == ["a/"]
 
 
@@ -107,9 +105,18 @@ def test_url_encode_encodes_control_and_unicode() -> None:
 def test_list_objects_v2_10000_keys_in_pages_is_cheap(s3: S3Engine, bucket: str) -> None:
     from lakestack.services.s3.models import ObjectVersion
 
-    rows = [ObjectVersion(bucket=bucket, key=f"d{i % 10}/k{i:05d}", version_id="null",
-                          is_latest=True, is_delete_marker=False, last_modified=0.0, etag='"e"')
-            for i in range(10_000)]
+    rows = [
+        ObjectVersion(
+            bucket=bucket,
+            key=f"d{i % 10}/k{i:05d}",
+            version_id="null",
+            is_latest=True,
+            is_delete_marker=False,
+            last_modified=0.0,
+            etag='"e"',
+        )
+        for i in range(10_000)
+    ]
     store = s3._store
     for v in rows:  # fast fill without blobs: listing only reads metadata
         store.insert_version(v, None, keep_versions=False)

@@ -19,8 +19,9 @@ def _upload(s3: S3Engine, bucket: str, key: str = "big.parquet", **kw: object) -
     return s3.create_multipart_upload(ACCOUNT, REGION, bucket, key, **kw).upload_id
 
 
-def _part(s3: S3Engine, bucket: str, uid: str, n: int, data: bytes, key: str = "big.parquet",
-          **kw: object) -> CompletedPart:
+def _part(
+    s3: S3Engine, bucket: str, uid: str, n: int, data: bytes, key: str = "big.parquet", **kw: object
+) -> CompletedPart:
     p = s3.upload_part(ACCOUNT, REGION, bucket, key, uid, n, Body(data), **kw)
     return CompletedPart(n, p.etag)
 
@@ -52,8 +53,7 @@ def test_upload_part_reupload_overwrites(s3: S3Engine, bucket: str) -> None:
 
 
 @pytest.mark.parametrize("n", [0, 10001])
-def test_upload_part_bad_number_raises_invalid_argument(s3: S3Engine, bucket: str,
-                                                        n: int) -> None:
+def test_upload_part_bad_number_raises_invalid_argument(s3: S3Engine, bucket: str, n: int) -> None:
     uid = _upload(s3, bucket)
     with pytest.raises(errors.InvalidArgument, match="between 1 and 10000"):
         _part(s3, bucket, uid, n, b"x")
@@ -97,26 +97,46 @@ def test_abort_multipart_upload_removes_parts(h: Harness, s3: S3Engine, bucket: 
 def test_upload_part_copy_with_range(s3: S3Engine, bucket: str) -> None:
     put(s3, bucket, "src", b"0123456789")
     uid = _upload(s3, bucket)
-    part, src = s3.upload_part_copy(ACCOUNT, REGION, bucket, "big.parquet", uid, 1,
-                                    source_bucket=bucket, source_key="src",
-                                    copy_source_range="bytes=2-5")
+    part, src = s3.upload_part_copy(
+        ACCOUNT,
+        REGION,
+        bucket,
+        "big.parquet",
+        uid,
+        1,
+        source_bucket=bucket,
+        source_key="src",
+        copy_source_range="bytes=2-5",
+    )
     assert part.size == 4 and part.etag == f'"{hashlib.md5(b"2345").hexdigest()}"'
     with pytest.raises(errors.InvalidRange):
-        s3.upload_part_copy(ACCOUNT, REGION, bucket, "big.parquet", uid, 2,
-                            source_bucket=bucket, source_key="src",
-                            copy_source_range="bytes=5-10")
-    s3.complete_multipart_upload(ACCOUNT, REGION, bucket, "big.parquet", uid,
-                                 [CompletedPart(1, part.etag)])
+        s3.upload_part_copy(
+            ACCOUNT,
+            REGION,
+            bucket,
+            "big.parquet",
+            uid,
+            2,
+            source_bucket=bucket,
+            source_key="src",
+            copy_source_range="bytes=5-10",
+        )
+    s3.complete_multipart_upload(
+        ACCOUNT, REGION, bucket, "big.parquet", uid, [CompletedPart(1, part.etag)]
+    )
     assert read(s3, bucket, "big.parquet") == b"2345"
 
 
 def test_complete_multipart_upload_composite_checksum(s3: S3Engine, bucket: str) -> None:
     uid = _upload(s3, bucket, checksum_algorithm="CRC32")
-    parts = [_part(s3, bucket, uid, 1, P1, checksum_algorithm="CRC32"),
-             _part(s3, bucket, uid, 2, P2)]
+    parts = [
+        _part(s3, bucket, uid, 1, P1, checksum_algorithm="CRC32"),
+        _part(s3, bucket, uid, 2, P2),
+    ]
     v = s3.complete_multipart_upload(ACCOUNT, REGION, bucket, "big.parquet", uid, parts)
-    expected = checksums.composite("CRC32", [checksums.checksum("CRC32", P1),
-                                             checksums.checksum("CRC32", P2)])
+    expected = checksums.composite(
+        "CRC32", [checksums.checksum("CRC32", P1), checksums.checksum("CRC32", P2)]
+    )
     assert (v.checksum.value, v.checksum.type) == (expected, "COMPOSITE")
 
 
@@ -140,8 +160,9 @@ def test_complete_multipart_upload_if_none_match(s3: S3Engine, bucket: str) -> N
     uid = _upload(s3, bucket)
     p = _part(s3, bucket, uid, 1, b"x")
     with pytest.raises(errors.PreconditionFailed):
-        s3.complete_multipart_upload(ACCOUNT, REGION, bucket, "big.parquet", uid, [p],
-                                     if_none_match="*")
+        s3.complete_multipart_upload(
+            ACCOUNT, REGION, bucket, "big.parquet", uid, [p], if_none_match="*"
+        )
 
 
 def test_list_multipart_uploads_with_delimiter(s3: S3Engine, bucket: str) -> None:
@@ -152,9 +173,14 @@ def test_list_multipart_uploads_with_delimiter(s3: S3Engine, bucket: str) -> Non
     assert r.common_prefixes == ["a/"] and [u.upload_id for u in r.uploads] == [c]
     r = s3.list_multipart_uploads(ACCOUNT, REGION, bucket, max_uploads=1)
     assert r.is_truncated and r.uploads[0].upload_id == a
-    r2 = s3.list_multipart_uploads(ACCOUNT, REGION, bucket, max_uploads=5,
-                                   key_marker=r.next_key_marker,
-                                   upload_id_marker=r.next_upload_id_marker)
+    r2 = s3.list_multipart_uploads(
+        ACCOUNT,
+        REGION,
+        bucket,
+        max_uploads=5,
+        key_marker=r.next_key_marker,
+        upload_id_marker=r.next_upload_id_marker,
+    )
     assert [u.key for u in r2.uploads] == ["a/2", "c"]
 
 

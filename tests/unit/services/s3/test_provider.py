@@ -44,9 +44,16 @@ def test_provider_methods_are_s3_operations_with_input_members(p: S3Provider) ->
 def test_put_and_get_object_wire_shapes(p: S3Provider, ctx: RequestContext) -> None:
     p.create_bucket(ctx, bucket="bkt")
     crc = base64.b64encode(zlib.crc32(b"hello").to_bytes(4, "big")).decode()
-    out = p.put_object(ctx, bucket="bkt", key="k.csv", body=Body(b"hello"),
-                       checksum_crc32=crc, content_type="text/csv", metadata={"a": "1"},
-                       tagging="t=1&u=2")
+    out = p.put_object(
+        ctx,
+        bucket="bkt",
+        key="k.csv",
+        body=Body(b"hello"),
+        checksum_crc32=crc,
+        content_type="text/csv",
+        metadata={"a": "1"},
+        tagging="t=1&u=2",
+    )
     assert out["ChecksumCRC32"] == crc and out["ETag"].startswith('"') and "VersionId" not in out
     got = p.get_object(ctx, bucket="bkt", key="k.csv", range="bytes=1-2", checksum_mode="ENABLED")
     assert isinstance(got["Body"], FileRange) and got["Body"].length == 2
@@ -76,11 +83,16 @@ def test_copy_object_and_multipart_wire(p: S3Provider, ctx: RequestContext) -> N
     out = p.copy_object(ctx, bucket="bkt", key="dst", copy_source="bkt/a/s%20rc")
     assert out["CopyObjectResult"]["ETag"]
     up = p.create_multipart_upload(ctx, bucket="bkt", key="mp")
-    part = p.upload_part(ctx, bucket="bkt", key="mp", upload_id=up["UploadId"], part_number=1,
-                         body=Body(b"x"))
+    part = p.upload_part(
+        ctx, bucket="bkt", key="mp", upload_id=up["UploadId"], part_number=1, body=Body(b"x")
+    )
     done = p.complete_multipart_upload(
-        ctx, bucket="bkt", key="mp", upload_id=up["UploadId"],
-        multipart_upload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        ctx,
+        bucket="bkt",
+        key="mp",
+        upload_id=up["UploadId"],
+        multipart_upload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
     assert done["ETag"].endswith('-1"')
 
 

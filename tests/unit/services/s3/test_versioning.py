@@ -26,8 +26,9 @@ def test_put_object_versioned_keeps_versions(s3: S3Engine, versioned: str) -> No
         s3.get_object(ACCOUNT, REGION, versioned, "k", version_id="nope")
 
 
-def test_delete_object_versioned_creates_delete_marker(h: Harness, s3: S3Engine,
-                                                       versioned: str) -> None:
+def test_delete_object_versioned_creates_delete_marker(
+    h: Harness, s3: S3Engine, versioned: str
+) -> None:
     v1 = put(s3, versioned, "k", b"1")
     r = s3.delete_object(ACCOUNT, REGION, versioned, "k")
     assert r.delete_marker and r.version_id
@@ -46,8 +47,9 @@ def test_delete_object_versioned_creates_delete_marker(h: Harness, s3: S3Engine,
     assert read(s3, versioned, "k") == b"1"
 
 
-def test_delete_object_by_version_promotes_previous(h: Harness, s3: S3Engine,
-                                                    versioned: str) -> None:
+def test_delete_object_by_version_promotes_previous(
+    h: Harness, s3: S3Engine, versioned: str
+) -> None:
     put(s3, versioned, "k", b"1")
     v2 = put(s3, versioned, "k", b"2")
     s3.delete_object(ACCOUNT, REGION, versioned, "k", version_id=v2.version_id)
@@ -69,8 +71,10 @@ def test_put_object_suspended_replaces_null_version(s3: S3Engine, versioned: str
     n2 = put(s3, versioned, "k", b"3")
     assert n1.version_id == n2.version_id == "null"
     r = s3.list_object_versions(ACCOUNT, REGION, versioned)
-    assert [(v.version_id, v.is_latest) for v in r.versions] == [("null", True),
-                                                                 (v1.version_id, False)]
+    assert [(v.version_id, v.is_latest) for v in r.versions] == [
+        ("null", True),
+        (v1.version_id, False),
+    ]
 
 
 def test_list_object_versions_paging_with_markers(s3: S3Engine, versioned: str) -> None:
@@ -82,8 +86,9 @@ def test_list_object_versions_paging_with_markers(s3: S3Engine, versioned: str) 
     got: list[tuple[str, str]] = []
     km = vm = None
     while True:
-        r = s3.list_object_versions(ACCOUNT, REGION, versioned, max_keys=2, key_marker=km,
-                                    version_id_marker=vm)
+        r = s3.list_object_versions(
+            ACCOUNT, REGION, versioned, max_keys=2, key_marker=km, version_id_marker=vm
+        )
         got += [(v.key, v.version_id) for v in r.versions]
         if not r.is_truncated:
             break
@@ -107,7 +112,14 @@ def test_list_object_versions_never_versioned_shows_null(s3: S3Engine, bucket: s
 def test_copy_object_by_version(s3: S3Engine, versioned: str) -> None:
     v1 = put(s3, versioned, "k", b"1")
     put(s3, versioned, "k", b"2")
-    new, src = s3.copy_object(ACCOUNT, REGION, versioned, "k2", source_bucket=versioned,
-                              source_key="k", source_version_id=v1.version_id)
+    new, src = s3.copy_object(
+        ACCOUNT,
+        REGION,
+        versioned,
+        "k2",
+        source_bucket=versioned,
+        source_key="k",
+        source_version_id=v1.version_id,
+    )
     assert src.version_id == v1.version_id
     assert read(s3, versioned, "k2") == b"1"
