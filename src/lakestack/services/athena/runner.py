@@ -147,6 +147,7 @@ class QueryRunner:
 
     def select(self, ctx: RunContext, sql: str) -> StatementResult:
         prepared = self.prepare(ctx, sql)
+        self.check_cutoff(ctx, prepared)
         with self.bound(ctx, prepared):
             with translating(_ERRORS):
                 cur = ctx.cursor.execute(prepared.translated.sql)
@@ -269,6 +270,16 @@ class QueryRunner:
     def bound(self, ctx: RunContext, prepared: Prepared) -> QueryRunner._Bound:
         """Bind each table placeholder to a temp view over its files on ``ctx.cursor``."""
         return QueryRunner._Bound(ctx, prepared, self.mirror)
+
+    def check_cutoff(self, ctx: RunContext, prepared: Prepared) -> None:
+        """Text, JSON and ORC tables are read whole: when their objects alone pass the
+        cutoff, Athena would cancel mid-scan, so cancel before reading (charged the cutoff).
+
+        Raises:
+            QueryCancelled: the objects to read exceed the work group's cutoff.
+        """
+        if ctx.cutoff is not None and prepared.object_bytes > ctx.cutoff:
+            raise QueryCancelled(CUTOFF_REASON, ctx.cutoff)
 
     def scanned(self, ctx: RunContext, prepared: Prepared) -> tuple[int, int]:
         """Bytes (as Athena bills them) and rows the statement just run read.

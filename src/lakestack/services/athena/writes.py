@@ -146,6 +146,7 @@ def _ctas(runner: QueryRunner, ctx: RunContext, s: st.CreateTableAs) -> Statemen
     location = location if location.endswith("/") else location + "/"
     _ensure_empty(runner, ctx, location, f"{database}.{name}")
     prepared = runner.prepare(ctx, s.query)
+    runner.check_cutoff(ctx, prepared)
     with runner.bound(ctx, prepared):
         described = _described(ctx, prepared.translated.sql)
         names = [n for n, _ in described]
@@ -224,6 +225,7 @@ def _insert(runner: QueryRunner, ctx: RunContext, s: st.InsertInto) -> Statement
             code="NOT_SUPPORTED",
         )
     prepared = runner.prepare(ctx, s.query)
+    runner.check_cutoff(ctx, prepared)
     with runner.bound(ctx, prepared):
         described = _described(ctx, prepared.translated.sql)
         if len(described) != len(target):
@@ -271,6 +273,7 @@ def _unload(runner: QueryRunner, ctx: RunContext, s: st.Unload) -> StatementResu
     location = _slash(s.location)
     _ensure_empty(runner, ctx, location, location)
     prepared = runner.prepare(ctx, s.query)
+    runner.check_cutoff(ctx, prepared)
     with runner.bound(ctx, prepared):
         written, count, scanned = _write(
             runner,
