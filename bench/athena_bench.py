@@ -55,6 +55,8 @@ from targets import (
     s3_client,
 )
 
+from lakestack.cli.demo import SEED_EVENTS_DDL
+
 BUCKET = "bench-lake"
 DATABASE = "lake"
 WORKGROUP = "bench"
@@ -158,31 +160,15 @@ def reps_for(query: Query, limits: Limits) -> int:
 def table_ddl(table: str, limits: Limits) -> str:
     """The seed's CREATE EXTERNAL TABLE with the bucket renamed and two metric columns."""
     location = f"s3://{BUCKET}/{TABLE_PREFIXES[table]}"
-    return f"""CREATE EXTERNAL TABLE {table} (
-    event_id STRING,
-    user_id STRING,
-    event_type STRING,
-    payload STRING,
-    value_ms INT,
-    amount DOUBLE
-)
-PARTITIONED BY (year STRING, month STRING, day STRING)
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS PARQUET
-LOCATION '{location}'
-TBLPROPERTIES (
-    'projection.enabled' = 'true',
-    'projection.year.type' = 'integer',
-    'projection.year.range' = '2020,2030',
-    'projection.month.type' = 'integer',
-    'projection.month.range' = '1,12',
-    'projection.month.digits' = '2',
-    'projection.day.type' = 'integer',
-    'projection.day.range' = '1,31',
-    'projection.day.digits' = '2',
-    'storage.location.template' =
-        '{location}year=${{year}}/month=${{month}}/day=${{day}}'
-)"""
+    ddl = SEED_EVENTS_DDL.rstrip(";")
+    for old, new in (
+        ("CREATE EXTERNAL TABLE events (", f"CREATE EXTERNAL TABLE {table} ("),
+        ("    payload STRING\n", "    payload STRING,\n    value_ms INT,\n    amount DOUBLE\n"),
+        ("s3://bucket/curated/table=events/", location),
+    ):
+        assert old in ddl, f"the seed DDL changed: {old!r} not found"
+        ddl = ddl.replace(old, new)
+    return ddl
 
 
 def small_table_files(lake: Lake, limits: Limits) -> list[str]:
