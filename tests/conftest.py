@@ -121,3 +121,20 @@ def boto_client(service: str, endpoint: str, **kwargs: object) -> object:
         config=kwargs.pop("config", Config(retries={"max_attempts": 1})),
         **kwargs,
     )
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """The test session's one SparkSession (local[2]) with Glue's settings."""
+    from awsglue import _spark
+
+    session = _spark.spark_session("local[2]", app_name="lakestack-tests")
+    yield session
+
+
+@pytest.fixture
+def glue_context(spark: object) -> object:
+    """A GlueContext over the shared session (as ``GlueContext(SparkContext())`` gives)."""
+    from awsglue.context import GlueContext
+
+    return GlueContext(spark.sparkContext)  # type: ignore[attr-defined]

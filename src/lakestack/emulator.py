@@ -23,6 +23,7 @@ from lakestack.gateway.auth import SigV4Verifier
 from lakestack.gateway.dispatch import Dispatcher
 from lakestack.gateway.http import HttpRequest, HttpResponse
 from lakestack.gateway.server import Server
+from lakestack.lake_routes import LakeRoutes
 from lakestack.metering import Meter, UsageRow
 from lakestack.services.athena.engine import AthenaEngine
 from lakestack.services.athena.provider import AthenaProvider
@@ -102,7 +103,11 @@ class Emulator:
             SigV4Verifier(self.credentials, self.config.auth, self.clock.now),
             self.credentials,
             self.ids,
-            internal_routes={"health": self._health, "reset": self._reset_route},
+            internal_routes={
+                "health": self._health,
+                "reset": self._reset_route,
+                **LakeRoutes(self.s3, self.glue, self.credentials).routes(),
+            },
             log_requests=self.config.log_requests,
         )
 

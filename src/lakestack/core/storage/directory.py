@@ -177,10 +177,12 @@ class BlobStore:
         self.root = root
         self.blob_dir = root / "blobs"
         self.tmp_dir = str(root / "tmp")
+        self.staging_root = str(root / "staging")
         self.fsync = fsync
         self.blob_dir.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(self.tmp_dir, ignore_errors=True)
-        os.makedirs(self.tmp_dir, exist_ok=True)
+        for transient in (self.tmp_dir, self.staging_root):
+            shutil.rmtree(transient, ignore_errors=True)
+            os.makedirs(transient, exist_ok=True)
         self._blob_dir = str(self.blob_dir)
         self._shards: set[str] = set()
         self._clock = clock
@@ -207,6 +209,36 @@ class BlobStore:
         except OSError:
             shutil.copyfile(self.path(blob), tmp)
         return self._place(tmp, suffix)
+
+    def staging_dir(self) -> str:
+        """A new empty directory on the store's file system, for a writer outside this
+        process (a Spark job) to fill; its files then enter the store by :meth:`adopt`.
+        Left-over staging directories are removed when the store opens."""
+        path = os.path.join(self.staging_root, secrets.token_hex(16))
+        os.makedirs(path)
+        return path
+
+    def is_staged(self, path: str) -> bool:
+        """Whether ``path`` lies inside a staging directory (and may be adopted)."""
+        real = os.path.realpath(path)
+        return real.startswith(os.path.realpath(self.staging_root) + os.sep)
+
+    def adopt(self, path: str, suffix: str = "") -> tuple[str, bytes]:
+        """Move a staged file into the store (a rename: no copy); returns the blob path
+        and the file's MD5.
+
+        Raises:
+            ValueError: ``path`` is not a regular file inside a staging directory.
+        """
+        if not self.is_staged(path) or os.path.islink(path) or not os.path.isfile(path):
+            raise ValueError(f"{path} is not a staged file")
+        md5 = hashlib.md5(usedforsecurity=False)
+        with open(path, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                md5.update(chunk)
+            if self.fsync:
+                os.fsync(f.fileno())
+        return self._place(path, suffix), md5.digest()
 
     def delete(self, blob: str | None) -> None:
         """Remove a blob now (it was never visible, e.g. a failed write)."""

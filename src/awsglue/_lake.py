@@ -1,0 +1,134 @@
+"""How Glue code in this package reaches lakestack: the files behind an ``s3://`` path,
+a staging directory for Spark's output (adopted as objects afterwards) and the job
+bookmark, over the endpoint's internal routes. Object bytes never cross HTTP: Spark
+reads and writes the object store's files directly.
+
+The endpoint is ``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL`` (lakestack sets both for
+job runs), else ``http://127.0.0.1:4566``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+
+
+class LakeError(Exception):
+    """An AWS error the endpoint answered (``code`` is AWS's error code)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class S3File:
+    """One object: its key, size, last-modified time (epoch seconds) and the file."""
+
+    key: str
+    size: int
+    last_modified: float
+    path: str
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/prefix`` -> ``(bucket, prefix)``; ``s3a://`` and ``s3n://`` too.
+
+    >>> split_s3_uri("s3://b/raw/x=1/")
+    ('b', 'raw/x=1/')
+    >>> split_s3_uri("s3a://b")
+    ('b', '')
+    """
+    for scheme in ("s3://", "s3a://", "s3n://"):
+        if uri.startswith(scheme):
+            bucket, _, prefix = uri[len(scheme) :].partition("/")
+            if bucket:
+                return bucket, prefix
+    raise ValueError(f"not an S3 path: {uri!r} (expected s3://bucket/prefix)")
+
+
+def directory_prefix(prefix: str) -> str:
+    """A key prefix that names a folder: ``raw/x`` -> ``raw/x/`` (empty stays empty).
+
+    >>> directory_prefix("raw/x"), directory_prefix("")
+    ('raw/x/', '')
+    """
+    return prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+
+class Lake:
+    """The endpoint's internal routes, as calls."""
+
+    def __init__(self, endpoint: str | None = None) -> None:
+        self.endpoint = (
+            endpoint
+            or os.environ.get("AWS_ENDPOINT_URL_S3")
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or DEFAULT_ENDPOINT
+        ).rstrip("/")
+
+    def files(self, uri: str) -> list[S3File]:
+        """Every object under ``uri`` (a folder: ``s3://b/p`` means ``p/``), key order."""
+        bucket, prefix = split_s3_uri(uri)
+        body = self._post("s3/files", {"bucket": bucket, "prefix": directory_prefix(prefix)})
+        return [S3File(f["key"], f["size"], f["last_modified"], f["path"]) for f in body["files"]]
+
+    def staging_dir(self) -> str:
+        return str(self._post("s3/staging", {})["path"])
+
+    def adopt(self, directory: str, uri: str) -> list[dict[str, Any]]:
+        """Make the files Spark wrote under ``directory`` objects below ``uri``."""
+        bucket, prefix = split_s3_uri(uri)
+        body = {"bucket": bucket, "prefix": directory_prefix(prefix), "directory": directory}
+        return list(self._post("s3/adopt", body)["objects"])
+
+    def load_bookmark(self, job: str, run_id: str | None = None) -> dict[str, Any]:
+        body = {"action": "load", "job": job, "run_id": run_id}
+        return dict(self._post("glue/bookmark", body)["state"])
+
+    def commit_bookmark(self, job: str, run_id: str, state: dict[str, Any]) -> None:
+        self._post(
+            "glue/bookmark", {"action": "commit", "job": job, "run_id": run_id, "state": state}
+        )
+
+    def _post(self, route: str, body: dict[str, Any]) -> dict[str, Any]:
+        key, region = _identity()
+        payload = json.dumps({**body, "access_key_id": key, "region": region}).encode()
+        request = urllib.request.Request(
+            f"{self.endpoint}/_lakestack/{route}",
+            data=payload,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=300) as response:
+                return dict(json.loads(response.read()))
+        except urllib.error.HTTPError as err:
+            try:
+                error = json.loads(err.read())["error"]
+            except (ValueError, KeyError):
+                raise LakeError("InternalError", f"{route}: HTTP {err.code}") from None
+            raise LakeError(error["code"], error["message"]) from None
+        except urllib.error.URLError as err:
+            raise LakeError(
+                "EndpointConnectionError",
+                f"cannot reach lakestack at {self.endpoint} ({err.reason}); "
+                "start it with `lakestack serve` or set AWS_ENDPOINT_URL",
+            ) from None
+
+
+def _identity() -> tuple[str, str]:
+    """The access key id and region boto3 would use here."""
+    import boto3
+
+    session = boto3.session.Session()
+    creds = session.get_credentials()
+    key = creds.access_key if creds is not None else os.environ.get("AWS_ACCESS_KEY_ID", "")
+    return key or "", session.region_name or "us-east-1"
