@@ -117,19 +117,6 @@ def test_job_definition_round_trip(glue: Any, s3: Any) -> None:
     assert glue.get_jobs()["Jobs"] == []
 
 
-def test_glueetl_run_fails_honestly(glue: Any) -> None:
-    glue.create_job(
-        Name="etl",
-        Role=ROLE,
-        WorkerType="G.1X",
-        NumberOfWorkers=2,
-        Command={"Name": "glueetl", "ScriptLocation": "s3://code/etl.py"},
-    )
-    run_id = glue.start_job_run(JobName="etl")["JobRunId"]
-    run = glue.get_job_run(JobName="etl", RunId=run_id)["JobRun"]
-    assert run["JobRunState"] == "FAILED" and "Spark" in run["ErrorMessage"]
-
-
 @pytest.mark.parametrize(
     "call",
     [

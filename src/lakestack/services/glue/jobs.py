@@ -4,9 +4,11 @@ GetJobRun(s), BatchStopJobRun.
 Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP. Jobs and
 runs live in the catalog's SQLite file, in tables this module creates. A run is a
 state machine (``job_models.TRANSITIONS``): ``pythonshell`` scripts are fetched from
-S3 through the injected :class:`ScriptSource` and run in their own process by a
-watcher thread per run, which waits on the process (the engine never sleeps) and
-enforces the timeout. ``glueetl`` runs fail at once: Spark is not available yet.
+S3 through the injected :class:`ScriptSource` and run by a watcher thread per run, which
+waits on the script (the engine never sleeps) and enforces the timeout: ``pythonshell``
+scripts in their own process, ``glueetl`` scripts on a warm Spark driver
+(``spark_drivers``; the job argument ``--lakestack-spark-master`` or the environment's
+``LAKESTACK_SPARK_MASTER`` picks the Spark master, ``local[*]`` by default).
 Runs active when lakestack stopped are failed on the next start.
 """
 
@@ -16,6 +18,7 @@ import dataclasses
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,7 @@ from lakestack.services.glue.job_models import (
     can_move,
 )
 from lakestack.services.glue.models import Page
+from lakestack.services.glue.spark_drivers import DriverError, DriverPool, SparkDriver
 from lakestack.services.glue.store import dump, load
 
 LOG = logging.getLogger(__name__)
@@ -83,10 +87,7 @@ WORKER_DPUS = {
 MAX_TIMEOUT = 10_080
 MAX_JOBS_PAGE = 1000
 MAX_RUNS_PAGE = 200
-SPARK_UNAVAILABLE = (
-    "Spark (glueetl) jobs cannot run in lakestack yet: only pythonshell "
-    "jobs run. The job definition is kept."
-)
+MASTER_ARGUMENT = "--lakestack-spark-master"
 INTERRUPTED = "lakestack stopped while this run was in progress; the run was abandoned."
 _JOB_NAME = re.compile("[\u0020-\ud7ff\ue000-\ufffd\t]{1,255}")
 
@@ -186,7 +187,7 @@ class _Live:
     run_id: str
     done: threading.Event = dataclasses.field(default_factory=threading.Event)
     thread: threading.Thread | None = None
-    proc: job_runner.ScriptProcess | None = None
+    proc: job_runner.ScriptProcess | SparkDriver | None = None
     stop_requested: bool = False
     shutdown: bool = False
 
@@ -211,6 +212,7 @@ class JobOps(CatalogBase):
         self._live: dict[str, _Live] = {}
         self._live_lock = threading.Lock()
         super().__init__(data_dir, clock, ids, meter)
+        self._drivers = DriverPool(self._root / "spark-drivers")
 
     def _open(self) -> None:
         super()._open()
@@ -219,6 +221,7 @@ class JobOps(CatalogBase):
 
     def close(self) -> None:
         self._abandon_live_runs()
+        self._drivers.close()
         self._jobs.close()
         super().close()
 
@@ -243,6 +246,8 @@ class JobOps(CatalogBase):
             if self._jobs.get_job(account, region, job.name) is not None:
                 raise AlreadyExistsException(f"{job.name} already exists.")
             self._jobs.put_job(account, region, job)
+        if job.command.name == "glueetl":
+            self._prestart_driver(region, job.default_arguments)
         return job
 
     def get_job(self, account: str, region: str, name: str) -> Job:
@@ -346,8 +351,6 @@ class JobOps(CatalogBase):
             if self._jobs.count_active(account, region, job.name) >= job.max_concurrent_runs:
                 raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {job.name}")
             self._jobs.insert_run(account, region, run)
-        if job.command.name != "pythonshell":
-            return self._move(account, region, run_id, FAILED, SPARK_UNAVAILABLE, bill=False)
         merged = {**job.default_arguments, **run.arguments, **job.non_overridable_arguments}
         seconds = timeout_seconds if timeout_seconds is not None else (run.timeout or 0) * 60
         live = _Live(account, region, run_id)
@@ -468,6 +471,9 @@ class JobOps(CatalogBase):
             return
         argv = job_runner.script_argv(str(script), job.name, live.run_id, arguments)
         env = job_runner.script_env(self._endpoint(), live.region)
+        if job.command.name == "glueetl":
+            self._execute_spark(live, script, argv, env, arguments, timeout_seconds)
+            return
         with self._live_lock:
             if live.stop_requested or live.shutdown:
                 self._move(
@@ -498,6 +504,85 @@ class JobOps(CatalogBase):
         else:
             tail = job_runner.read_tail(run_dir / "stderr")
             self._move(*where, FAILED, job_runner.failure_message(tail, code))
+
+    def _execute_spark(
+        self,
+        live: _Live,
+        script: Path,
+        argv: list[str],
+        env: dict[str, str],
+        arguments: dict[str, str],
+        timeout_seconds: float,
+    ) -> None:
+        """Run a glueetl script on a warm driver; a stop or timeout kills the driver."""
+        where = (live.account, live.region, live.run_id)
+        run_dir = script.parent
+        started = time.monotonic()
+        driver = self._drivers.acquire(arguments.get(MASTER_ARGUMENT), env)
+        with self._live_lock:
+            stop = live.stop_requested or live.shutdown
+            if not stop:
+                live.proc = driver
+        if stop:
+            self._drivers.release(driver)
+            self._finish_stopped(live)
+            return
+        try:
+            driver.ensure_ready(max(1.0, timeout_seconds))
+        except DriverError as exc:
+            if live.stop_requested or live.shutdown:
+                self._finish_stopped(live)
+            else:
+                self._move(*where, FAILED, f"Spark could not start for this run: {exc}")
+            return
+        self._move(*where, RUNNING)
+        request = {
+            "run_id": live.run_id,
+            "script": str(script),
+            "argv": argv,
+            "cwd": str(run_dir),
+            "stdout": str(run_dir / "stdout"),
+            "stderr": str(run_dir / "stderr"),
+            "env": {k: v for k, v in env.items() if k.startswith("AWS_")},
+        }
+        left = max(0.001, timeout_seconds - (time.monotonic() - started))
+        try:
+            reply = driver.run(request, left)
+        except DriverError as exc:
+            reply = {"ok": False, "error": f"The Spark driver died during the run: {exc}"}
+        if live.stop_requested or live.shutdown:
+            driver.kill()
+            self._finish_stopped(live)
+        elif reply is None:
+            driver.kill()
+            self._move(
+                *where,
+                TIMEOUT,
+                f"Job run timed out after {timeout_seconds:g} seconds (the job's Timeout)",
+            )
+        elif reply.get("ok"):
+            self._drivers.release(driver)
+            self._move(*where, SUCCEEDED)
+        else:
+            self._drivers.release(driver)
+            self._move(*where, FAILED, str(reply.get("error") or "the script failed"))
+
+    def _finish_stopped(self, live: _Live) -> None:
+        self._move(
+            live.account,
+            live.region,
+            live.run_id,
+            STOPPED if live.stop_requested else FAILED,
+            None if live.stop_requested else INTERRUPTED,
+        )
+
+    def _prestart_driver(self, region: str, arguments: dict[str, str]) -> None:
+        """Warm a Spark driver as soon as a glueetl job exists (when the endpoint is up)."""
+        endpoint = self._endpoint()
+        if endpoint:
+            self._drivers.prestart(
+                arguments.get(MASTER_ARGUMENT), job_runner.script_env(endpoint, region)
+            )
 
     def _fetch_script(self, account: str, region: str, location: str, run_dir: Path) -> Path:
         """Copy the script out of S3 (a later PutObject does not change this run)."""
