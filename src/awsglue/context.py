@@ -493,8 +493,15 @@ def _only_hive_folders(rel: str) -> bool:
 
 
 def _spark_type(hive_type: str) -> str:
-    """A Hive column type as Spark DDL (``int``/``bigint``/``struct<a:int>`` are the same)."""
-    return hive_type
+    """The type a text format's column is read as: scalars as strings (cast to the catalog
+    type afterwards, so ``"7"`` in JSON is the bigint 7, as Hive's SerDes read it); nested
+    types as themselves (Hive DDL and Spark DDL spell them alike).
+
+    >>> _spark_type("bigint"), _spark_type("array<string>")
+    ('string', 'array<string>')
+    """
+    nested = hive_type.strip().lower().startswith(("array<", "map<", "struct<"))
+    return hive_type if nested else "string"
 
 
 def _apply_catalog_schema(df: Any, table: _catalog.CatalogTable) -> Any:

@@ -11,11 +11,40 @@ from lakestack.cli.main import main
 from lakestack.emulator import Emulator
 
 
-def test_demo_lands_raw_events_and_prints_the_bill(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One run of ``lakestack demo --days 2`` (it starts Spark: run it once)."""
+    import contextlib
+    import io
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["demo", "--days", "2", "--data-dir", str(data_dir)]) == 0
+    return data_dir, out.getvalue()
+
+
+def test_demo_ships_the_seed_glue_script_verbatim() -> None:
+    from lakestack.cli.demo import seed_glue_script
+    from tests.conftest import seed_code_block
+
+    assert seed_glue_script() == seed_code_block("import sys\nfrom awsglue") + "\n"
+
+
+def test_demo_glue_stage_fails_verbatim_then_curates_and_bookmarks(
+    demo: tuple[Path, str],
 ) -> None:
-    assert main(["demo", "--days", "2", "--data-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+    _, out = demo
+    assert "run 1, the seed's script verbatim: FAILED" in out
+    assert "year, month, day not found" in out
+    assert "run 2, fixed, bookmarks enabled: SUCCEEDED" in out
+    assert "run 3: SUCCEEDED: the bookmark skipped the 8 files already processed" in out
+    assert "only in year=2026/month=02/day=03" in out
+    assert "JobRun" in out and "DPU-Seconds" in out
+
+
+def test_demo_lands_raw_events_and_prints_the_bill(demo: tuple[Path, str]) -> None:
+    tmp_path, out = demo
     assert "raw/" in out and "total" in out and "PutObject" in out
     assert "(same answer)" in out  # the pruned and the full-scan query agree
     scanned = [
@@ -23,7 +52,8 @@ def test_demo_lands_raw_events_and_prints_the_bill(
         for line in out.splitlines()
         if "bytes scanned" in line
     ]
-    assert len(scanned) == 2 and scanned[1] == pytest.approx(2 * scanned[0], rel=0.05)
+    # three days curated (two, then one more through the bookmark run): 3x the bytes
+    assert len(scanned) == 2 and scanned[1] == pytest.approx(3 * scanned[0], rel=0.05)
     assert "StartQueryExecution" in out and "DataScanned-Bytes" in out
 
     emu = Emulator(tmp_path, port=0).start()
@@ -33,26 +63,27 @@ def test_demo_lands_raw_events_and_prints_the_bill(
             o["Key"]
             for o in s3.list_objects_v2(Bucket="lakestack-demo-dev-data", Prefix="raw/")["Contents"]
         ]
-        assert len(keys) == 8
+        assert len(keys) == 12  # 3 days x 4 files
         curated = s3.list_objects_v2(
             Bucket="lakestack-demo-dev-data", Prefix="curated/table=events/"
         )["Contents"]
-        assert len(curated) == 2 and all(o["Key"].endswith(".snappy.parquet") for o in curated)
+        days = {o["Key"].split("/")[4] for o in curated}
+        assert days == {"day=01", "day=02", "day=03"}
+        assert all(o["Key"].endswith(".snappy.parquet") for o in curated)
         assert all(
             k.startswith("raw/source=app/year=") and "/month=" in k and "/day=" in k for k in keys
         )
         first = s3.get_object(Bucket="lakestack-demo-dev-data", Key=keys[0])["Body"].read()
         event = json.loads(first.splitlines()[0])
-        assert set(event) == {"event_id", "user_id", "event_type", "event_time", "payload"}
+        assert set(event) == {"event_id", "user_id", "event_type", "timestamp", "payload"}
     finally:
         emu.stop()
 
 
 def test_bill_command_reads_the_data_dir(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["demo", "--days", "1", "--data-dir", str(tmp_path)])
-    capsys.readouterr()
+    tmp_path, _ = demo
     assert main(["bill", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "s3" in out and "PutObject" in out and "Requests-Tier1" in out

@@ -1,11 +1,16 @@
 """``lakestack demo``: the seed's data-lake pipeline, stage by stage, on an embedded endpoint.
 
-1. land raw JSON events in the raw zone through boto3;
-2. curate them into a Hive-partitioned Parquet table (pyarrow for now; a Glue job later);
+1. land raw JSON events (February 2026, the month the seed's Glue script reads) in the
+   raw zone through boto3 and catalog them with Athena DDL + ``MSCK REPAIR TABLE``;
+2. curate them with the seed's Glue script as a Glue job (CreateJob/StartJobRun on real
+   Spark): verbatim it fails as it would on Glue (its ApplyMapping drops the partition
+   columns it then partitions by); with the partition columns mapped and a
+   ``transformation_ctx`` it writes partitioned snappy Parquet; a day of new data later,
+   the job bookmark makes the next run read only the new files;
 3. create the seed's projected Athena table verbatim and ask one question with and
    without partition filters, showing bytes scanned and cost side by side.
-Later stages (Glue, Lambda, Step Functions, Redshift) extend it. Uses only public
-surfaces: boto3 against the endpoint, then the bill.
+Later stages (Lambda, Step Functions, Redshift) extend it. Uses only public surfaces:
+boto3 against the endpoint, then the bill.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from lakestack.metering.pricing import load_prices
+
 BUCKET = "lakestack-demo-dev-data"
 RESULTS_BUCKET = "lakestack-demo-dev-athena-results"
 RESULTS = f"s3://{RESULTS_BUCKET}/"
-SEED_COLUMNS = ("event_id", "user_id", "event_type", "payload")
 # The seed's "Partition Projection" DDL, verbatim but for the bucket name.
 SEED_EVENTS_DDL = """CREATE EXTERNAL TABLE events (
     event_id STRING,
@@ -48,6 +54,7 @@ TBLPROPERTIES (
 ZONES = ("raw/", "staged/", "curated/", "aggregated/")
 EVENT_TYPES = ("page_view", "click", "signup", "purchase", "logout")
 EVENTS_PER_DAY = 5000
+FIRST_DAY = date(2026, 2, 1)  # the seed's Glue script reads year='2026' AND month='02'
 FILES_PER_DAY = 4
 
 
@@ -67,7 +74,7 @@ def generate_events(day: date, count: int, rng: random.Random) -> list[dict[str,
                 "event_id": f"{rng.getrandbits(64):016x}",
                 "user_id": f"u{rng.randrange(2000):05d}",
                 "event_type": kind,
-                "event_time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "timestamp": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "payload": json.dumps(
                     {"amount": round(rng.uniform(1, 200), 2)}
                     if kind == "purchase"
@@ -75,7 +82,7 @@ def generate_events(day: date, count: int, rng: random.Random) -> list[dict[str,
                 ),
             }
         )
-    events.sort(key=lambda e: e["event_time"])
+    events.sort(key=lambda e: e["timestamp"])
     return events
 
 
@@ -117,30 +124,135 @@ def describe_zones(s3: Any) -> list[str]:
     return lines
 
 
-def curate_to_parquet(s3: Any, days: list[date]) -> tuple[int, int]:
-    """Raw JSON -> ``curated/table=events/year=/month=/day=/`` snappy Parquet, the seed's
-    four columns (the Glue job of a later stage does the same)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+RAW_EVENTS_DDL = """CREATE EXTERNAL TABLE raw_events (
+    event_id STRING,
+    user_id STRING,
+    event_type STRING,
+    `timestamp` STRING,
+    payload STRING
+)
+PARTITIONED BY (year STRING, month STRING, day STRING)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+LOCATION 's3://{bucket}/raw/source=app/'"""
+SCRIPT_KEY = "scripts/curate_events.py"
+ROLE = "arn:aws:iam::000000000000:role/lakestack-demo-glue"
+# The two fixes the seed's script needs: map the partition columns it partitions by, and
+# name its source so the job bookmark can track it.
+PARTITION_MAPPINGS = (
+    '        ("timestamp", "string", "event_ts", "timestamp"),\n',
+    '        ("timestamp", "string", "event_ts", "timestamp"),\n'
+    '        ("year", "string", "year", "string"),\n'
+    '        ("month", "string", "month", "string"),\n'
+    '        ("day", "string", "day", "string"),\n',
+)
+TRANSFORMATION_CTX = (
+    "    push_down_predicate=\"year='2026' AND month='02'\"  # Partition pruning\n",
+    "    push_down_predicate=\"year='2026' AND month='02'\",  # Partition pruning\n"
+    '    transformation_ctx="source_frame",\n',
+)
 
-    files = size = 0
-    for day in days:
-        raw = f"raw/source=app/year={day:%Y}/month={day:%m}/day={day:%d}/"
-        rows: list[dict[str, Any]] = []
-        for obj in s3.list_objects_v2(Bucket=BUCKET, Prefix=raw).get("Contents", []):
-            body = s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read()
-            rows += [json.loads(line) for line in body.splitlines() if line.strip()]
-        table = pa.table({c: [r[c] for r in rows] for c in SEED_COLUMNS})
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink, compression="snappy")
-        data = sink.getvalue().to_pybytes()
-        key = (
-            f"curated/table=events/year={day:%Y}/month={day:%m}/day={day:%d}/"
-            "part-00000.snappy.parquet"
-        )
-        s3.put_object(Bucket=BUCKET, Key=key, Body=data)
-        files, size = files + 1, size + len(data)
-    return files, size
+
+def seed_glue_script() -> str:
+    """The seed's "PySpark Job Pattern" Glue script, verbatim."""
+    from importlib import resources
+
+    return resources.files("lakestack.cli").joinpath("seed_glue_job.txt").read_text()
+
+
+def fixed_glue_script() -> str:
+    script = seed_glue_script()
+    for old, new in (PARTITION_MAPPINGS, TRANSFORMATION_CTX):
+        if old not in script:
+            raise RuntimeError(f"the seed's Glue script changed; cannot apply fix {old!r}")
+        script = script.replace(old, new)
+    return script
+
+
+def catalog_raw_zone(athena: Any) -> None:
+    athena_run(athena, "DROP TABLE IF EXISTS raw_events", "demo")
+    athena_run(athena, RAW_EVENTS_DDL.format(bucket=BUCKET), "demo")
+    athena_run(athena, "MSCK REPAIR TABLE raw_events", "demo")
+
+
+def run_glue_job(emu: Any, glue: Any, name: str, script: str, bookmarks: bool) -> dict[str, Any]:
+    """(Re)define job ``name`` with ``script`` and run it to the end."""
+    s3 = emu.client("s3")
+    s3.put_object(Bucket=BUCKET, Key=f"{SCRIPT_KEY}", Body=script.encode())
+    arguments = {
+        "--SOURCE_DATABASE": "demo",
+        "--SOURCE_TABLE": "raw_events",
+        "--OUTPUT_PATH": f"s3://{BUCKET}/curated/table=events/",
+        "--job-bookmark-option": ("job-bookmark-enable" if bookmarks else "job-bookmark-disable"),
+    }
+    definition = {
+        "Role": ROLE,
+        "GlueVersion": "4.0",
+        "WorkerType": "G.1X",
+        "NumberOfWorkers": 2,
+        "DefaultArguments": arguments,
+        "Command": {"Name": "glueetl", "ScriptLocation": f"s3://{BUCKET}/{SCRIPT_KEY}"},
+    }
+    try:
+        glue.create_job(Name=name, **definition)
+    except glue.exceptions.AlreadyExistsException:
+        glue.update_job(JobName=name, JobUpdate=definition)
+    run_id = glue.start_job_run(JobName=name)["JobRunId"]
+    while True:
+        run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
+        if run["JobRunState"] in ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"):
+            return dict(run)
+        time.sleep(0.1)
+
+
+def curated_keys(s3: Any) -> set[str]:
+    paginator = s3.get_paginator("list_objects_v2")
+    return {
+        o["Key"]
+        for page in paginator.paginate(Bucket=BUCKET, Prefix="curated/table=events/")
+        for o in page.get("Contents", [])
+    }
+
+
+def glue_stage(emu: Any, days: list[date], new_day: date, rng: random.Random) -> list[str]:
+    """The seed's Glue job three times: verbatim, fixed, and again after new data."""
+    price = load_prices()["glue"]["DPU-Seconds"]
+
+    def glue_cost(dpu_seconds: float) -> float:
+        return float(dpu_seconds) * price["usd"] / price["per"]
+
+    glue, s3 = emu.client("glue"), emu.client("s3")
+    lines = []
+    run = run_glue_job(emu, glue, "curate-events", seed_glue_script(), bookmarks=False)
+    lines += [
+        f"    run 1, the seed's script verbatim: {run['JobRunState']} "
+        f"after {run['ExecutionTime']}s",
+        f"      ErrorMessage: {run.get('ErrorMessage', '')[:300]}",
+        "      (ApplyMapping keeps only the mapped fields, so year/month/day are gone when the "
+        "write partitions by them; Glue fails this run too)",
+        "    fix: map year/month/day as well, and give the source a transformation_ctx so "
+        "the job bookmark can track it",
+    ]
+    glue.delete_job(JobName="curate-events")
+    run = run_glue_job(emu, glue, "curate-events", fixed_glue_script(), bookmarks=True)
+    written = curated_keys(s3)
+    lines.append(
+        f"    run 2, fixed, bookmarks enabled: {run['JobRunState']} after "
+        f"{run['ExecutionTime']}s: {len(written)} Parquet objects, "
+        f"{run['DPUSeconds']:.0f} DPU-seconds (${glue_cost(run['DPUSeconds']):.4f})"
+    )
+    if run["JobRunState"] != "SUCCEEDED":
+        raise RuntimeError(f"the fixed Glue job failed: {run.get('ErrorMessage')}")
+    land_raw_events(s3, [new_day], rng)
+    athena_run(emu.client("athena"), "MSCK REPAIR TABLE raw_events", "demo")
+    run = run_glue_job(emu, glue, "curate-events", fixed_glue_script(), bookmarks=True)
+    new = curated_keys(s3) - written
+    folders = sorted({k.rsplit("/", 1)[0].split("table=events/")[1] for k in new})
+    lines.append(
+        f"    landed {new_day}; run 3: {run['JobRunState']}: the bookmark skipped the "
+        f"{FILES_PER_DAY * len(days)} files already processed, {len(new)} new objects "
+        f"only in {', '.join(folders)}"
+    )
+    return lines
 
 
 def athena_run(athena: Any, sql: str, database: str | None = None) -> dict[str, Any]:
@@ -200,21 +312,24 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
         if BUCKET not in existing:
             s3.create_bucket(Bucket=BUCKET)
         print(f"\n[1] raw zone: landing {days} days x {EVENTS_PER_DAY} JSON events through boto3")
-        today = datetime.now(UTC).date()
-        day_list = [today - timedelta(days=d) for d in range(days, 0, -1)]
-        objects, rows, size = land_raw_events(s3, day_list, random.Random(42))
+        day_list = [FIRST_DAY + timedelta(days=d) for d in range(days)]
+        rng = random.Random(42)
+        objects, rows, size = land_raw_events(s3, day_list, rng)
         print(f"    wrote {objects} objects, {rows} events, {size / 1e6:.2f} MB")
-        print("\n[2] curated zone: raw JSON -> partitioned snappy Parquet (pyarrow)")
-        files, size = curate_to_parquet(s3, day_list)
-        print(f"    wrote {files} Parquet files, {size / 1e6:.2f} MB")
-        print("\n    zones:")
-        print("\n".join(describe_zones(s3)))
-
-        print("\n[3] Athena: the seed's projected table, one question asked two ways")
         athena = emu.client("athena")
         if RESULTS_BUCKET not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
             s3.create_bucket(Bucket=RESULTS_BUCKET)
         athena_run(athena, "CREATE DATABASE IF NOT EXISTS demo")
+        catalog_raw_zone(athena)
+        print("    catalogued as demo.raw_events (Athena DDL + MSCK REPAIR TABLE)")
+        print("\n[2] curated zone: the seed's Glue job (PySpark) via CreateJob/StartJobRun")
+        new_day = day_list[-1] + timedelta(days=1)
+        print("\n".join(glue_stage(emu, day_list, new_day, rng)))
+        day_list.append(new_day)
+        print("\n    zones:")
+        print("\n".join(describe_zones(s3)))
+
+        print("\n[3] Athena: the seed's projected table, one question asked two ways")
         athena_run(athena, "DROP TABLE IF EXISTS events", "demo")
         athena_run(athena, seed_events_ddl(), "demo")
         print("\n".join(compare_partition_pruning(athena, day_list[-1])))

@@ -60,8 +60,35 @@ def price_rows(rows: list[UsageRow], prices: dict[str, Any] | None = None) -> li
     return lines
 
 
+PER_RESOURCE = frozenset({"JobRun", "CrawlerRun"})
+"""Operations whose bill lines are also broken down per resource (per Glue job, crawler)."""
+
+
+def _per_resource(lines: list[BillLine]) -> list[str]:
+    by_resource: dict[str, tuple[float, float]] = {}
+    for line in lines:
+        qty, usd = by_resource.get(line.resource, (0.0, 0.0))
+        by_resource[line.resource] = (qty + line.quantity, usd + line.usd)
+    return [
+        f"    {name:<52} {qty:>16,.0f} {'':<10} ${usd:>12.6f}"
+        for name, (qty, usd) in sorted(by_resource.items())
+    ]
+
+
 def format_bill(lines: list[BillLine]) -> str:
-    """A text bill grouped by service, then operation, with totals."""
+    """A text bill grouped by service, then operation (Glue job runs and crawls also per
+    job or crawler), with totals.
+
+    >>> rows = [UsageRow("1", "us-east-1", "glue", "JobRun", "DPU-Seconds", "DPU-Seconds",
+    ...                  job, 3600) for job in ("a", "b")]
+    >>> for line in format_bill(price_rows(rows)).splitlines():
+    ...     print(" ".join(line.split()))
+    glue $ 0.880000
+    JobRun DPU-Seconds 7,200 DPU-Seconds $ 0.880000
+    a 3,600 $ 0.440000
+    b 3,600 $ 0.440000
+    total $ 0.880000
+    """
     out: list[str] = []
     total = 0.0
     for service in sorted({line.service for line in lines}):
@@ -76,5 +103,9 @@ def format_bill(lines: list[BillLine]) -> str:
             by_op[key] = (qty + line.quantity, usd + line.usd)
         for (op, dim, unit), (qty, usd) in sorted(by_op.items()):
             out.append(f"  {op:<34} {dim:<18} {qty:>16,.0f} {unit:<10} ${usd:>12.6f}")
+            if op in PER_RESOURCE:
+                out += _per_resource(
+                    [x for x in mine if (x.operation, x.dimension, x.unit) == (op, dim, unit)]
+                )
     out.append(f"{'total':<12} ${total:>12.6f}")
     return "\n".join(out)

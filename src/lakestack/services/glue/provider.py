@@ -611,6 +611,16 @@ class GlueProvider:
         )
         return {"JobRuns": [_job_run_to_wire(r) for r in page.items], "NextToken": page.next_token}
 
+    def get_job_bookmark(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+        entry = self.engine.get_job_bookmark(context.account_id, context.region, job_name)
+        return {"JobBookmarkEntry": _to_wire(entry)}
+
+    def reset_job_bookmark(
+        self, context: RequestContext, job_name: str, run_id: str | None = None, **_: Any
+    ) -> dict[str, Any]:
+        entry = self.engine.reset_job_bookmark(context.account_id, context.region, job_name, run_id)
+        return {"JobBookmarkEntry": _to_wire(entry)}
+
     def batch_stop_job_run(
         self, context: RequestContext, job_name: str, job_run_ids: list[str], **_: Any
     ) -> dict[str, Any]:
