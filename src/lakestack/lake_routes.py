@@ -98,13 +98,15 @@ class LakeRoutes:
                 return HttpResponse(405)
             try:
                 body = json.loads(request.body.read(_MAX_BODY) or b"{}")
+                if not isinstance(body, dict):
+                    raise TypeError("the request body must be a JSON object")
                 account = self._credentials.account_for(body.get("access_key_id") or "")
                 region = body.get("region") or "us-east-1"
                 result, status = handler(body, account, region), 200
             except AwsError as err:
                 result = {"error": {"code": err.code, "message": err.message}}
                 status = err.status or 400
-            except (KeyError, ValueError, TypeError) as err:
+            except (KeyError, ValueError, TypeError, AttributeError) as err:
                 result = {"error": {"code": "InvalidRequest", "message": repr(err)}}
                 status = 400
             return HttpResponse(
