@@ -74,10 +74,12 @@ class Lake:
             or DEFAULT_ENDPOINT
         ).rstrip("/")
 
-    def files(self, uri: str) -> list[S3File]:
-        """Every object under ``uri`` (a folder: ``s3://b/p`` means ``p/``), key order."""
+    def files(self, uri: str, folder: bool = True) -> list[S3File]:
+        """Every object under ``uri``, key order: a folder (``s3://b/p`` means ``p/``), or
+        with ``folder=False`` every key starting with the prefix as written."""
         bucket, prefix = split_s3_uri(uri)
-        body = self._post("s3/files", {"bucket": bucket, "prefix": directory_prefix(prefix)})
+        prefix = directory_prefix(prefix) if folder else prefix
+        body = self._post("s3/files", {"bucket": bucket, "prefix": prefix})
         return [S3File(f["key"], f["size"], f["last_modified"], f["path"]) for f in body["files"]]
 
     def staging_dir(self) -> str:
