@@ -623,7 +623,25 @@ class JobOps(CatalogBase):
                 if bill:
                     self._bill_run(account, region, run)
             self._jobs.update_run(account, region, run)
-            return run
+        if run.job_run_state in (FAILED, TIMEOUT):
+            self._log_failure(run)
+        return run
+
+    @staticmethod
+    def _log_failure(run: JobRun) -> None:
+        """Show a failed run's error and the end of its stderr in lakestack's log."""
+        tail = job_runner.read_tail(Path(run.stderr_path)) if run.stderr_path else ""
+        lines = [ln for ln in tail.splitlines() if ln.strip()][-15:]
+        LOG.warning(
+            "Glue job %s run %s %s: %s\n  stdout: %s\n  stderr: %s%s",
+            run.job_name,
+            run.id,
+            run.job_run_state,
+            run.error_message,
+            run.stdout_path,
+            run.stderr_path,
+            "".join(f"\n    {ln}" for ln in lines),
+        )
 
     def _bill_run(self, account: str, region: str, run: JobRun) -> None:
         dpus = run.max_capacity or 0.0
