@@ -60,8 +60,9 @@ def price_rows(rows: list[UsageRow], prices: dict[str, Any] | None = None) -> li
     return lines
 
 
-PER_RESOURCE = frozenset({"JobRun", "CrawlerRun"})
-"""Operations whose bill lines are also broken down per resource (per Glue job, crawler)."""
+PER_RESOURCE = frozenset({"JobRun", "CrawlerRun", "StartQueryExecution"})
+"""Operations whose bill lines are also broken down per resource: per Glue job and
+crawler, per Athena work group."""
 
 
 def _per_resource(lines: list[BillLine]) -> list[str]:
@@ -77,7 +78,7 @@ def _per_resource(lines: list[BillLine]) -> list[str]:
 
 def format_bill(lines: list[BillLine]) -> str:
     """A text bill grouped by service, then operation (Glue job runs and crawls also per
-    job or crawler), with totals.
+    job or crawler, Athena queries per work group), with totals.
 
     >>> rows = [UsageRow("1", "us-east-1", "glue", "JobRun", "DPU-Seconds", "DPU-Seconds",
     ...                  job, 3600) for job in ("a", "b")]

@@ -267,3 +267,63 @@ def test_push_down_predicate_opens_only_matching_partitions(
     report = json.loads(s3.get_object(Bucket=BUCKET, Key="report.json")["Body"].read())
     assert len(report["files"]) == 1 and "month=02/day=02/" in report["files"][0]
     assert report["rows"] == 4
+
+
+PID_SCRIPT = (
+    "import os, sys, boto3\n"
+    "from pyspark.context import SparkContext\n"
+    "sc = SparkContext()\n"
+    "sc.stop()  # scripts may stop the context; the warm driver keeps it\n"
+    "key = 'pids/' + sys.argv[sys.argv.index('--JOB_RUN_ID') + 1]\n"
+    "boto3.client('s3').put_object(Bucket='lake', Key=key, Body=str(os.getpid()).encode())\n"
+)
+
+
+def test_second_run_reuses_the_warm_spark_driver(
+    lakestack: Emulator, lake: tuple[Any, Any]
+) -> None:
+    s3, glue = lake
+    _job(s3, glue, "pid", PID_SCRIPT)
+    runs = [_run(lakestack, glue, "pid") for _ in range(2)]
+    assert [r["JobRunState"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
+    pids = {s3.get_object(Bucket=BUCKET, Key=f"pids/{r['Id']}")["Body"].read() for r in runs}
+    assert len(pids) == 1  # the same driver process ran both scripts
+
+
+def test_stopping_a_spark_run_kills_its_driver_and_the_next_run_works(
+    lakestack: Emulator, lake: tuple[Any, Any]
+) -> None:
+    s3, glue = lake
+    _job(s3, glue, "slow", "import time\ntime.sleep(120)\n")
+    run_id = glue.start_job_run(JobName="slow")["JobRunId"]
+    for _ in range(600):  # wait (bounded) until the script is running on Spark
+        if glue.get_job_run(JobName="slow", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING":
+            break
+        lakestack.glue.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=0.2)
+    out = glue.batch_stop_job_run(JobName="slow", JobRunIds=[run_id])
+    assert out["SuccessfulSubmissions"] == [{"JobName": "slow", "JobRunId": run_id}]
+    lakestack.glue.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=60)
+    assert glue.get_job_run(JobName="slow", RunId=run_id)["JobRun"]["JobRunState"] == "STOPPED"
+    _job(s3, glue, "after", PID_SCRIPT)
+    assert _run(lakestack, glue, "after")["JobRunState"] == "SUCCEEDED"
+
+
+def test_spark_run_past_its_timeout_is_timeout(lakestack: Emulator, lake: tuple[Any, Any]) -> None:
+    s3, glue = lake
+    _job(s3, glue, "sleepy", "import time\ntime.sleep(120)\n")
+    run = lakestack.glue.start_job_run(ACCOUNT, REGION, "sleepy", timeout_seconds=20)
+    lakestack.glue.wait_job_run(ACCOUNT, REGION, "sleepy", run.id, timeout=120)
+    got = glue.get_job_run(JobName="sleepy", RunId=run.id)["JobRun"]
+    assert got["JobRunState"] == "TIMEOUT" and "timed out" in got["ErrorMessage"]
+
+
+def test_bad_spark_master_fails_the_run_with_the_reason(
+    lakestack: Emulator, lake: tuple[Any, Any]
+) -> None:
+    s3, glue = lake
+    _job(s3, glue, "remote", PID_SCRIPT)
+    run = _run(
+        lakestack, glue, "remote", Arguments={"--lakestack-spark-master": "nosuch://master:1"}
+    )
+    assert run["JobRunState"] == "FAILED"
+    assert "Spark could not start" in run["ErrorMessage"]
