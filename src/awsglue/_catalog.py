@@ -130,7 +130,7 @@ def add_partitions(table: dict[str, Any], database: str, found: list[list[str]])
     keys = [k["Name"] for k in table.get("PartitionKeys") or []]
     if not keys or not found:
         return 0
-    existing = set()
+    existing: set[tuple[str, ...]] = set()
     for page in client.get_paginator("get_partitions").paginate(
         DatabaseName=database, TableName=name, ExcludeColumnSchema=True
     ):

@@ -99,7 +99,7 @@ def _wrap_writer(method: Callable[..., Any]) -> Callable[..., Any]:
     def write(self: Any, *args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(self, *args, **kwargs)
         path = bound.arguments.get("path")
-        if not is_s3(path):
+        if not isinstance(path, str) or not is_s3(path):
             return method(self, *args, **kwargs)
         mode = bound.arguments.get("mode") or getattr(self, "_lakestack_mode", None)
         mode = (mode or "errorifexists").lower()
