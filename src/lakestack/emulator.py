@@ -117,7 +117,13 @@ class Emulator:
             data, self.clock, self.ids, self.meter, self.events, fsync=self.config.fsync
         )
         self.glue = GlueEngine(
-            data, self.clock, self.ids, self.meter, scripts=self.s3, endpoint=self._endpoint_or_none
+            data,
+            self.clock,
+            self.ids,
+            self.meter,
+            scripts=self.s3,
+            endpoint=self._endpoint_or_none,
+            warm_spark=True,
         )
         self.athena = AthenaEngine(
             data, self.clock, self.ids, self.meter, self.s3, GlueCatalogForAthena(self.glue)

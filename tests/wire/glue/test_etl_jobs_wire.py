@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import botocore.exceptions
@@ -244,8 +245,8 @@ def test_failing_script_fails_run_with_readable_error_and_log(
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "KeyError: 'no_such_column'"
     stored = lakestack.glue.get_job_run(ACCOUNT, REGION, "broken", run["Id"])
-    assert "starting broken" in open(stored.stdout_path).read()
-    assert "Traceback" in open(stored.stderr_path).read()
+    assert "starting broken" in Path(stored.stdout_path).read_text()
+    assert "Traceback" in Path(stored.stderr_path).read_text()
 
 
 def test_push_down_predicate_opens_only_matching_partitions(

@@ -194,8 +194,9 @@ class _Live:
 
 class JobOps(CatalogBase):
     """Job definitions and runs. Extra constructor dependencies: ``scripts`` (the S3
-    engine's ``get_object``) and ``endpoint`` (the URL scripts' boto3 calls go to,
-    asked when a run starts)."""
+    engine's ``get_object``), ``endpoint`` (the URL scripts' boto3 calls go to, asked
+    when a run starts) and ``warm_spark`` (start a Spark driver as soon as a glueetl job
+    is created, so its first run finds Spark up)."""
 
     def __init__(
         self,
@@ -206,8 +207,10 @@ class JobOps(CatalogBase):
         *,
         scripts: ScriptSource | None = None,
         endpoint: Callable[[], str | None] | None = None,
+        warm_spark: bool = False,
     ) -> None:
         self._scripts = scripts
+        self._warm_spark = warm_spark
         self._endpoint = endpoint or (lambda: None)
         self._live: dict[str, _Live] = {}
         self._live_lock = threading.Lock()
@@ -579,7 +582,7 @@ class JobOps(CatalogBase):
     def _prestart_driver(self, region: str, arguments: dict[str, str]) -> None:
         """Warm a Spark driver as soon as a glueetl job exists (when the endpoint is up)."""
         endpoint = self._endpoint()
-        if endpoint:
+        if endpoint and self._warm_spark:
             self._drivers.prestart(
                 arguments.get(MASTER_ARGUMENT), job_runner.script_env(endpoint, region)
             )

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from lakestack.gateway.context import RequestContext
+from lakestack.services.glue.crawler_models import Crawler, Schedule
 from lakestack.services.glue.engine import GlueEngine, SearchFilter
 from lakestack.services.glue.job_models import Job, JobCommand, JobRun
 from lakestack.services.glue.models import (
@@ -638,3 +639,83 @@ class GlueProvider:
                 for e in errors
             ],
         }
+
+    # -- crawlers ---------------------------------------------------------------------
+
+    def create_crawler(
+        self, context: RequestContext, name: str, tags: dict[str, str] | None = None, **members: Any
+    ) -> dict[str, Any]:
+        crawler = _crawler_from_wire(name, members)
+        self.engine.create_crawler(context.account_id, context.region, crawler, tags)
+        return {}
+
+    def get_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+        crawler = self.engine.get_crawler(context.account_id, context.region, name)
+        return {"Crawler": _to_wire(crawler)}
+
+    def get_crawlers(
+        self,
+        context: RequestContext,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_crawlers(context.account_id, context.region, max_results, next_token)
+        return {"Crawlers": [_to_wire(c) for c in page.items], "NextToken": page.next_token}
+
+    def list_crawlers(
+        self,
+        context: RequestContext,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        tags: dict[str, str] | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.list_crawlers(
+            context.account_id, context.region, max_results, next_token, tags
+        )
+        return {"CrawlerNames": page.items, "NextToken": page.next_token}
+
+    def update_crawler(self, context: RequestContext, name: str, **members: Any) -> dict[str, Any]:
+        crawler = _crawler_from_wire(name, members)
+        self.engine.update_crawler(context.account_id, context.region, crawler)
+        return {}
+
+    def delete_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+        self.engine.delete_crawler(context.account_id, context.region, name)
+        return {}
+
+    def start_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+        self.engine.start_crawler(context.account_id, context.region, name)
+        return {}
+
+    def stop_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+        self.engine.stop_crawler(context.account_id, context.region, name)
+        return {}
+
+    def get_crawler_metrics(
+        self,
+        context: RequestContext,
+        crawler_name_list: list[str] | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        page = self.engine.get_crawler_metrics(
+            context.account_id, context.region, crawler_name_list, max_results, next_token
+        )
+        return {
+            "CrawlerMetricsList": [_to_wire(m) for m in page.items],
+            "NextToken": page.next_token,
+        }
+
+
+def _crawler_from_wire(name: str, members: dict[str, Any]) -> Crawler:
+    """A crawler from CreateCrawler's or UpdateCrawler's members (there ``Schedule`` is the
+    cron string; in ``Crawler`` it is a structure)."""
+    wire = {_pascal(k): v for k, v in members.items() if k != "catalog_id"}
+    schedule = wire.pop("Schedule", None)
+    crawler = _from_wire(Crawler, {**wire, "Name": name})
+    if schedule is not None:  # "" removes the schedule
+        crawler.schedule = Schedule(schedule or None, "SCHEDULED" if schedule else "NOT_SCHEDULED")
+    return crawler

@@ -20,7 +20,7 @@ from lakestack.services.glue.errors import (
     InvalidInputException,
 )
 from lakestack.services.glue.job_models import Job, JobCommand
-from lakestack.services.glue.jobs import SPARK_UNAVAILABLE, ConcurrentRunsExceededException
+from lakestack.services.glue.jobs import ConcurrentRunsExceededException
 
 
 class NoSuchKey(AwsError):
@@ -228,19 +228,24 @@ def test_start_job_run_beyond_max_concurrent_runs_raises(
     glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
 
 
-def test_glueetl_run_fails_as_spark_unavailable(glue: GlueEngine, meter: RecordingMeter) -> None:
+def test_glueetl_run_without_its_script_fails_naming_the_location(glue: GlueEngine) -> None:
     glue.create_job(
         *WHERE,
         _job("s3://scripts/etl.py", command="glueetl", worker_type="G.1X", number_of_workers=2),
     )
     run = glue.start_job_run(*WHERE, "nightly")
-    assert (run.job_run_state, run.error_message) == ("FAILED", SPARK_UNAVAILABLE)
-    assert not [r for r in meter.records if r[1] == "JobRun"]
+    done = glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
+    assert done.job_run_state == "FAILED"
+    assert done.error_message is not None
+    assert done.error_message.startswith("Failed to download the script from s3://scripts/etl.py")
 
 
 def test_get_job_runs_newest_first_paged(glue: GlueEngine) -> None:
     glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
-    ids = [glue.start_job_run(*WHERE, "nightly").id for _ in range(3)]
+    ids = []
+    for _ in range(3):  # one at a time: MaxConcurrentRuns is 1
+        ids.append(glue.start_job_run(*WHERE, "nightly").id)
+        glue.wait_job_run(*WHERE, "nightly", ids[-1], timeout=10)
     first = glue.get_job_runs(*WHERE, "nightly", max_results=2)
     second = glue.get_job_runs(*WHERE, "nightly", next_token=first.next_token)
     assert [r.id for r in first.items + second.items] == ids[::-1]
