@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 MASTER_ENV = "LAKESTACK_SPARK_MASTER"
+DRIVER_MEMORY_ENV = "LAKESTACK_SPARK_DRIVER_MEMORY"
 DEFAULT_MASTER = "local[*]"
 
 # Settable at run time on any session (GlueContext applies them to the session it gets).
@@ -29,6 +30,7 @@ STARTUP_CONF: dict[str, str] = {
     "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
     "spark.hadoop.parquet.enable.summary-metadata": "false",
 }
+DEFAULT_DRIVER_MEMORY = "2g"  # local mode: the driver is the executor too
 
 
 def master(explicit: str | None = None) -> str:
@@ -45,7 +47,9 @@ def spark_session(master_url: str | None = None, app_name: str = "lakestack-glue
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master(master_url)).appName(app_name)
-    for key, value in {**STARTUP_CONF, **SESSION_CONF}.items():
+    memory = os.environ.get(DRIVER_MEMORY_ENV) or DEFAULT_DRIVER_MEMORY
+    conf = {**STARTUP_CONF, "spark.driver.memory": memory, **SESSION_CONF}
+    for key, value in conf.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     apply_session_conf(session)
