@@ -6,8 +6,10 @@ Pure logic, no I/O. From a table's parameters (``projection.enabled``,
 ``storage.location.template``) and the partition predicates extracted from the
 query (:mod:`lakestack.sql.predicates`), :func:`project` lazily enumerates the
 candidate partitions: value tuples formatted exactly as the path has them
-(``07`` stays ``07``) and their S3 locations. :func:`prune` filters registered
-(Glue) partitions with the same predicate logic.
+(``07`` stays ``07``) and their S3 locations. :func:`projected_layout` describes the
+same candidates without listing them (a common prefix and a test on locations), so a
+scan over thousands of candidates costs one pass over the files that exist.
+:func:`prune` filters registered (Glue) partitions with the same predicate logic.
 
 Semantics follow https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
 and .../partition-projection-supported-types.html (see reference/aws-semantics.md
@@ -20,13 +22,24 @@ from __future__ import annotations
 
 import calendar
 import functools
+import itertools
+import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from lakestack.sql.dates import JavaDateFormat
 from lakestack.sql.errors import ConstraintViolation, InvalidTableProperty
-from lakestack.sql.predicates import TRUE, Predicate, conjuncts_on, equality_values, evaluate
+from lakestack.sql.predicates import (
+    TRUE,
+    And,
+    Predicate,
+    columns_of,
+    conjuncts_on,
+    equality_values,
+    evaluate,
+)
 
 _UNITS = ("YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS", "MINUTES", "SECONDS", "MILLISECONDS")
 _RELATIVE = re.compile(
@@ -84,21 +97,30 @@ def project(
     ['s3://b/t/m=01/', 's3://b/t/m=02/']
     """
     key_types = key_types or {}
-    missing = [k for k in partition_keys if f"projection.{k}.type" not in parameters]
-    if missing:
-        raise InvalidTableProperty(
-            f"Table {table} is configured for partition projection, but the following "
-            f"partition columns are missing projection configuration: [{', '.join(missing)}]"
-        )
-    streams = [
-        _column_values(table, k, parameters, predicate, now, key_types) for k in partition_keys
-    ]
+    streams = _streams(table, parameters, partition_keys, predicate, now, key_types)
     template = parameters.get("storage.location.template")
     for values in _product(streams):
         named = dict(zip(partition_keys, values, strict=True))
         if evaluate(predicate, named, key_types) is False:
             continue
         yield ProjectedPartition(values, _location(location, template, named))
+
+
+def _streams(
+    table: str,
+    parameters: Mapping[str, str],
+    partition_keys: Sequence[str],
+    predicate: Predicate,
+    now: datetime,
+    key_types: Mapping[str, str],
+) -> list[_Stream]:
+    missing = [k for k in partition_keys if f"projection.{k}.type" not in parameters]
+    if missing:
+        raise InvalidTableProperty(
+            f"Table {table} is configured for partition projection, but the following "
+            f"partition columns are missing projection configuration: [{', '.join(missing)}]"
+        )
+    return [_column_values(table, k, parameters, predicate, now, key_types) for k in partition_keys]
 
 
 def prune(
@@ -113,6 +135,176 @@ def prune(
     [{'dt': '2024-01-02'}]
     """
     return [p for p in partitions if evaluate(predicate, p, key_types) is not False]
+
+
+@dataclass(frozen=True)
+class ProjectedLayout:
+    """The candidates of :func:`project`, described instead of listed.
+
+    Every candidate location starts with ``prefix`` (their longest common prefix ending
+    at ``/``); :meth:`match` names the candidate a file belongs to and :meth:`order`
+    sorts candidates as :func:`project` yields them. Matching a few hundred files this
+    way is much cheaper than enumerating thousands of candidates (the seed's 11 years x
+    12 months x 31 days) to find the few that exist.
+    """
+
+    prefix: str
+    regex: re.Pattern[str]
+    placeholders: tuple[str, ...]
+    keys: tuple[str, ...]
+    streams: tuple[_Stream, ...]
+    slashes: tuple[int, ...]  # the number of "/" a candidate location can have, most first
+    render: Callable[[Mapping[str, str]], str]
+
+    seen: dict[str, tuple[str, ...] | None] = field(default_factory=dict, compare=False)
+
+    def match(self, uri: str) -> tuple[str, ...] | None:
+        """Values of the candidate whose location is the longest one holding ``uri``."""
+        segments = uri.split("/")
+        for count in self.slashes:
+            if count < len(segments):
+                location = "/".join(segments[:count]) + "/"
+                if location not in self.seen:
+                    self.seen[location] = self._candidate(location)
+                if (values := self.seen[location]) is not None:
+                    return values
+        return None
+
+    def _candidate(self, location: str) -> tuple[str, ...] | None:
+        found = self.regex.fullmatch(location)
+        if found is None:
+            return None
+        named = dict(zip(self.placeholders, found.groups(), strict=True))
+        values = tuple(named[k] for k in self.keys)
+        if not self.order(values) or self.render({k: named[k] for k in self.keys}) != location:
+            return None
+        return values
+
+    def order(self, values: Sequence[str]) -> tuple[int, ...]:
+        """Positions of ``values`` in their columns' streams (empty: not a candidate)."""
+        found = []
+        for stream, value in zip(self.streams, values, strict=True):
+            at = stream.position(value)
+            if at is None:
+                return ()
+            found.append(at)
+        return tuple(found)
+
+
+def projected_layout(
+    table: str,
+    parameters: Mapping[str, str],
+    partition_keys: Sequence[str],
+    location: str,
+    predicate: Predicate = TRUE,
+    *,
+    now: datetime,
+    key_types: Mapping[str, str] | None = None,
+    more_than: int,
+) -> ProjectedLayout | None:
+    """The candidates of :func:`project` (same arguments) as a :class:`ProjectedLayout`.
+
+    None when there are ``more_than`` candidates or fewer, or when a location may not
+    name its candidate unambiguously (a predicate across columns, a value that is not a
+    whole path segment, a key missing from the template): then enumerate with
+    :func:`project`.
+
+    Raises:
+        InvalidTableProperty, ConstraintViolation: as :func:`project`.
+
+    >>> params = {"projection.enabled": "true", "projection.m.type": "integer",
+    ...           "projection.m.range": "1,99", "projection.m.digits": "2"}
+    >>> layout = projected_layout("db.t", params, ["m"], "s3://b/t/", now=datetime(2026, 1, 1),
+    ...                           more_than=48)
+    >>> layout.prefix, layout.match("s3://b/t/m=07/f.csv"), layout.match("s3://b/t/m=7/f.csv")
+    ('s3://b/t/', ('07',), None)
+    """
+    streams = _streams(table, parameters, partition_keys, predicate, now, key_types or {})
+    template = parameters.get("storage.location.template")
+    parts = _template_parts(template) if template else _hive_parts(location, partition_keys)
+    if not (_delimited(parts, partition_keys) and _separable(predicate, partition_keys)):
+        return None
+    firsts = {
+        k: list(itertools.islice(s(), more_than + 1))
+        for k, s in zip(partition_keys, streams, strict=True)
+    }
+    if math.prod(len(v) for v in firsts.values()) <= more_than:
+        return None
+    prefix = _shared_prefix(parts, firsts, more_than)
+    if prefix is None or not all(s.slash_free() for s in streams):
+        return None
+    literal = "".join(parts[::2])
+    return ProjectedLayout(
+        prefix=prefix,
+        regex=re.compile(
+            "".join(re.escape(p) if i % 2 == 0 else "([^/]*)" for i, p in enumerate(parts)) + "/?"
+        ),
+        placeholders=tuple(parts[1::2]),
+        keys=tuple(partition_keys),
+        streams=tuple(streams),
+        slashes=(literal.count("/") + 1, literal.count("/")),
+        render=functools.partial(_location, location, template),
+    )
+
+
+def _delimited(parts: Sequence[str], keys: Sequence[str]) -> bool:
+    """True when each key is one placeholder that ends its path segment, so a location
+    reads back as values one way only.
+
+    >>> _delimited(("s3://b/", "y", "/", "m", ""), ["y", "m"])
+    True
+    >>> _delimited(("s3://b/", "y", "-", "m", ""), ["y", "m"])  # "1-2-3": y=1 or y=1-2?
+    False
+    """
+    placeholders = parts[1::2]
+    return sorted(placeholders) == sorted(set(keys)) == sorted(keys) and all(
+        parts[i + 1].startswith("/") or i + 2 == len(parts) for i in range(1, len(parts), 2)
+    )
+
+
+def _shared_prefix(
+    parts: Sequence[str], firsts: Mapping[str, Sequence[str]], limit: int
+) -> str | None:
+    """The longest prefix ending at ``/`` of every candidate location: the template up to
+    the first column with more than one value (None: every column has one value)."""
+    fixed: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            fixed.append(part)
+            continue
+        distinct = set(firsts[part])
+        if len(distinct) > 1:
+            text = "".join(fixed)
+            return text[: text.rfind("/") + 1]
+        if len(firsts[part]) > limit:  # one value repeated past the limit: cannot tell
+            return None
+        fixed.append(firsts[part][0])
+    return None
+
+
+def _hive_parts(location: str, keys: Sequence[str]) -> tuple[str, ...]:
+    """Template parts of the default layout ``<location>/k1=v1/k2=v2/``.
+
+    >>> _hive_parts("s3://b/t/", ["y", "m"])
+    ('s3://b/t/y=', 'y', '/m=', 'm', '')
+    """
+    parts: list[str] = []
+    for i, key in enumerate(keys):
+        parts += [(location.rstrip("/") + "/" if i == 0 else "/") + f"{key}=", key]
+    return (*parts, "")
+
+
+def _separable(predicate: Predicate, keys: Sequence[str]) -> bool:
+    """True when every top-level AND part filters one partition column on its own, so
+    the candidates are exactly the product of each column's filtered values."""
+    stack, known = [predicate], set(keys)
+    while stack:
+        part = stack.pop()
+        if isinstance(part, And):
+            stack.extend(part.parts)
+        elif len(columns := columns_of(part)) != 1 or not columns <= known:
+            return False
+    return True
 
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
@@ -154,16 +346,45 @@ def _product(streams: list[_Stream]) -> Iterator[tuple[str, ...]]:
 class _Stream:
     """A re-iterable source of one column's candidate values, pre-filtered."""
 
-    def __init__(self, *, source: object, keep: object = None) -> None:
+    def __init__(self, *, source: object, keep: Callable[[str], bool] | None = None) -> None:
         self._source = source
         self._keep = keep
+        self._positions: dict[str, int] | None = None
+        self._memo: dict[str, int | None] = {}
 
     def __call__(self) -> Iterator[str]:
-        source = self._source() if callable(self._source) else self._source
         keep = self._keep
-        for value in source:  # type: ignore[union-attr]
-            if keep is None or keep(value):  # type: ignore[operator]
+        for value in self._values():
+            if keep is None or keep(value):
                 yield value
+
+    def _values(self) -> Iterable[str]:
+        source = self._source() if callable(self._source) else self._source
+        return source  # type: ignore[return-value]
+
+    def position(self, value: str) -> int | None:
+        """Where ``value`` comes in the source, or None when the stream never yields it."""
+        if value not in self._memo:
+            if isinstance(self._source, _IntegerRange):
+                at = self._source.position(value)
+            else:
+                at = self._known().get(value)
+            if at is not None and self._keep is not None and not self._keep(value):
+                at = None
+            self._memo[value] = at
+        return self._memo[value]
+
+    def slash_free(self) -> bool:
+        """True when no value of the source contains ``/`` (it is one path segment)."""
+        return isinstance(self._source, _IntegerRange) or not any("/" in v for v in self._known())
+
+    def _known(self) -> dict[str, int]:
+        if self._positions is None:
+            positions: dict[str, int] = {}
+            for i, value in enumerate(self._values()):
+                positions.setdefault(value, i)
+            self._positions = positions
+        return self._positions
 
 
 def _column_values(
@@ -212,6 +433,37 @@ def _column_values(
 # -- integer --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _IntegerRange:
+    """``low..high`` by ``interval``, zero-padded to ``digits``; re-iterable. A value's
+    position is found by arithmetic, as the range may be huge.
+
+    >>> r = _IntegerRange(1, 12, 1, 2)
+    >>> list(r)[:2], r.position("03"), r.position("3"), r.position("13")
+    (['01', '02'], 2, None, None)
+    """
+
+    low: int
+    high: int
+    interval: int
+    digits: int
+
+    def format(self, n: int) -> str:
+        return f"-{abs(n):0{self.digits}d}" if n < 0 else f"{n:0{self.digits}d}"
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.format(n) for n in range(self.low, self.high + 1, self.interval))
+
+    def position(self, value: str) -> int | None:
+        try:
+            n = int(value)
+        except ValueError:
+            return None
+        if not self.low <= n <= self.high or (n - self.low) % self.interval:
+            return None
+        return (n - self.low) // self.interval if self.format(n) == value else None
+
+
 def _integer_source(config: Mapping[str, str], exact: tuple[object, ...] | None) -> object:
     low_text, high_text = (s.strip() for s in config["range"].split(","))
     low, high = int(low_text), int(high_text)
@@ -219,10 +471,7 @@ def _integer_source(config: Mapping[str, str], exact: tuple[object, ...] | None)
     digits = int(config["digits"].strip()) if config.get("digits", "").strip() else 0
     if interval <= 0:
         raise ValueError("interval must be positive")
-
-    def fmt(n: int) -> str:
-        return f"-{abs(n):0{digits}d}" if n < 0 else f"{n:0{digits}d}"
-
+    numbers = _IntegerRange(low, high, interval, digits)
     if exact is not None:
         found = []
         for value in exact:
@@ -230,10 +479,11 @@ def _integer_source(config: Mapping[str, str], exact: tuple[object, ...] | None)
                 n = int(str(value).strip())
             except ValueError:
                 continue
-            if low <= n <= high and (n - low) % interval == 0 and fmt(n) not in found:
-                found.append(fmt(n))
+            text = numbers.format(n)
+            if low <= n <= high and (n - low) % interval == 0 and text not in found:
+                found.append(text)
         return found
-    return lambda: (fmt(n) for n in range(low, high + 1, interval))
+    return numbers
 
 
 # -- date -----------------------------------------------------------------------------------
@@ -298,91 +548,3 @@ def _shift(moment: datetime, amount: int, unit: str) -> datetime:
         "MILLISECONDS": 0.001,
     }[unit]
     return moment + timedelta(seconds=seconds * amount)
-
-
-class JavaDateFormat:
-    """A Java ``DateTimeFormatter`` pattern (the subset projection formats use).
-
-    Letters: ``yyyy yy MM M dd d HH H mm m ss s SSS``; ``'quoted'`` text is literal.
-
-    >>> f = JavaDateFormat("yyyy/MM/dd/HH")
-    >>> f.format(datetime(2021, 1, 2, 3)), f.parse("2021/01/02/03"), f.finest_unit()
-    ('2021/01/02/03', datetime.datetime(2021, 1, 2, 3, 0), 'HOURS')
-    >>> JavaDateFormat("'dt='yyyy-MM-dd").format(datetime(2024, 2, 9))
-    'dt=2024-02-09'
-    """
-
-    _FIELDS = {
-        "y": "year",
-        "M": "month",
-        "d": "day",
-        "H": "hour",
-        "m": "minute",
-        "s": "second",
-        "S": "microsecond",
-    }
-    _UNIT = {
-        "y": "YEARS",
-        "M": "MONTHS",
-        "d": "DAYS",
-        "H": "HOURS",
-        "m": "MINUTES",
-        "s": "SECONDS",
-        "S": "MILLISECONDS",
-    }
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self.parts: list[tuple[str, str]] = []  # ("lit", text) or (letter, run)
-        for m in re.finditer(r"'([^']*)'|([a-zA-Z])\2*|[^a-zA-Z']+", pattern):
-            if m.group(1) is not None:
-                self.parts.append(("lit", m.group(1) or "'"))
-            elif m.group(2):
-                if m.group(2) not in self._FIELDS:
-                    raise ValueError(f"unsupported pattern letter {m.group(2)!r}")
-                self.parts.append((m.group(2), m.group(0)))
-            else:
-                self.parts.append(("lit", m.group(0)))
-        regex = "".join(
-            re.escape(t) if k == "lit" else (rf"(\d{{{len(t)}}})" if len(t) > 1 else r"(\d{1,2})")
-            for k, t in self.parts
-        )
-        self._regex = re.compile(regex)
-
-    def finest_unit(self) -> str:
-        order = "yMdHmsS"
-        letters = [k for k, _ in self.parts if k != "lit"]
-        return self._UNIT[max(letters, key=order.index)] if letters else "DAYS"
-
-    def format(self, moment: datetime) -> str:
-        out = []
-        for kind, text in self.parts:
-            if kind == "lit":
-                out.append(text)
-                continue
-            value = getattr(moment, self._FIELDS[kind])
-            if kind == "S":
-                value //= 1000
-            if kind == "y" and len(text) == 2:
-                value %= 100
-            out.append(f"{value:0{len(text)}d}")
-        return "".join(out)
-
-    def parse(self, text: str) -> datetime | None:
-        m = self._regex.fullmatch(text)
-        if m is None:
-            return None
-        fields = {"year": 1970, "month": 1, "day": 1}
-        for (kind, run), value in zip(
-            [p for p in self.parts if p[0] != "lit"], m.groups(), strict=True
-        ):
-            number = int(value)
-            if kind == "y" and len(run) == 2:
-                number += 2000
-            if kind == "S":
-                number *= 1000
-            fields[self._FIELDS[kind]] = number
-        try:
-            return datetime(**fields)  # type: ignore[arg-type]
-        except ValueError:
-            return None

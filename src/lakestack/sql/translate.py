@@ -18,9 +18,10 @@ Must not know: the Glue catalog store, files, DuckDB connections, HTTP.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlglot
 from sqlglot import exp
@@ -87,7 +88,8 @@ Schema = Mapping[tuple[str, str], TableSchema]
 
 
 def translate(sql: str, schema: Schema, *, database: str = "default") -> Translated:
-    """Translate one Athena query.
+    """Translate one Athena query (remembered: the same text, schema and database give the
+    same translation, and sqlglot's work is most of the planning time of a short query).
 
     Args:
         sql: the query text (SELECT / WITH / VALUES).
@@ -106,6 +108,16 @@ def translate(sql: str, schema: Schema, *, database: str = "default") -> Transla
     ({'db.t': TableRef(database='db', name='t')}, \
 {TableRef(database='db', name='t'): Compare(column='dt', op='=', value='2024')})
     """
+    key = tuple(sorted(schema.items(), key=lambda item: item[0]))
+    found = _translate(sql, key, database)
+    return replace(found, relations=dict(found.relations), predicates=dict(found.predicates))
+
+
+@functools.lru_cache(maxsize=256)
+def _translate(
+    sql: str, schema_items: tuple[tuple[tuple[str, str], TableSchema], ...], database: str
+) -> Translated:
+    schema = dict(schema_items)
     tree = parse_query(sql)
     refs = _resolve_tables(tree, schema, database)
     check_functions(tree, sql)

@@ -146,3 +146,21 @@ def test_translated_sql_runs_on_duckdb_over_bound_placeholder() -> None:
         "AS v(event_id, amount, ts, year, month)"
     )
     assert cur.execute(t.sql).fetchall() == [("01", 3), ("02", -1)]
+
+
+def test_translate_remembers_a_translation_but_not_across_schemas() -> None:
+    sql = "SELECT event_id, region FROM events WHERE year = '2026'"
+    with pytest.raises(ColumnNotFound):
+        translate(sql, SCHEMA, database="db")
+    region = TableSchema((*EVENTS.columns, ("region", "string")), EVENTS.partition_keys)
+    widened = {**SCHEMA, ("db", "events"): region}
+    first = translate(sql, widened, database="db")
+    first.relations.clear()  # a caller's copy: the remembered translation is untouched
+    first.predicates.clear()
+    again = translate(sql, dict(reversed(widened.items())), database="db")
+    assert again.relations == {"db.events": EV} and again.sql == first.sql
+    assert again.predicates == {EV: p.Compare("year", "=", "2026")}
+    with pytest.raises(ColumnNotFound):
+        translate(sql, SCHEMA, database="db")
+    with pytest.raises(TableNotFound):
+        translate(sql, widened, database="nodb")

@@ -4,9 +4,10 @@ query on DuckDB over the files the scan planner chose.
 A query's life here: parse (:func:`lakestack.sql.translate.parse_query`), expand views
 from the catalog, build the translator's schema from the tables it names, translate,
 plan each table's files (:mod:`scan`), bind each table placeholder to a temporary view
-over its explicit file list on this worker's cursor, run with DuckDB's profiler on, and
-read ``bytes_scanned`` of every Parquet scan from the profile (the column chunks of the
-row groups actually read, what Athena bills); CSV/JSON/ORC count whole objects.
+over its explicit file list on this worker's cursor (kept while its files stay the same,
+:class:`ViewCache`), run with DuckDB's profiler on, and read ``bytes_scanned`` of every
+Parquet scan from the profile (the column chunks of the row groups actually read, what
+Athena bills); CSV/JSON/ORC count whole objects.
 
 CTAS, INSERT INTO and UNLOAD live in :mod:`writes`. Every DuckDB call goes through
 ``translating(duckdb_error_table)`` so engine errors become Athena failures.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,6 +115,39 @@ class Prepared:
         return sum(s.object_bytes for s in self.scans.values() if s.kind != "parquet")
 
 
+class ViewCache:
+    """The relation SQL each temp view on each cursor was last created with.
+
+    Creating a view binds its query, and binding a scan checks every file on disk (two
+    ``stat`` calls each: ~5 ms for 365 files), which the statement then does again. A
+    placeholder whose relation SQL is unchanged since the last statement on the same
+    cursor keeps its view. The SQL names every file (blob paths are never reused), so a
+    new, changed or deleted object under a table changes it and the view is made again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sql: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, str]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def holds(self, cursor: duckdb.DuckDBPyConnection, name: str, sql: str) -> bool:
+        with self._lock:
+            return self._sql.get(cursor, {}).get(name) == sql
+
+    def record(self, cursor: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+        with self._lock:
+            self._sql.setdefault(cursor, {})[name] = sql
+
+    def forget(self, cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+        with self._lock:
+            self._sql.get(cursor, {}).pop(name, None)
+
+
+def _view_name(placeholder: str) -> str:
+    return '"' + placeholder.replace('"', '""') + '"'
+
+
 class QueryRunner:
     """Runs statements for the execution layer; one instance per engine."""
 
@@ -122,6 +157,7 @@ class QueryRunner:
         self.catalog = catalog
         self.objects = objects
         self.mirror = mirror
+        self.views = ViewCache()
 
     def lister(self, ctx: RunContext) -> Lister:
         return Lister(self.objects, ctx.account, ctx.region)
@@ -242,34 +278,44 @@ class QueryRunner:
         return None
 
     class _Bound:
-        def __init__(self, ctx: RunContext, prepared: Prepared, mirror: HiveMirror | None) -> None:
-            self.ctx, self.prepared, self.mirror = ctx, prepared, mirror
+        def __init__(
+            self, ctx: RunContext, prepared: Prepared, mirror: HiveMirror | None, views: ViewCache
+        ) -> None:
+            self.ctx, self.prepared, self.mirror, self.views = ctx, prepared, mirror, views
 
         def __enter__(self) -> None:
+            cursor = self.ctx.cursor
             with translating(_ERRORS):
                 for i, (placeholder, scan) in enumerate(self.prepared.scans.items()):
-                    name = '"' + placeholder.replace('"', '""') + '"'
+                    name = _view_name(placeholder)
                     arrow = None
                     if scan.kind == "orc" and scan.groups:
                         arrow = f"__lakestack_orc_{i}"
-                        self.ctx.cursor.register(arrow, orc_table(scan))
-                    self.ctx.cursor.execute(
-                        f"CREATE OR REPLACE TEMP VIEW {name} AS "
-                        f"{relation_sql(scan, self.mirror, arrow)}"
-                    )
+                        cursor.register(arrow, orc_table(scan))
+                    sql = relation_sql(scan, self.mirror, arrow)
+                    if arrow is None and self.views.holds(cursor, name, sql):
+                        continue
+                    self.views.forget(cursor, name)
+                    cursor.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+                    if arrow is None:
+                        self.views.record(cursor, name, sql)
 
         def __exit__(self, *exc: object) -> None:
-            for i, placeholder in enumerate(self.prepared.scans):
-                name = '"' + placeholder.replace('"', '""') + '"'
+            # Views over files stay for the next statement on this cursor (see ViewCache);
+            # views over an ORC scan's Arrow table go with the table.
+            for i, (placeholder, scan) in enumerate(self.prepared.scans.items()):
+                if scan.kind != "orc":
+                    continue
+                self.views.forget(self.ctx.cursor, _view_name(placeholder))
                 try:
-                    self.ctx.cursor.execute(f"DROP VIEW IF EXISTS {name}")
+                    self.ctx.cursor.execute(f"DROP VIEW IF EXISTS {_view_name(placeholder)}")
                     self.ctx.cursor.unregister(f"__lakestack_orc_{i}")
                 except duckdb.Error:
                     pass
 
     def bound(self, ctx: RunContext, prepared: Prepared) -> QueryRunner._Bound:
         """Bind each table placeholder to a temp view over its files on ``ctx.cursor``."""
-        return QueryRunner._Bound(ctx, prepared, self.mirror)
+        return QueryRunner._Bound(ctx, prepared, self.mirror, self.views)
 
     def check_cutoff(self, ctx: RunContext, prepared: Prepared) -> None:
         """Text, JSON and ORC tables are read whole: when their objects alone pass the

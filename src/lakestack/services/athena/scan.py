@@ -4,7 +4,9 @@ For each catalog table a query names: the candidate partitions come from partiti
 projection (:mod:`lakestack.sql.projection`) when ``projection.enabled``, else from the
 registered partitions pruned by the query's partition predicates, else the table
 location itself. Only the chosen partitions' prefixes are listed (one listing of their
-common prefix when there are many), so a one-day query never lists the other days.
+common prefix when there are many), so a one-day query never lists the other days. Many
+projected candidates are not enumerated: each listed file is matched to its candidate
+(:func:`lakestack.sql.projection.projected_layout`).
 
 The relation hands DuckDB an explicit list of blob paths (no globbing, no copying),
 with partition values added as string literals exactly as in the path (``07`` stays
@@ -25,7 +27,7 @@ from lakestack.services.athena.errors import QueryFailed
 from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import CatalogPartition, CatalogTable, ObjectStore
 from lakestack.sql.predicates import TRUE, Predicate
-from lakestack.sql.projection import is_enabled, project, prune
+from lakestack.sql.projection import ProjectedLayout, is_enabled, project, projected_layout, prune
 from lakestack.sql.types import to_duckdb
 
 # Above this many candidate partitions one listing of their common prefix is cheaper
@@ -162,28 +164,43 @@ def plan_scan(
         return TableScan(table, kind, [((), lister.files(table.location))])
     key_types = {c.name: c.type for c in table.partition_keys}
     if is_enabled(table.parameters):
-        candidates = [
-            (p.values, p.location)
-            for p in project(
-                f"{table.database}.{table.name}",
-                table.parameters,
-                keys,
-                table.location or "",
-                predicate,
-                now=now,
-                key_types=key_types,
-            )
-        ]
-    else:
-        registered = {tuple(p.values): p.location for p in partitions()}
-        named = [dict(zip(keys, values, strict=True)) for values in registered]
-        kept = prune(named, predicate, key_types) if predicate != TRUE else named
-        candidates = []
-        for values in kept:
-            tup = tuple(values[k] for k in keys)
-            location = registered[tup] or _default_location(table, keys, tup)
-            candidates.append((tup, location))
+        return TableScan(table, kind, _projected(table, predicate, lister, now, key_types))
+    registered = {tuple(p.values): p.location for p in partitions()}
+    named = [dict(zip(keys, values, strict=True)) for values in registered]
+    kept = prune(named, predicate, key_types) if predicate != TRUE else named
+    candidates = []
+    for values in kept:
+        tup = tuple(values[k] for k in keys)
+        location = registered[tup] or _default_location(table, keys, tup)
+        candidates.append((tup, location))
     return TableScan(table, kind, _list_candidates(candidates, lister))
+
+
+def _projected(
+    table: CatalogTable,
+    predicate: Predicate,
+    lister: Lister,
+    now: datetime,
+    key_types: dict[str, str],
+) -> list[tuple[tuple[str, ...], list[ScanFile]]]:
+    """A projected table's files: many candidates (the seed's 4,092 without a filter) are
+    matched against one listing instead of enumerated; a few are listed one by one."""
+    name, keys = f"{table.database}.{table.name}", [c.name for c in table.partition_keys]
+    location, params = table.location or "", table.parameters
+    layout = projected_layout(
+        name,
+        params,
+        keys,
+        location,
+        predicate,
+        now=now,
+        key_types=key_types,
+        more_than=_BULK_LISTING,
+    )
+    if layout is not None:
+        return _list_layout(layout, lister)
+    found = project(name, params, keys, location, predicate, now=now, key_types=key_types)
+    return _list_candidates([(p.values, p.location) for p in found], lister)
 
 
 def _default_location(table: CatalogTable, keys: Sequence[str], values: Sequence[str]) -> str:
@@ -205,6 +222,20 @@ def _list_candidates(
         if location is not None:
             by_location.setdefault(location, []).append(f)
     return [(wanted[loc], by_location[loc]) for loc in wanted if loc in by_location]
+
+
+def _list_layout(
+    layout: ProjectedLayout, lister: Lister
+) -> list[tuple[tuple[str, ...], list[ScanFile]]]:
+    """Many projected candidates: one listing of their common prefix, each file matched
+    to its candidate, groups in projection order (what :func:`_list_candidates` returns
+    for the enumerated candidates, without enumerating them)."""
+    groups: dict[tuple[str, ...], list[ScanFile]] = {}
+    for f in lister.files(layout.prefix):
+        values = layout.match(f.uri)
+        if values is not None:
+            groups.setdefault(values, []).append(f)
+    return sorted(groups.items(), key=lambda group: layout.order(group[0]))
 
 
 def _slash(location: str) -> str:
@@ -372,7 +403,18 @@ def _cast_key(ref: str, hive_type: str) -> str:
 
 
 def _data_columns(scan: TableScan, prefix: str = "") -> list[str]:
-    """The table's data columns as read from its files (text columns cast to their type)."""
+    """The table's data columns as read from its files (text columns cast to their type).
+
+    Parquet is read by column name, as Athena does: a catalog column no file has is
+    NULL (a table whose writer dropped a column still answers)."""
+    if scan.kind == "parquet":
+        present, _ = parquet_columns(scan.files)
+        return [
+            f"{prefix}{_ident(c.name)}"
+            if present is None or c.name.lower() in present
+            else f"CAST(NULL AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
+            for c in scan.table.columns
+        ]
     if scan.kind in ("csv", "opencsv"):
         return [
             f"{prefix}{_ident(c.name)}"
@@ -383,11 +425,38 @@ def _data_columns(scan: TableScan, prefix: str = "") -> list[str]:
     return [f"{prefix}{_ident(c.name)}" for c in scan.table.columns]
 
 
+_PARQUET_NAMES: dict[str, frozenset[str] | None] = {}
+
+
+def parquet_columns(files: Sequence[ScanFile]) -> tuple[frozenset[str] | None, bool]:
+    """The lower-cased column names the files have between them (None when no footer is
+    readable: DuckDB will report why), and whether every file has the same ones. Footers
+    are read once per file: blob files never change."""
+    import pyarrow.parquet as pq
+
+    seen: set[frozenset[str]] = set()
+    for f in files:
+        if f.path not in _PARQUET_NAMES:
+            try:
+                names = frozenset(n.lower() for n in pq.read_schema(f.path).names)
+            except (OSError, ValueError):
+                names = None
+            _PARQUET_NAMES[f.path] = names
+        found = _PARQUET_NAMES[f.path]
+        if found is not None:
+            seen.add(found)
+    if not seen:
+        return None, True
+    return frozenset().union(*seen), len(seen) == 1
+
+
 def _reader(scan: TableScan, files: Sequence[ScanFile], with_file: bool = False) -> str:
     table = scan.table
     extra = f", filename={_literal(_FILE_COLUMN[1:-1])}" if with_file else ""
     if scan.kind == "parquet":
-        return f"read_parquet({_paths(files)}, binary_as_string=true{extra})"
+        _, uniform = parquet_columns(files)
+        union = "" if uniform else ", union_by_name=true"
+        return f"read_parquet({_paths(files)}, binary_as_string=true{union}{extra})"
     if scan.kind == "json":
         columns = ", ".join(
             f"{_literal(c.name)}: {_literal(to_duckdb(c.type))}" for c in table.columns

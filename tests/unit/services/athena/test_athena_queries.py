@@ -62,6 +62,51 @@ def test_select_projected_partition_without_files_returns_no_rows(lake: Lake, ev
     ) == [["0"]]
 
 
+FULL_SCAN = "SELECT year, month, day, count(*) AS n FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+
+
+def test_select_without_partition_filter_lists_the_table_once_and_reads_only_candidates(
+    lake: Lake, events: dict
+) -> None:
+    # 4,092 projected candidates: one listing of the table, files matched to candidates
+    for key in (
+        "year=2026/month=2/day=04/part-0.parquet",  # unpadded month: projection writes 02
+        "year=2019/month=02/day=01/part-0.parquet",  # outside projection.year.range
+        "year=2026/month=02/day=01/_tmp/part-1.parquet",  # hidden folder
+        "year=2026/month=02/part-0.parquet",  # above the partition level
+    ):
+        lake.put(f"curated/table=events/{key}", events["01"])
+    lake.put("curated/table=events/year=2026/month=02/day=01/sub/part-9.parquet", events["02"])
+    lake.store.listed.clear()
+    assert lake.rows(FULL_SCAN, "analytics") == [
+        ["2026", "02", "01", str(1001 + 1002)],
+        ["2026", "02", "02", "1002"],
+        ["2026", "02", "03", "1003"],
+    ]
+    assert lake.store.listed == ["s3://lake/curated/table=events/"]
+
+
+def test_select_without_partition_filter_sees_an_object_added_since_the_last_query(
+    lake: Lake, events: dict
+) -> None:
+    assert len(lake.rows(FULL_SCAN, "analytics")) == 3
+    lake.put("curated/table=events/year=2030/month=12/day=31/part-0.parquet", events["03"])
+    lake.put("curated/table=events/year=2020/month=01/day=01/part-0.parquet", events["01"])
+    rows = lake.rows(FULL_SCAN, "analytics")
+    assert [r[:3] for r in rows] == [
+        ["2020", "01", "01"],
+        ["2026", "02", "01"],
+        ["2026", "02", "02"],
+        ["2026", "02", "03"],
+        ["2030", "12", "31"],
+    ]
+    q = lake.ok("SELECT count(event_type) FROM events", "analytics")
+    expected = chunk_bytes(events["01"], ["event_type"]) * 2 + sum(
+        chunk_bytes(events[d], ["event_type"]) for d in ("02", "03", "03")
+    )
+    assert q.statistics.data_scanned == expected
+
+
 def test_select_bad_sql_fails_with_athena_message_and_no_charge(lake: Lake, events: dict) -> None:
     q = lake.run("SELECT event_type FROM events WHERE", "analytics")
     assert q.state == "FAILED"
@@ -177,3 +222,33 @@ def test_list_query_executions_newest_first_with_paging(lake: Lake) -> None:
 def test_execution_parameters_are_bound(lake: Lake) -> None:
     q = lake.ok("SELECT ? AS a, ? AS b", execution_parameters=["1", "'x'"])
     assert lake.athena.get_query_results(*WHERE, q.id).rows[1] == ["1", "x"]
+
+
+def _parquet(sql: str) -> bytes:
+    import duckdb
+
+    path = "/tmp/lakestack-athena-test-by-name.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet)")
+    con.close()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_parquet_columns_are_read_by_name_missing_ones_are_null(lake: Lake) -> None:
+    # Athena reads Parquet by column name: a catalog column absent from a file is NULL
+    # (athena UG "Handling schema updates": Parquet is read by name by default).
+    lake.ok("CREATE DATABASE analytics")
+    lake.ok(
+        "CREATE EXTERNAL TABLE t (id string, payload string, n bigint) "
+        "PARTITIONED BY (day string) STORED AS PARQUET LOCATION 's3://lake/t/'",
+        "analytics",
+    )
+    lake.put("t/day=01/a.parquet", _parquet("SELECT 'a' AS id, 1::BIGINT AS n"))
+    lake.put("t/day=02/b.parquet", _parquet("SELECT 'b' AS id, 'p' AS payload, 2::BIGINT AS n"))
+    lake.ok("MSCK REPAIR TABLE t", "analytics")
+    assert lake.rows("SELECT id, payload, n, day FROM t ORDER BY id", "analytics") == [
+        ["a", None, "1", "01"],
+        ["b", "p", "2", "02"],
+    ]
+    assert lake.rows("SELECT id, payload FROM t WHERE day = '01'", "analytics") == [["a", None]]
