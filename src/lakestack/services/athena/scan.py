@@ -422,7 +422,46 @@ def _data_columns(scan: TableScan, prefix: str = "") -> list[str]:
             else f"TRY_CAST({prefix}{_ident(c.name)} AS {to_duckdb(c.type)}) AS {_ident(c.name)}"
             for c in scan.table.columns
         ]
+    if scan.kind == "json":
+        keys = json_keys(scan)
+        return [
+            f"{prefix}{_ident(keys[c.name])}"
+            + ("" if keys[c.name] == c.name else f" AS {_ident(c.name)}")
+            for c in scan.table.columns
+        ]
     return [f"{prefix}{_ident(c.name)}" for c in scan.table.columns]
+
+
+_JSON_KEYS: dict[str, tuple[str, ...]] = {}
+_JSON_SAMPLE_BYTES = 64 * 1024
+
+
+def json_keys(scan: TableScan) -> dict[str, str]:
+    """Each catalog column's key as the files spell it: Hive's JSON SerDes (Athena's)
+    match keys case-insensitively, DuckDB's reader does not. Taken from the top-level
+    keys of each file's first 64 KiB (read once per file: blob files never change)."""
+    import json
+
+    spelled: dict[str, str] = {}
+    for f in scan.files:
+        if f.path not in _JSON_KEYS:
+            found: dict[str, None] = {}
+            try:
+                with open(f.path, "rb") as handle:
+                    head = handle.read(_JSON_SAMPLE_BYTES)
+            except OSError:
+                head = b""
+            for line in head.splitlines()[:-1] or head.splitlines():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict):
+                    found.update(dict.fromkeys(k for k in record if isinstance(k, str)))
+            _JSON_KEYS[f.path] = tuple(found)
+        for key in _JSON_KEYS[f.path]:
+            spelled.setdefault(key.lower(), key)
+    return {c.name: spelled.get(c.name.lower(), c.name) for c in scan.table.columns}
 
 
 _PARQUET_NAMES: dict[str, frozenset[str] | None] = {}
@@ -458,8 +497,9 @@ def _reader(scan: TableScan, files: Sequence[ScanFile], with_file: bool = False)
         union = "" if uniform else ", union_by_name=true"
         return f"read_parquet({_paths(files)}, binary_as_string=true{union}{extra})"
     if scan.kind == "json":
+        keys = json_keys(scan)
         columns = ", ".join(
-            f"{_literal(c.name)}: {_literal(to_duckdb(c.type))}" for c in table.columns
+            f"{_literal(keys[c.name])}: {_literal(to_duckdb(c.type))}" for c in table.columns
         )
         return (
             f"read_json({_paths(files)}, format='newline_delimited', "

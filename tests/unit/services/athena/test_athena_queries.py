@@ -252,3 +252,19 @@ def test_parquet_columns_are_read_by_name_missing_ones_are_null(lake: Lake) -> N
         ["b", "p", "2", "02"],
     ]
     assert lake.rows("SELECT id, payload FROM t WHERE day = '01'", "analytics") == [["a", None]]
+
+
+def test_json_keys_match_columns_case_insensitively(lake: Lake) -> None:
+    # The OpenX JSON SerDe Athena uses ignores key case by default ("case.insensitive"
+    # defaults to true; athena UG "OpenX JSON SerDe"), and catalog names are lower case.
+    lake.ok("CREATE DATABASE analytics")
+    lake.ok(
+        "CREATE EXTERNAL TABLE j (userid string, eventcount int) "
+        "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://lake/j/'",
+        "analytics",
+    )
+    lake.put("j/a.json", b'{"userId": "u1", "eventCount": 3}\n{"userId": "u2", "eventCount": 4}\n')
+    assert lake.rows("SELECT userid, eventcount FROM j ORDER BY userid", "analytics") == [
+        ["u1", "3"],
+        ["u2", "4"],
+    ]
