@@ -14,28 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from lakestack.core.objects import ObjectListing
+
 # -- object store (S3) ----------------------------------------------------------------------
-
-
-class StoredObject(Protocol):
-    """A listed object: its key, size and the absolute path of its bytes."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def size(self) -> int: ...
-
-    @property
-    def blob(self) -> str | None: ...
-
-
-class ObjectListing(Protocol):
-    @property
-    def contents(self) -> Sequence[StoredObject]: ...
-
-    @property
-    def next_continuation_token(self) -> str | None: ...
 
 
 class ObjectRead(Protocol):

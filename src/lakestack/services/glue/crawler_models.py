@@ -5,7 +5,7 @@ through (listing S3, writing the engine's own catalog).
 Field names are botocore's members in snake_case (``Crawler.last_crawl`` is
 ``LastCrawl``), so the provider maps them by name; what only lakestack keeps (tags,
 run history) lives beside the crawler in :class:`CrawlerEntry`. Knows no HTTP and imports
-no other service (the S3 engine satisfies :class:`ObjectLister` structurally;
+no other service (the S3 engine satisfies ``core.objects.ObjectLister`` structurally;
 ``emulator.py`` passes it to the Glue engine as ``scripts``).
 """
 
@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from lakestack.services.glue.catalog_base import validation_error
 from lakestack.services.glue.errors import GlueError, InvalidInputException
@@ -291,27 +291,6 @@ def _check_policies(c: Crawler) -> None:
 # -- what a crawl needs from S3 ---------------------------------------------------------------
 
 
-class ListedObject(Protocol):
-    """One key of a listing; ``blob`` is the absolute path of its bytes."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def size(self) -> int: ...
-
-    @property
-    def blob(self) -> str | None: ...
-
-
-class ObjectPage(Protocol):
-    @property
-    def contents(self) -> Sequence[ListedObject]: ...
-
-    @property
-    def next_continuation_token(self) -> str | None: ...
-
-
 class CatalogWriter(Protocol):
     """The Glue engine's own catalog operations a crawl writes through."""
 
@@ -342,19 +321,3 @@ class CatalogWriter(Protocol):
         table: str,
         partitions: Sequence[PartitionInput],
     ) -> list[EntryError]: ...
-
-
-@runtime_checkable
-class ObjectLister(Protocol):
-    """The S3 engine's ``list_objects_v2`` (same signature); raises an ``AwsError``
-    (``NoSuchBucket``) for a missing bucket."""
-
-    def list_objects_v2(
-        self,
-        account: str,
-        region: str,
-        bucket: str,
-        *,
-        prefix: str | None = None,
-        continuation_token: str | None = None,
-    ) -> ObjectPage: ...

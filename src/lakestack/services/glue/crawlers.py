@@ -25,6 +25,7 @@ from typing import cast
 from lakestack.core.clock import Clock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
+from lakestack.core.objects import ObjectLister
 from lakestack.core.sqlite import SqliteDatabase
 from lakestack.metering.meter import UsageSink
 from lakestack.services.glue import crawler_infer as infer
@@ -56,7 +57,6 @@ from lakestack.services.glue.crawler_models import (
     CrawlerStoppingException,
     CrawlOutcome,
     LastCrawlInfo,
-    ObjectLister,
     SchemaChangePolicy,
     can_move,
     metrics,
