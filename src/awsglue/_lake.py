@@ -9,6 +9,7 @@ job runs), else ``http://127.0.0.1:4566``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import urllib.error
@@ -82,6 +83,23 @@ class Lake:
         body = self._post("s3/files", {"bucket": bucket, "prefix": prefix})
         return [S3File(f["key"], f["size"], f["last_modified"], f["path"]) for f in body["files"]]
 
+    def files_under(self, uris: list[str]) -> dict[str, list[S3File]]:
+        """``files`` of many folders in one request per bucket (a table's partitions)."""
+        by_bucket: dict[str, list[tuple[str, str]]] = {}
+        for uri in uris:
+            bucket, prefix = split_s3_uri(uri)
+            by_bucket.setdefault(bucket, []).append((uri, directory_prefix(prefix)))
+        out: dict[str, list[S3File]] = {}
+        for bucket, items in by_bucket.items():
+            body = self._post(
+                "s3/files", {"bucket": bucket, "prefixes": [prefix for _, prefix in items]}
+            )
+            for (uri, _), found in zip(items, body["groups"], strict=True):
+                out[uri] = [
+                    S3File(f["key"], f["size"], f["last_modified"], f["path"]) for f in found
+                ]
+        return out
+
     def staging_dir(self) -> str:
         return str(self._post("s3/staging", {})["path"])
 
@@ -127,10 +145,20 @@ class Lake:
 
 
 def _identity() -> tuple[str, str]:
-    """The access key id and region boto3 would use here."""
+    """The access key id and region boto3 would use here (from the environment when it
+    says, as in job runs; else from a boto3 session, built once per setting)."""
+    key = os.environ.get("AWS_ACCESS_KEY_ID")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if key and region:
+        return key, region
+    return _session_identity(os.environ.get("AWS_PROFILE"), key, region)
+
+
+@functools.lru_cache(maxsize=8)
+def _session_identity(profile: str | None, key: str | None, region: str | None) -> tuple[str, str]:
     import boto3
 
     session = boto3.session.Session()
     creds = session.get_credentials()
-    key = creds.access_key if creds is not None else os.environ.get("AWS_ACCESS_KEY_ID", "")
-    return key or "", session.region_name or "us-east-1"
+    found = key or (creds.access_key if creds is not None else "")
+    return found or "", region or session.region_name or "us-east-1"

@@ -128,8 +128,10 @@ def _environment(request: dict[str, Any]) -> Any:
         os.environ.update(saved_env)
         sys.argv, sys.path = saved_argv, saved_path
         os.chdir(saved_cwd)
+        script_dir = os.path.dirname(os.path.abspath(request["script"])) + os.sep
         for name in set(sys.modules) - saved_modules:  # the script's own helper modules
-            if not name.startswith(("pyspark", "py4j", "awsglue", "boto", "botocore")):
+            path = getattr(sys.modules.get(name), "__file__", None) or ""
+            if path.startswith(script_dir):
                 sys.modules.pop(name, None)
 
 

@@ -125,10 +125,9 @@ class GlueContext:
         groups: list[_io.Group] = []
         if keys:
             partitions = _catalog.get_partitions(table, push_down_predicate or None, catalog_id)
+            listed = self.lake.files_under([location for _, location in partitions])
             for values, location in partitions:
-                files = self.bookmarks.select(
-                    transformation_ctx, self._visible(self.lake.files(location))
-                )
+                files = self.bookmarks.select(transformation_ctx, self._visible(listed[location]))
                 base = directory_prefix(split_s3_uri(location)[1])
                 groups.append(
                     _io.Group(

@@ -44,18 +44,18 @@ class LakeRoutes:
         }
 
     def files(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
-        found = self._s3.object_files(body["bucket"], body.get("prefix") or "")
+        """``{"files": [...]}`` under ``prefix``, or ``{"groups": [[...], ...]}`` for each
+        of ``prefixes`` (a table's partitions in one request)."""
+        bucket = body["bucket"]
+        if "prefixes" in body:
+            return {
+                "groups": [
+                    [_file(f) for f in self._s3.object_files(bucket, str(p))]
+                    for p in body["prefixes"]
+                ]
+            }
         return {
-            "files": [
-                {
-                    "key": f.key,
-                    "size": f.size,
-                    "etag": f.etag,
-                    "last_modified": f.last_modified,
-                    "path": f.path,
-                }
-                for f in found
-            ]
+            "files": [_file(f) for f in self._s3.object_files(bucket, body.get("prefix") or "")]
         }
 
     def staging(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
@@ -114,3 +114,13 @@ class LakeRoutes:
             )
 
         return route
+
+
+def _file(f: Any) -> dict[str, Any]:
+    return {
+        "key": f.key,
+        "size": f.size,
+        "etag": f.etag,
+        "last_modified": f.last_modified,
+        "path": f.path,
+    }

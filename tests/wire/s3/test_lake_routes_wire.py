@@ -49,6 +49,22 @@ def test_files_staging_adopt_round_trip(lakestack: Emulator) -> None:
     assert Path(files["files"][0]["path"]).read_bytes() == b'{"a": 1}\n'
 
 
+def test_files_of_many_prefixes_in_one_request(lakestack: Emulator) -> None:
+    s3 = lakestack.client("s3")
+    s3.create_bucket(Bucket="lake")
+    for key in ("t/d=1/a", "t/d=2/b", "t/d=2/c"):
+        s3.put_object(Bucket="lake", Key=key, Body=b"x")
+    status, body = _post(
+        lakestack, "s3/files", {"bucket": "lake", "prefixes": ["t/d=2/", "t/d=3/", "t/d=1/"]}
+    )
+    assert status == 200
+    assert [[f["key"] for f in g] for g in body["groups"]] == [
+        ["t/d=2/b", "t/d=2/c"],
+        [],
+        ["t/d=1/a"],
+    ]
+
+
 def test_missing_bucket_is_no_such_bucket_404(lakestack: Emulator) -> None:
     status, body = _post(lakestack, "s3/files", {"bucket": "nosuch", "prefix": ""})
     assert (status, body["error"]["code"]) == (404, "NoSuchBucket")
