@@ -4,7 +4,8 @@ Suites are dispatched by name from ``SUITES``; each suite module exposes
 ``main(target_names, quick, rounds) -> exit code`` (``rounds`` None means the
 suite's default).  Suites: ``s3`` (``s3_bench.py``) and ``athena``
 (``athena_bench.py``; it runs the SQL targets among ``--targets`` and notes the
-others).
+others) and ``glue`` (``glue_bench.py``; lakestack's Glue ETL against plain PySpark
+and DuckDB, ``--rounds`` is its number of warm runs).
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import athena_bench  # noqa: E402
+import glue_bench  # noqa: E402
 import s3_bench  # noqa: E402
 from targets import TARGETS  # noqa: E402
 
 SuiteMain = Callable[[list[str], bool, int | None], int]
-SUITES: dict[str, SuiteMain] = {"s3": s3_bench.main, "athena": athena_bench.main}
+SUITES: dict[str, SuiteMain] = {
+    "s3": s3_bench.main,
+    "athena": athena_bench.main,
+    "glue": glue_bench.main,
+}
 DEFAULT_TARGETS = "lakestack,moto,ministack,ceiling"
 
 
