@@ -238,15 +238,64 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
         if not _is(value, {T.TIMESTAMPTZ, T.TIMESTAMPLTZ}):
             value = exp.cast(value.copy(), exp.DataType.build("TIMESTAMPTZ"))
         local = _anonymous("TIMEZONE", zone.copy(), value.copy())
-        if _is_output(node, tree) and isinstance(zone, exp.Literal):
-            # A result value prints with its zone, as Trino does: '... America/Los_Angeles'
-            text = _anonymous("STRFTIME", local, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g"))
-            local = exp.DPipe(
-                this=exp.DPipe(this=text, expression=exp.Literal.string(" ")),
-                expression=zone.copy(),
-            )
+        if isinstance(zone, exp.Literal):
+            if _is_output(node, tree):
+                local = _with_zone(local, zone)
+            else:
+                _zone_outer_column(node, zone, tree)
         node.replace(local)
     return tree
+
+
+def _with_zone(local: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    """A result value prints with its zone, as Trino does: '... America/Los_Angeles'."""
+    text = _anonymous("STRFTIME", local, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g"))
+    return exp.DPipe(
+        this=exp.DPipe(this=text, expression=exp.Literal.string(" ")), expression=zone.copy()
+    )
+
+
+def _zone_outer_column(node: exp.Expression, zone: exp.Expression, tree: exp.Expression) -> None:
+    """An ``at_timezone`` value a subquery or CTE names and the statement's result selects
+    as a plain column: format it there, so it still prints with its zone.
+
+    >>> _demo(at_timezone_to_timezone,
+    ...       "SELECT t FROM (SELECT at_timezone(ts, 'UTC') AS t FROM x) AS s")[:63]
+    "SELECT STRFTIME(t, '%Y-%m-%d %H:%M:%S.%g') || ' ' || 'UTC' AS t"
+    """
+    alias = node.parent
+    if not isinstance(alias, exp.Alias) or not isinstance(tree, exp.Select):
+        return
+    inner = alias.parent
+    if not isinstance(inner, exp.Select) or alias not in inner.expressions:
+        return
+    source = inner.parent
+    if isinstance(source, exp.Subquery | exp.CTE):
+        names = {source.alias_or_name}
+    else:
+        return
+    if not any(s.alias_or_name in names for s in _sources(tree)):
+        return
+    for i, column in enumerate(tree.expressions):
+        target = column.this if isinstance(column, exp.Alias) else column
+        if (
+            isinstance(target, exp.Column)
+            and target.name == alias.alias
+            and (not target.table or target.table in names)
+        ):
+            formatted = _with_zone(target.copy(), zone)
+            tree.expressions[i] = exp.alias_(formatted, column.alias_or_name)
+            tree.set("expressions", tree.expressions)
+
+
+def _sources(select: exp.Select) -> list[exp.Expression]:
+    """The derived tables and CTE references of the statement's FROM and JOINs."""
+    found: list[exp.Expression] = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    for part in [from_, *(select.args.get("joins") or [])]:
+        if part is not None:
+            found.append(part.this)
+    return found
 
 
 def _is_output(node: exp.Expression, tree: exp.Expression) -> bool:
