@@ -237,7 +237,7 @@ def at_timezone_to_timezone(tree: exp.Expression) -> exp.Expression:
     for node, value, zone in nodes:
         if not _is(value, {T.TIMESTAMPTZ, T.TIMESTAMPLTZ}):
             value = exp.cast(value.copy(), exp.DataType.build("TIMESTAMPTZ"))
-        local = _anonymous("TIMEZONE", zone.copy(), value.copy())
+        local: exp.Expression = _anonymous("TIMEZONE", zone.copy(), value.copy())
         if isinstance(zone, exp.Literal):
             if _is_output(node, tree):
                 local = _with_zone(local, zone)
