@@ -38,10 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray output between runs must not corrupt the reply channel
     try:
-        from awsglue import _s3paths, _spark
+        from awsglue import _catalog_sql, _s3paths, _spark
 
         session = _spark.spark_session(options.master)
         _s3paths.install()  # plain spark.read/df.write of s3:// paths work too
+        _catalog_sql.install()  # spark.sql over the Data Catalog (--enable-glue-datacatalog)
         session.sparkContext.setLogLevel("WARN")
     except Exception as exc:  # noqa: BLE001 - reported to the engine, then exit
         _reply(replies, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})

@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from awsglue import _catalog, _io, _s3paths, _spark
+from awsglue import _catalog, _catalog_sql, _io, _s3paths, _spark
 from awsglue._bookmarks import DISABLE, Bookmarks
 from awsglue._lake import Lake, directory_prefix, split_s3_uri
 from awsglue.dynamicframe import DynamicFrame
@@ -31,6 +31,7 @@ class GlueContext:
         self.spark_session = SparkSession.builder.getOrCreate()
         _spark.apply_session_conf(self.spark_session)
         _s3paths.install()
+        _catalog_sql.install()
         self.lake = Lake()
         self.bookmarks = Bookmarks(None, "", "", DISABLE, {})
         self.create_dynamic_frame = DynamicFrameReader(self)
