@@ -157,6 +157,7 @@ def test_seed_script_verbatim_fails_naming_missing_partition_keys(
     assert "event_id, user_id, event_type, event_ts" in message
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="curated/").get("KeyCount") == 0
     assert run["DPUSeconds"] == 2 * 60  # G.1X x 2, the 1-minute minimum of Glue 2.0+
+    assert run["LogGroupName"] == "/aws-glue/jobs"
 
 
 def test_seed_script_with_partition_mappings_writes_february_row_by_row(

@@ -220,6 +220,7 @@ def _job_run_to_wire(run: JobRun) -> dict[str, Any]:
         "NumberOfWorkers": run.number_of_workers,
         "GlueVersion": run.glue_version,
         "DPUSeconds": run.dpu_seconds,
+        "LogGroupName": "/aws-glue/jobs",  # Glue's default; the logs are the run's files
     }
     return {k: v for k, v in out.items() if v is not None}
 
