@@ -121,7 +121,9 @@ def _environment(request: dict[str, Any]) -> Any:
     os.environ.update(request.get("env") or {})
     sys.argv = list(request["argv"])
     os.chdir(request["cwd"])
-    sys.path.insert(0, os.path.dirname(os.path.abspath(request["script"])))
+    sys.path[:0] = [os.path.dirname(os.path.abspath(request["script"]))] + list(
+        request.get("python_path") or []
+    )
     try:
         yield
     finally:

@@ -329,3 +329,57 @@ def test_bad_spark_master_fails_the_run_with_the_reason(
     )
     assert run["JobRunState"] == "FAILED"
     assert "Spark could not start" in run["ErrorMessage"]
+
+
+EXTRAS_SCRIPT = (
+    "import json, sys, boto3\n"
+    "import helpers\n"
+    "from mypkg import answer\n"
+    "config = json.load(open('settings.json'))\n"
+    "body = json.dumps([helpers.greet(), answer(), config['mode']]).encode()\n"
+    "boto3.client('s3').put_object(Bucket='lake', Key='extras.json', Body=body)\n"
+)
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_extra_py_files_and_extra_files_reach_the_script(
+    lakestack: Emulator, lake: tuple[Any, Any]
+) -> None:
+    # Glue: --extra-py-files puts .py/.zip on the Python path, --extra-files copies files
+    # into the script's working directory (aws-glue-programming-etl-glue-arguments).
+    s3, glue = lake
+    s3.put_object(Bucket=BUCKET, Key="libs/helpers.py", Body=b"def greet():\n    return 'hi'\n")
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="libs/mypkg.zip",
+        Body=_zip({"mypkg/__init__.py": "def answer():\n    return 42\n"}),
+    )
+    s3.put_object(Bucket=BUCKET, Key="conf/settings.json", Body=b'{"mode": "test"}')
+    _job(s3, glue, "extras", EXTRAS_SCRIPT)
+    arguments = {
+        "--extra-py-files": f"s3://{BUCKET}/libs/helpers.py,s3://{BUCKET}/libs/mypkg.zip",
+        "--extra-files": f"s3://{BUCKET}/conf/settings.json",
+    }
+    run = _run(lakestack, glue, "extras", Arguments=arguments)
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    assert json.loads(s3.get_object(Bucket=BUCKET, Key="extras.json")["Body"].read()) == [
+        "hi",
+        42,
+        "test",
+    ]
+    missing = _run(
+        lakestack, glue, "extras", Arguments={"--extra-py-files": f"s3://{BUCKET}/libs/nope.py"}
+    )
+    assert missing["JobRunState"] == "FAILED"
+    assert missing["ErrorMessage"].startswith(
+        f"Failed to download extra-py-files s3://{BUCKET}/libs/nope.py: NoSuchKey"
+    )

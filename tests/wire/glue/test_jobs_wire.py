@@ -162,3 +162,17 @@ def test_batch_stop_job_run_stops_running_script(lakestack: Emulator, glue: Any,
     assert out["SuccessfulSubmissions"] == [{"JobName": "slow", "JobRunId": run_id}]
     assert out["Errors"][0]["ErrorDetail"]["ErrorCode"] == "EntityNotFoundException"
     assert _finish(lakestack, glue, "slow", run_id)["JobRunState"] == "STOPPED"
+
+
+def test_pythonshell_extra_py_files_are_importable(lakestack: Emulator, glue: Any, s3: Any) -> None:
+    s3.put_object(Bucket="code", Key="libs/util.py", Body=b"VALUE = 'from util'\n")
+    script = (
+        "import sys, boto3, util\n"
+        "boto3.client('s3').put_object(Bucket='code', Key='out/util', Body=util.VALUE.encode())\n"
+    )
+    _create(glue, s3, script, name="withlib")
+    run_id = glue.start_job_run(
+        JobName="withlib", Arguments={"--extra-py-files": "s3://code/libs/util.py"}
+    )["JobRunId"]
+    assert _finish(lakestack, glue, "withlib", run_id)["JobRunState"] == "SUCCEEDED"
+    assert s3.get_object(Bucket="code", Key="out/util")["Body"].read() == b"from util"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
 import threading
 import time
@@ -90,6 +91,10 @@ MAX_RUNS_PAGE = 200
 MASTER_ARGUMENT = "--lakestack-spark-master"
 INTERRUPTED = "lakestack stopped while this run was in progress; the run was abandoned."
 _JOB_NAME = re.compile("[\u0020-\ud7ff\ue000-\ufffd\t]{1,255}")
+
+
+class _ExtraMissing(Exception):
+    """An ``--extra-py-files`` / ``--extra-files`` object could not be fetched."""
 
 
 class ConcurrentRunsExceededException(GlueError):
@@ -472,10 +477,19 @@ class JobOps(CatalogBase):
                 f"{job.command.script_location}: {exc.code}: {exc.message}",
             )
             return
+        try:
+            python_path = self._fetch_extras(live, arguments, run_dir)
+        except _ExtraMissing as exc:
+            self._move(*where, FAILED, str(exc))
+            return
         argv = job_runner.script_argv(str(script), job.name, live.run_id, arguments)
         env = job_runner.script_env(self._endpoint(), live.region)
+        if python_path:
+            env["PYTHONPATH"] = os.pathsep.join(
+                [*python_path, *filter(None, [env.get("PYTHONPATH")])]
+            )
         if job.command.name == "glueetl":
-            self._execute_spark(live, script, argv, env, arguments, timeout_seconds)
+            self._execute_spark(live, script, argv, env, arguments, timeout_seconds, python_path)
             return
         with self._live_lock:
             if live.stop_requested or live.shutdown:
@@ -516,6 +530,7 @@ class JobOps(CatalogBase):
         env: dict[str, str],
         arguments: dict[str, str],
         timeout_seconds: float,
+        python_path: list[str],
     ) -> None:
         """Run a glueetl script on a warm driver; a stop or timeout kills the driver."""
         where = (live.account, live.region, live.run_id)
@@ -547,6 +562,7 @@ class JobOps(CatalogBase):
             "stdout": str(run_dir / "stdout"),
             "stderr": str(run_dir / "stderr"),
             "env": {k: v for k, v in env.items() if k.startswith("AWS_")},
+            "python_path": python_path,
         }
         left = max(0.001, timeout_seconds - (time.monotonic() - started))
         try:
@@ -588,7 +604,8 @@ class JobOps(CatalogBase):
             )
 
     def _fetch_script(self, account: str, region: str, location: str, run_dir: Path) -> Path:
-        """Copy the script out of S3 (a later PutObject does not change this run)."""
+        """Copy an object (the script, an extra file) out of S3 into ``run_dir`` (a later
+        PutObject does not change this run)."""
         if self._scripts is None:
             raise InvalidInputException("lakestack was built without an object store")
         bucket, _, key = location.removeprefix("s3://").partition("/")
@@ -596,9 +613,38 @@ class JobOps(CatalogBase):
         with open(obj.path, "rb") as f:
             f.seek(obj.offset)
             data = f.read(obj.length)
+        run_dir.mkdir(parents=True, exist_ok=True)
         target = run_dir / (Path(key).name or "script.py")
         target.write_bytes(data)
         return target
+
+    def _fetch_extras(self, live: _Live, arguments: dict[str, str], run_dir: Path) -> list[str]:
+        """``--extra-files`` into the script's working directory and ``--extra-py-files``
+        (``.py``, ``.zip``, ``.whl``, ``.egg``) onto its ``sys.path``, as Glue does; returns
+        the path entries to add.
+
+        Raises:
+            _ExtraMissing: a listed object cannot be read (the run fails naming it).
+        """
+        entries: list[str] = []
+        for argument, target in (
+            ("--extra-py-files", run_dir / "extra-py"),
+            ("--extra-files", run_dir),
+        ):
+            for location in filter(
+                None, (p.strip() for p in arguments.get(argument, "").split(","))
+            ):
+                try:
+                    path = self._fetch_script(live.account, live.region, location, target)
+                except AwsError as exc:
+                    raise _ExtraMissing(
+                        f"Failed to download {argument[2:]} {location}: {exc.code}: {exc.message}"
+                    ) from None
+                if argument == "--extra-py-files":
+                    entry = str(path.parent if path.suffix == ".py" else path)
+                    if entry not in entries:
+                        entries.append(entry)
+        return entries
 
     # -- state changes -------------------------------------------------------------------
 
