@@ -83,11 +83,17 @@ class SparkDriver:
         try:
             self._proc.stdin.write((json.dumps(request) + "\n").encode())
             self._proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: killed meanwhile (pipe closed)
             raise DriverError(f"the Spark driver is gone: {exc}") from None
         return self._read(timeout)
 
     def _read(self, timeout: float | None) -> dict[str, Any] | None:
+        try:
+            return self._read_line(timeout)
+        except (OSError, ValueError) as exc:  # the driver was killed while we waited
+            raise DriverError(f"the Spark driver was stopped: {exc}") from None
+
+    def _read_line(self, timeout: float | None) -> dict[str, Any] | None:
         assert self._proc.stdout is not None
         fd = self._proc.stdout.fileno()
         deadline = None if timeout is None else time.monotonic() + timeout
