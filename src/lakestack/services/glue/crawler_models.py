@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from lakestack.services.glue.catalog_base import validation_error
-from lakestack.services.glue.errors import GlueError, InvalidInputException
+from lakestack.services.glue.errors import InvalidInputException
 from lakestack.services.glue.models import EntryError, Partition, PartitionInput, Table, TableInput
 
 # -- states ----------------------------------------------------------------------------------
@@ -48,24 +48,6 @@ def can_move(current: str, new: str) -> bool:
     (True, False)
     """
     return new in TRANSITIONS.get(current, frozenset())
-
-
-# -- errors (codes from the botocore glue model) ---------------------------------------------
-
-
-class CrawlerRunningException(GlueError):
-    code = "CrawlerRunningException"
-    message = "Crawler is running."
-
-
-class CrawlerNotRunningException(GlueError):
-    code = "CrawlerNotRunningException"
-    message = "Crawler is not running."
-
-
-class CrawlerStoppingException(GlueError):
-    code = "CrawlerStoppingException"
-    message = "Crawler is stopping."
 
 
 # -- resources -------------------------------------------------------------------------------

@@ -52,9 +52,6 @@ from lakestack.services.glue.crawler_models import (
     Crawler,
     CrawlerEntry,
     CrawlerMetrics,
-    CrawlerNotRunningException,
-    CrawlerRunningException,
-    CrawlerStoppingException,
     CrawlOutcome,
     LastCrawlInfo,
     SchemaChangePolicy,
@@ -64,6 +61,9 @@ from lakestack.services.glue.crawler_models import (
 )
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
+    CrawlerNotRunningException,
+    CrawlerRunningException,
+    CrawlerStoppingException,
     EntityNotFoundException,
     InvalidInputException,
 )

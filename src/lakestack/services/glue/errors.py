@@ -36,6 +36,26 @@ class InvalidStateException(GlueError):
     message = "Invalid state."
 
 
+class CrawlerRunningException(GlueError):
+    code = "CrawlerRunningException"
+    message = "Crawler is running."
+
+
+class CrawlerNotRunningException(GlueError):
+    code = "CrawlerNotRunningException"
+    message = "Crawler is not running."
+
+
+class CrawlerStoppingException(GlueError):
+    code = "CrawlerStoppingException"
+    message = "Crawler is stopping."
+
+
+class ConcurrentRunsExceededException(GlueError):
+    code = "ConcurrentRunsExceededException"
+    message = "Concurrent runs exceeded."
+
+
 def database_not_found(name: str) -> EntityNotFoundException:
     """The error Glue raises for a missing database.
 

@@ -40,8 +40,8 @@ from lakestack.services.glue.catalog_base import (
 )
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
+    ConcurrentRunsExceededException,
     EntityNotFoundException,
-    GlueError,
     InvalidInputException,
 )
 from lakestack.services.glue.job_models import (
@@ -95,11 +95,6 @@ _JOB_NAME = re.compile("[\u0020-\ud7ff\ue000-\ufffd\t]{1,255}")
 
 class _ExtraMissing(Exception):
     """An ``--extra-py-files`` / ``--extra-files`` object could not be fetched."""
-
-
-class ConcurrentRunsExceededException(GlueError):
-    code = "ConcurrentRunsExceededException"
-    message = "Concurrent runs exceeded."
 
 
 class JobStore(SqliteDatabase):

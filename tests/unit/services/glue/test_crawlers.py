@@ -19,9 +19,6 @@ from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
 from lakestack.services.glue.crawler_models import (
     Crawler,
-    CrawlerNotRunningException,
-    CrawlerRunningException,
-    CrawlerStoppingException,
     CrawlerTargets,
     RecrawlPolicy,
     S3Target,
@@ -30,6 +27,9 @@ from lakestack.services.glue.crawler_models import (
 from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
+    CrawlerNotRunningException,
+    CrawlerRunningException,
+    CrawlerStoppingException,
     EntityNotFoundException,
     InvalidInputException,
 )

@@ -16,11 +16,11 @@ from lakestack.core.ids import Ids
 from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
+    ConcurrentRunsExceededException,
     EntityNotFoundException,
     InvalidInputException,
 )
 from lakestack.services.glue.job_models import Job, JobCommand
-from lakestack.services.glue.jobs import ConcurrentRunsExceededException
 
 
 class NoSuchKey(AwsError):
