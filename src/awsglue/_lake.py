@@ -83,6 +83,18 @@ class Lake:
         body = self._post("s3/files", {"bucket": bucket, "prefix": prefix})
         return [S3File(f["key"], f["size"], f["last_modified"], f["path"]) for f in body["files"]]
 
+    def objects_at(self, uri: str) -> tuple[list[S3File], str]:
+        """What an ``s3://`` path names, as S3 readers take it: the one object whose key it
+        is, else every object in the folder it names; and the key prefix their paths are
+        relative to (the object's folder, or the folder itself). One listing either way."""
+        _, prefix = split_s3_uri(uri)
+        listed = self.files(uri, folder=False)
+        exact = [f for f in listed if f.key == prefix]
+        if prefix and not prefix.endswith("/") and exact:
+            return exact, prefix[: prefix.rfind("/") + 1]
+        base = directory_prefix(prefix)
+        return [f for f in listed if f.key.startswith(base)], base
+
     def files_under(self, uris: list[str]) -> dict[str, list[S3File]]:
         """``files`` of many folders in one request per bucket (a table's partitions)."""
         by_bucket: dict[str, list[tuple[str, str]]] = {}

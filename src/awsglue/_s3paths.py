@@ -49,17 +49,13 @@ def local_read_path(lake: Lake, uri: str) -> str:
     glob = _GLOB.search(key)
     fixed = key[: key.rfind("/", 0, glob.start()) + 1] if glob else key
     rest = key[len(fixed) :]
-    root = lake.staging_dir()
-    if not glob and fixed and not fixed.endswith("/"):
-        exact = [f for f in lake.files(uri, folder=False) if f.key == fixed]
-        if exact:
-            name = fixed.rsplit("/", 1)[-1]
-            return _io.link_tree(root, [_io.Group([], [(name, exact[0])])])[0]
-    files = lake.files(f"s3://{bucket}/{fixed}")
+    files, base = lake.objects_at(f"s3://{bucket}/{fixed}")
     if not files:
         raise AnalysisException(message=f"[PATH_NOT_FOUND] Path does not exist: {uri}.")
-    base = directory_prefix(fixed)
-    _io.link_tree(root, [_io.Group([], [(f.key[len(base) :], f) for f in files])])
+    root = lake.staging_dir()
+    links = _io.link_tree(root, [_io.Group([], [(f.key[len(base) :], f) for f in files])])
+    if base != directory_prefix(fixed):  # the path names one object: read its link
+        return links[0]
     return os.path.join(root, rest) if rest else root
 
 

@@ -180,12 +180,9 @@ class GlueContext:
         groups = []
         for path in paths:
             bucket, prefix = split_s3_uri(path)
-            files = self._visible(self.lake.files(path))
-            exact = [f for f in files if f.key == prefix]
-            base = directory_prefix(prefix)
-            if exact:  # a path naming one object
-                files, base = exact, prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else ""
-            elif not recurse:
+            found, base = self.lake.objects_at(path)
+            files = self._visible(found)
+            if base == directory_prefix(prefix) and not recurse:  # a folder, not one object
                 files = [f for f in files if "/" not in f.key[len(base) :]] or [
                     f for f in files if _only_hive_folders(f.key[len(base) :])
                 ]

@@ -62,6 +62,19 @@ def test_from_options_without_recurse_reads_only_top_level_files(lakestack: Any,
     assert _rows(frame, "id") == [(1,)]
 
 
+def test_from_options_path_naming_one_object_reads_just_that_object(
+    lakestack: Any, gc: Any
+) -> None:
+    s3 = lakestack.client("s3")
+    _put(s3, "in/a.json", '{"id": 1}\n')
+    _put(s3, "in/a.json.bak", '{"id": 2}\n')
+    _put(s3, "in/b.json", '{"id": 3}\n')
+    frame = gc.create_dynamic_frame.from_options(
+        "s3", {"paths": [f"s3://{BUCKET}/in/a.json"]}, format="json"
+    )
+    assert _rows(frame, "id") == [(1,)]
+
+
 def test_from_options_csv_with_header_and_separator(lakestack: Any, gc: Any) -> None:
     _put(lakestack.client("s3"), "csv/x.csv", "name|qty\nabc|3\nxyz|4\n")
     frame = gc.create_dynamic_frame.from_options(
