@@ -13,6 +13,7 @@ environment) so the account is the one boto3 calls would get. AWS errors come ba
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -50,12 +51,15 @@ class LakeRoutes:
         if "prefixes" in body:
             return {
                 "groups": [
-                    [_file(f) for f in self._s3.object_files(bucket, str(p))]
+                    [dataclasses.asdict(f) for f in self._s3.object_files(bucket, str(p))]
                     for p in body["prefixes"]
                 ]
             }
         return {
-            "files": [_file(f) for f in self._s3.object_files(bucket, body.get("prefix") or "")]
+            "files": [
+                dataclasses.asdict(f)
+                for f in self._s3.object_files(bucket, body.get("prefix") or "")
+            ]
         }
 
     def staging(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
@@ -114,13 +118,3 @@ class LakeRoutes:
             )
 
         return route
-
-
-def _file(f: Any) -> dict[str, Any]:
-    return {
-        "key": f.key,
-        "size": f.size,
-        "etag": f.etag,
-        "last_modified": f.last_modified,
-        "path": f.path,
-    }

@@ -488,11 +488,7 @@ class JobOps(CatalogBase):
             return
         with self._live_lock:
             if live.stop_requested or live.shutdown:
-                self._move(
-                    *where,
-                    STOPPED if live.stop_requested else FAILED,
-                    None if live.stop_requested else INTERRUPTED,
-                )
+                self._finish_stopped(live)
                 return
             live.proc = job_runner.ScriptProcess(
                 argv, env, run_dir, run_dir / "stdout", run_dir / "stderr"
@@ -501,16 +497,10 @@ class JobOps(CatalogBase):
         code = live.proc.wait(timeout_seconds)
         if code is None:
             live.proc.kill()
-        if live.stop_requested:
-            self._move(*where, STOPPED)
-        elif live.shutdown:
-            self._move(*where, FAILED, INTERRUPTED)
+        if live.stop_requested or live.shutdown:
+            self._finish_stopped(live)
         elif code is None:
-            self._move(
-                *where,
-                TIMEOUT,
-                f"Job run timed out after {timeout_seconds:g} seconds (the job's Timeout)",
-            )
+            self._move(*where, TIMEOUT, _timed_out(timeout_seconds))
         elif code == 0:
             self._move(*where, SUCCEEDED)
         else:
@@ -569,11 +559,7 @@ class JobOps(CatalogBase):
             self._finish_stopped(live)
         elif reply is None:
             driver.kill()
-            self._move(
-                *where,
-                TIMEOUT,
-                f"Job run timed out after {timeout_seconds:g} seconds (the job's Timeout)",
-            )
+            self._move(*where, TIMEOUT, _timed_out(timeout_seconds))
         elif reply.get("ok"):
             self._drivers.release(driver)
             self._move(*where, SUCCEEDED)
@@ -582,6 +568,8 @@ class JobOps(CatalogBase):
             self._move(*where, FAILED, str(reply.get("error") or "the script failed"))
 
     def _finish_stopped(self, live: _Live) -> None:
+        """A run whose script was killed: STOPPED when asked to stop, else (lakestack is
+        shutting down or the job was deleted) FAILED as interrupted."""
         self._move(
             live.account,
             live.region,
@@ -750,6 +738,14 @@ class JobOps(CatalogBase):
                     STOPPED if run.job_run_state == STOPPING else FAILED,
                     INTERRUPTED,
                 )
+
+
+def _timed_out(seconds: float) -> str:
+    """
+    >>> _timed_out(60)
+    "Job run timed out after 60 seconds (the job's Timeout)"
+    """
+    return f"Job run timed out after {seconds:g} seconds (the job's Timeout)"
 
 
 def _validated(job: Job, created_on: Any, now: Any) -> Job:
