@@ -129,6 +129,20 @@ class EngineBase:
     def _rel(self, blob: str | None) -> str | None:
         return blob[len(self._blob_prefix) :] if blob else None
 
+    def _new_version(self, bucket: str, key: str, account: str, **fields: Any) -> ObjectVersion:
+        """A version about to be written now: latest, owned by ``account``; the version id
+        is set on commit."""
+        return ObjectVersion(
+            bucket=bucket,
+            key=key,
+            version_id="",
+            is_latest=True,
+            is_delete_marker=fields.pop("is_delete_marker", False),
+            last_modified=self._clock.now(),
+            owner=account,
+            **fields,
+        )
+
     def _sequencer(self) -> str:
         return f"{next(self._sequence):016X}"
 

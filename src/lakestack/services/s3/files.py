@@ -16,7 +16,7 @@ from lakestack.core.storage import suffix_for
 from lakestack.services.s3.base import EngineBase, Ingested
 from lakestack.services.s3.errors import InvalidRequest
 from lakestack.services.s3.listing import successor
-from lakestack.services.s3.models import ObjectMetadata, ObjectVersion
+from lakestack.services.s3.models import ObjectVersion
 from lakestack.services.s3.rules import validate_key
 
 _PAGE = 10_000
@@ -81,18 +81,7 @@ class FileOps(EngineBase):
             self._bill("PutObject", account, region, bucket)
             size = os.path.getsize(path)
             blob, md5 = self._blobs.adopt(path, suffix_for(key))
-            v = ObjectVersion(
-                bucket=bucket,
-                key=key,
-                version_id="",
-                is_latest=True,
-                is_delete_marker=False,
-                last_modified=self._clock.now(),
-                size=size,
-                etag=f'"{md5.hex()}"',
-                metadata=ObjectMetadata(),
-                owner=account,
-            )
+            v = self._new_version(bucket, key, account, size=size, etag=f'"{md5.hex()}"')
             data = Ingested(blob, size, md5.hex(), None)
             out.append(
                 self._commit(

@@ -281,13 +281,10 @@ class MultipartOps(EngineBase):
                     f"The {cs.algorithm} you specified did not match the calculated checksum."
                 )
             blob = w.commit(suffix_for(key))
-        v = ObjectVersion(
-            bucket=bucket,
-            key=key,
-            version_id="",
-            is_latest=True,
-            is_delete_marker=False,
-            last_modified=self._clock.now(),
+        v = self._new_version(
+            bucket,
+            key,
+            account,
             size=total,
             etag=etag,
             metadata=u.metadata,
@@ -295,7 +292,6 @@ class MultipartOps(EngineBase):
             tags=u.tags,
             storage_class=u.storage_class,
             parts_count=len(chosen),
-            owner=account,
             blob=self._blob_prefix + blob,
         )
         v = self._commit(

@@ -80,20 +80,16 @@ class ObjectOps(EngineBase):
         validate_tags(tags or {})
         self._check_write_conditions(bucket, key, if_match, if_none_match)
         data = self._ingest(body, key, content_md5, checksum_algorithm, checksums_given or {})
-        v = ObjectVersion(
-            bucket=bucket,
-            key=key,
-            version_id="",
-            is_latest=True,
-            is_delete_marker=False,
-            last_modified=self._clock.now(),
+        v = self._new_version(
+            bucket,
+            key,
+            account,
             size=data.size,
             etag=f'"{data.md5_hex}"',
             metadata=metadata or ObjectMetadata(),
             checksum=data.checksum,
             tags=tags or {},
             storage_class=storage_class or "STANDARD",
-            owner=account,
         )
         return self._commit(
             account, region, b.versioning, v, data, if_match, if_none_match, "ObjectCreated:Put"
@@ -219,16 +215,7 @@ class ObjectOps(EngineBase):
         version_id: str | None,
     ) -> DeleteResult:
         if version_id is None and versioning is not None:
-            marker = ObjectVersion(
-                bucket=bucket,
-                key=key,
-                version_id="",
-                is_latest=True,
-                is_delete_marker=True,
-                last_modified=self._clock.now(),
-                etag="",
-                owner=account,
-            )
+            marker = self._new_version(bucket, key, account, is_delete_marker=True, etag="")
             marker.version_id = self._ids.version_id() if versioning == "Enabled" else "null"
             marker.seq, dropped = self._store.insert_version(
                 marker, None, keep_versions=versioning == "Enabled"
@@ -340,20 +327,16 @@ class ObjectOps(EngineBase):
         new_tags = (tags or {}) if (tagging_directive or "COPY").upper() == "REPLACE" else src.tags
         validate_tags(new_tags)
         blob, etag, cs = self._copy_blob(src, key, checksum_algorithm)
-        v = ObjectVersion(
-            bucket=bucket,
-            key=key,
-            version_id="",
-            is_latest=True,
-            is_delete_marker=False,
-            last_modified=self._clock.now(),
+        v = self._new_version(
+            bucket,
+            key,
+            account,
             size=src.size,
             etag=etag,
             metadata=(metadata or ObjectMetadata()) if replace_meta else src.metadata,
             checksum=cs,
             tags=dict(new_tags),
             storage_class=storage_class or "STANDARD",
-            owner=account,
             blob=self._blob_prefix + blob,
         )
         new = self._commit(
