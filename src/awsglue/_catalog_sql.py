@@ -69,18 +69,16 @@ def resolve(session: Any, statement: str) -> str:
 
 def _view(session: Any, database: str, name: str) -> str | None:
     """A temporary view over the catalog table, or None when the catalog lacks it."""
-    from awsglue import _catalog
     from awsglue.context import GlueContext
 
+    context = GlueContext(session.sparkContext)
     try:
-        _catalog.get_table(database, name)
-    except Exception as exc:  # noqa: BLE001 - EntityNotFound (or no endpoint): Spark decides
+        df = context._read_catalog(database, name)  # noqa: SLF001 - same package
+    except Exception as exc:  # a table the catalog lacks is Spark's to report
         if "EntityNotFound" in type(exc).__name__ or "EntityNotFound" in str(exc):
             return None
         raise
     view = f"__glue_{database}_{name}".lower()
-    context = GlueContext(session.sparkContext)
-    df = context._read_catalog(database, name)  # noqa: SLF001 - same package
     df.createOrReplaceTempView(view)
     return view
 
