@@ -16,6 +16,7 @@ from lakestack.adapters import GlueCatalogForAthena
 from lakestack.config import Config
 from lakestack.core.clock import Clock
 from lakestack.core.credentials import CredentialStore
+from lakestack.core.datadir_lock import DataDirLock
 from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
 from lakestack.gateway.app import Gateway
@@ -90,6 +91,8 @@ class Emulator:
         base = config or Config.from_env()
         self.config = base.with_(data_dir=Path(data_dir) if data_dir else None, **overrides)
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        # One process per persistent data dir (a temporary one is ours alone).
+        self._dir_lock = None if temporary else DataDirLock(self.config.data_dir).acquire()
         self.clock = clock or Clock(scale=self.config.time_scale)
         self.ids = ids or Ids()
         self.events = EventBus()
@@ -163,6 +166,8 @@ class Emulator:
         self.meter.close()
         self.s3.close()
         self.glue.close()
+        if self._dir_lock is not None:
+            self._dir_lock.release()
         if self._tempdir is not None:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None
