@@ -1,7 +1,8 @@
-"""In-process event bus: typed events, synchronous delivery.
+"""In-process event bus (typed events, synchronous delivery) and the events that cross
+services, as plain dataclasses: a subscriber imports this module, never the publisher.
 
-Subscriptions are made only in ``emulator.py``. Knows no service; services define
-their event dataclasses and publish them here.
+Subscriptions are made only in ``emulator.py``. Knows no service: an event carries
+plain values (account, region, names), no model of the service that published it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,48 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 LOG = logging.getLogger(__name__)
 
 Handler = Callable[[Any], None]
+
+
+# -- S3 ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class ObjectCreated:
+    """Published by S3 after an object version became visible.
+
+    ``event_name`` is as in S3 notification records, e.g. ``ObjectCreated:Put``;
+    ``etag`` is unquoted, like the records show it.
+    """
+
+    account: str
+    region: str
+    bucket: str
+    key: str
+    size: int
+    etag: str
+    version_id: str | None
+    sequencer: str
+    event_name: str
+
+
+@dataclass(slots=True, frozen=True)
+class ObjectRemoved:
+    """Published by S3 after a version was deleted or a delete marker was created
+    (``ObjectRemoved:Delete`` / ``ObjectRemoved:DeleteMarkerCreated``)."""
+
+    account: str
+    region: str
+    bucket: str
+    key: str
+    version_id: str | None
+    sequencer: str
+    event_name: str
 
 
 class EventBus:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from lakestack.core import checksums
 from lakestack.core.clock import Clock
-from lakestack.core.events import EventBus
+from lakestack.core.events import EventBus, ObjectCreated
 from lakestack.core.ids import Ids
 from lakestack.core.storage import BlobStore, BlobWriter, suffix_for
 from lakestack.metering.meter import UsageSink
@@ -34,7 +34,7 @@ from lakestack.services.s3.errors import (
     NotImplementedHeader,
     PreconditionFailed,
 )
-from lakestack.services.s3.models import Bucket, Checksum, ObjectCreated, ObjectVersion
+from lakestack.services.s3.models import Bucket, Checksum, ObjectVersion
 from lakestack.services.s3.store import S3Store
 
 LOG = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
-"""S3 resources as plain dataclasses: buckets, object versions, uploads, parts,
-listing pages, and the events S3 publishes on the bus.
+"""S3 resources as plain dataclasses: buckets, object versions, uploads, parts and
+listing pages (the events S3 publishes are in ``core.events``).
 
 snake_case only; no HTTP, no XML, no SQL. Keys are ``str``; timestamps are
 epoch seconds (floats) with ``datetime`` helpers.
@@ -227,39 +227,6 @@ class ListUploadsResult:
     next_key_marker: str | None = None
     next_upload_id_marker: str | None = None
     encoding_type: str | None = None
-
-
-@dataclass(slots=True, frozen=True)
-class ObjectCreated:
-    """Published on the event bus after an object version became visible.
-
-    ``event_name`` is as in S3 notification records, e.g. ``ObjectCreated:Put``;
-    ``etag`` is unquoted, like the records show it.
-    """
-
-    account: str
-    region: str
-    bucket: str
-    key: str
-    size: int
-    etag: str
-    version_id: str | None
-    sequencer: str
-    event_name: str
-
-
-@dataclass(slots=True, frozen=True)
-class ObjectRemoved:
-    """Published after a version was deleted or a delete marker was created
-    (``ObjectRemoved:Delete`` / ``ObjectRemoved:DeleteMarkerCreated``)."""
-
-    account: str
-    region: str
-    bucket: str
-    key: str
-    version_id: str | None
-    sequencer: str
-    event_name: str
 
 
 @dataclass(slots=True, frozen=True)

@@ -11,6 +11,7 @@ import hashlib
 from datetime import datetime
 
 from lakestack.core import checksums
+from lakestack.core.events import ObjectRemoved
 from lakestack.core.storage import suffix_for
 from lakestack.services.s3.base import Body, EngineBase
 from lakestack.services.s3.errors import (
@@ -25,7 +26,6 @@ from lakestack.services.s3.models import (
     DeleteResult,
     ObjectData,
     ObjectMetadata,
-    ObjectRemoved,
     ObjectVersion,
 )
 from lakestack.services.s3.rules import (

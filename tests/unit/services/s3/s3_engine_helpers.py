@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from lakestack.core.clock import FixedClock
-from lakestack.core.events import EventBus
+from lakestack.core.events import EventBus, ObjectCreated, ObjectRemoved
 from lakestack.core.ids import Ids
 from lakestack.services.s3.engine import S3Engine
-from lakestack.services.s3.models import ObjectCreated, ObjectRemoved
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"

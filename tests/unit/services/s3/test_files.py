@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from s3_engine_helpers import ACCOUNT, REGION, Harness, put, read
 
+from lakestack.core.events import ObjectCreated
 from lakestack.services.s3.errors import InvalidRequest, NoSuchBucket
-from lakestack.services.s3.models import ObjectCreated
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import pytest
 from s3_engine_helpers import ACCOUNT, REGION, Body, Harness, put, read
 
 from lakestack.core import checksums
+from lakestack.core.events import ObjectCreated, ObjectRemoved
 from lakestack.core.storage.directory import DELETE_GRACE_SECONDS
 from lakestack.services.s3 import errors
 from lakestack.services.s3.engine import S3Engine
-from lakestack.services.s3.models import ObjectCreated, ObjectMetadata, ObjectRemoved
+from lakestack.services.s3.models import ObjectMetadata
 
 TRICKY = [
     "a",
