@@ -278,6 +278,17 @@ class ExecutionOps(AthenaBase):
             LOG.exception("query %s failed unexpectedly", job.query.id)
             self._fail(job, QueryFailed.system("GENERIC_INTERNAL_ERROR: internal error"))
         finally:
+            q = job.query
+            scanned = q.statistics.data_scanned if q.state != QueryState.FAILED else 0
+            LOG.info(
+                "athena query %s %s in %.2fs: %d bytes scanned, %d billed (work group %s)",
+                q.id,
+                q.state.value,
+                time.perf_counter() - job.queued_at,
+                scanned,
+                billable_bytes(scanned),
+                q.work_group,
+            )
             job.cursor = None
             job.done.set()
             with self._lock:
