@@ -4,7 +4,10 @@ bookmark, over the endpoint's internal routes. Object bytes never cross HTTP: Sp
 reads and writes the object store's files directly.
 
 The endpoint is ``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL`` (lakestack sets both for
-job runs), else ``http://127.0.0.1:4566``.
+job runs), else ``http://127.0.0.1:4566``. Requests are SigV4-signed (signing name
+``lakestack``) with the credentials boto3 would use here: the environment's
+``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN`` (as job runs get
+them), else the profile's; the account the routes act for is the signer's.
 """
 
 from __future__ import annotations
@@ -131,13 +134,10 @@ class Lake:
         )
 
     def _post(self, route: str, body: dict[str, Any]) -> dict[str, Any]:
-        key, region = _identity()
-        payload = json.dumps({**body, "access_key_id": key, "region": region}).encode()
+        url = f"{self.endpoint}/_lakestack/{route}"
+        payload = json.dumps(body).encode()
         request = urllib.request.Request(
-            f"{self.endpoint}/_lakestack/{route}",
-            data=payload,
-            headers={"Content-Type": "application/json"},
-            method="POST",
+            url, data=payload, headers=_signed_headers(url, payload), method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=300) as response:
@@ -156,21 +156,43 @@ class Lake:
             ) from None
 
 
-def _identity() -> tuple[str, str]:
-    """The access key id and region boto3 would use here (from the environment when it
-    says, as in job runs; else from a boto3 session, built once per setting)."""
+SIGNING_NAME = "lakestack"
+
+
+def _signed_headers(url: str, payload: bytes) -> dict[str, str]:
+    """Headers of a POST of ``payload`` to ``url``, SigV4-signed when credentials exist
+    (without any, the request goes unsigned and the endpoint refuses it)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    headers = {"Content-Type": "application/json"}
+    credentials, region = _identity()
+    if credentials is None:
+        return headers
+    request = AWSRequest(method="POST", url=url, data=payload, headers=headers)
+    SigV4Auth(credentials, SIGNING_NAME, region).add_auth(request)
+    return dict(request.headers.items())
+
+
+def _identity() -> tuple[Any, str]:
+    """The credentials (botocore ``Credentials`` or None) and region boto3 would use here:
+    from the environment when it names them, as in job runs; else from a boto3 session,
+    built once per setting."""
+    from botocore.credentials import Credentials
+
     key = os.environ.get("AWS_ACCESS_KEY_ID")
+    secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    if key and region:
-        return key, region
+    if key and secret and region:
+        return Credentials(key, secret, os.environ.get("AWS_SESSION_TOKEN") or None), region
     return _session_identity(os.environ.get("AWS_PROFILE"), key, region)
 
 
 @functools.lru_cache(maxsize=8)
-def _session_identity(profile: str | None, key: str | None, region: str | None) -> tuple[str, str]:
+def _session_identity(profile: str | None, key: str | None, region: str | None) -> tuple[Any, str]:
     import boto3
 
     session = boto3.session.Session()
     creds = session.get_credentials()
-    found = key or (creds.access_key if creds is not None else "")
-    return found or "", region or session.region_name or "us-east-1"
+    frozen = creds.get_frozen_credentials() if creds is not None else None
+    return frozen, region or session.region_name or "us-east-1"

@@ -6,8 +6,9 @@ and their job bookmark: metadata goes over HTTP, object bytes never do.
 - ``s3/adopt``: the files of a staging directory become objects under a prefix;
 - ``glue/bookmark``: load (``Job.init``) or commit (``Job.commit``) a job's bookmark.
 
-Each takes and returns JSON; the caller names its access key id and region (from its
-environment) so the account is the one boto3 calls would get. AWS errors come back as
+Each takes and returns JSON. The gateway lets only SigV4-signed requests through (signing
+name ``lakestack``): the account and region are those of the signer, the ones boto3
+calls from the same environment get. AWS errors come back as
 ``{"error": {"code", "message"}}`` with the error's status.
 """
 
@@ -22,11 +23,12 @@ from typing import Any
 
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AwsError
-from lakestack.gateway.http import HttpRequest, HttpResponse
+from lakestack.gateway.context import RequestContext
+from lakestack.gateway.http import HttpResponse
 from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.s3.engine import S3Engine
 
-Route = Callable[[HttpRequest], HttpResponse]
+Route = Callable[[RequestContext], HttpResponse]
 _MAX_BODY = 16 << 20
 
 
@@ -97,16 +99,15 @@ class LakeRoutes:
         return {"state": json.loads(state)}
 
     def _json(self, handler: Callable[[dict[str, Any], str, str], dict[str, Any]]) -> Route:
-        def route(request: HttpRequest) -> HttpResponse:
+        def route(context: RequestContext) -> HttpResponse:
+            request = context.request
             if request.method != "POST":
                 return HttpResponse(405)
             try:
                 body = json.loads(request.body.read(_MAX_BODY) or b"{}")
                 if not isinstance(body, dict):
                     raise TypeError("the request body must be a JSON object")
-                account = self._credentials.account_for(body.get("access_key_id") or "")
-                region = body.get("region") or "us-east-1"
-                result, status = handler(body, account, region), 200
+                result, status = handler(body, context.account_id, context.region), 200
             except AwsError as err:
                 result = {"error": {"code": err.code, "message": err.message}}
                 status = err.status or 400

@@ -9,7 +9,17 @@ normalize the path), nor of IAM: a valid signature is all it establishes.
 
 Modes: ``open`` accepts anonymous requests and unknown access keys without
 checking their signature (any dummy credentials work); ``strict`` rejects both.
-Known keys are always verified.
+Known keys are always verified. An anonymous request is not a signed one: what it
+may do is decided later (S3 serves it as AWS's anonymous principal, other services
+refuse it).
+
+Clock skew: a header-signed request dated more than 15 minutes away from the
+server's wall-clock time is refused (``RequestTimeTooSkewed``), as AWS does. The
+skew is measured against real time, not the emulator's injectable clock: clients
+(boto3, the Glue runner) sign with the machine's real time, while the emulator's
+clock may run scaled or be moved forward in tests. Presigned URLs are checked
+against their ``X-Amz-Expires`` on the emulator's clock instead, so tests can let
+them expire by moving that clock.
 
 Reference: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 and https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
@@ -21,6 +31,7 @@ import hashlib
 import hmac
 import io
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +53,7 @@ STREAMING_UNSIGNED_PAYLOAD_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 SIGNED_STREAMING_PAYLOADS = frozenset({STREAMING_SIGNED_PAYLOAD, STREAMING_SIGNED_PAYLOAD_TRAILER})
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600
+MAX_SKEW_SECONDS = 15 * 60
 
 AuthMode = Literal["open", "strict"]
 
@@ -137,6 +149,30 @@ class XAmzContentSHA256Mismatch(AwsError):
     status = 400
 
 
+class AnonymousRefused(AccessDenied):
+    """An unsigned request in strict mode (S3's code; other protocols name it their way)."""
+
+
+class RequestTimeTooSkewed(AwsError):
+    """The request's date is more than 15 minutes away from the server's time.
+
+    S3 answers this code with the times in the body; the other protocols answer their
+    signature error with :attr:`signature_message` (AWS's "Signature expired" text).
+    """
+
+    code = "RequestTimeTooSkewed"
+    message = "The difference between the request time and the current time is too large."
+    status = 403
+
+    def __init__(self, request_time: str, timestamp: str, now: float) -> None:
+        super().__init__(
+            RequestTime=request_time,
+            ServerTime=_iso(now),
+            MaxAllowedSkewMilliseconds=MAX_SKEW_SECONDS * 1000,
+        )
+        self.signature_message = _skew_message(timestamp, now)
+
+
 @dataclass(frozen=True, slots=True)
 class AuthResult:
     """Who signed a request and with which scope.
@@ -188,16 +224,23 @@ class SigV4Verifier:
     """Verifies SigV4-signed requests against a :class:`CredentialStore`.
 
     ``clock`` returns epoch seconds; it decides whether presigned URLs expired.
+    ``wall_clock`` (real time unless a test injects one) is what header-signed
+    requests' dates are compared with (see the module's note on clock skew).
     """
 
     def __init__(
-        self, credentials: CredentialStore, mode: AuthMode, clock: Callable[[], float]
+        self,
+        credentials: CredentialStore,
+        mode: AuthMode,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if mode not in ("open", "strict"):
             raise ValueError(f"auth mode must be 'open' or 'strict', got {mode!r}")
         self._credentials = credentials
         self._mode = mode
         self._clock = clock
+        self._wall_clock = wall_clock
         self._keys: dict[tuple[str, str, str, str], bytes] = {}
 
     @property
@@ -214,6 +257,8 @@ class SigV4Verifier:
         Raises:
             AccessDenied: anonymous request in strict mode, missing date,
                 expired presigned URL.
+            RequestTimeTooSkewed: a header-signed request dated more than 15 minutes
+                away from the wall clock.
             InvalidAccessKeyId: unknown access key in strict mode.
             SignatureDoesNotMatch: known key, wrong signature.
             AuthorizationHeaderMalformed, IncompleteSignature,
@@ -224,8 +269,13 @@ class SigV4Verifier:
         if authorization:
             if authorization.startswith("AWS "):
                 access_key_id, _, provided = authorization[4:].partition(":")
+                self._check_v2_date(request)
                 return self._check_v2(request, access_key_id.strip(), provided.strip(), None)
             signed = _parse_authorization(authorization, request.headers)
+            self._check_skew(
+                request.headers.get("x-amz-date") or request.headers.get("date", ""),
+                signed.timestamp,
+            )
         elif "X-Amz-Credential=" in request.query:
             signed = self._parse_presigned(request)
         elif "AWSAccessKeyId=" in request.query:
@@ -238,9 +288,32 @@ class SigV4Verifier:
             )
         else:
             if self._mode == "strict":
-                raise AccessDenied()
+                raise AnonymousRefused()
             return None
         return self._check(request, signed)
+
+    def _check_skew(self, request_time: str, timestamp: str) -> None:
+        """Refuse a request dated ``timestamp`` (``yyyymmddTHHMMSSZ``) more than 15
+        minutes away from the wall clock; ``request_time`` is the date as sent."""
+        now = self._wall_clock()
+        if abs(_epoch(timestamp) - now) > MAX_SKEW_SECONDS:
+            raise RequestTimeTooSkewed(request_time, timestamp, now)
+
+    def _check_v2_date(self, request: HttpRequest) -> None:
+        """The date of a SigV2 header-signed request: ``x-amz-date`` or ``Date``."""
+        raw = request.headers.get("x-amz-date") or request.headers.get("date") or ""
+        if _AMZ_DATE.fullmatch(raw):
+            self._check_skew(raw, raw)
+            return
+        try:
+            parsed = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            raise AccessDenied(
+                "AWS authentication requires a valid Date or x-amz-date header"
+            ) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        self._check_skew(raw, parsed.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
 
     def _check_v2(
         self, request: HttpRequest, access_key_id: str, provided: str, expires: str | None
@@ -541,6 +614,31 @@ def _epoch(timestamp: str) -> float:
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _amz(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _skew_message(timestamp: str, now: float) -> str:
+    """AWS's text for a skewed signature in the JSON and query protocols.
+
+    >>> _skew_message("20250101T000000Z", 1767226500.0).split(": ")
+    ['Signature expired', '20250101T000000Z is now earlier than 20260101T000000Z \
+(20260101T001500Z - 15 min.)']
+    >>> _skew_message("20260101T010000Z", 1767226500.0).split(" (")
+    ['Signature not yet current: 20260101T010000Z is still later than 20260101T003000Z', \
+'20260101T001500Z + 15 min.)']
+    """
+    if _epoch(timestamp) < now:
+        return (
+            f"Signature expired: {timestamp} is now earlier than "
+            f"{_amz(now - MAX_SKEW_SECONDS)} ({_amz(now)} - 15 min.)"
+        )
+    return (
+        f"Signature not yet current: {timestamp} is still later than "
+        f"{_amz(now + MAX_SKEW_SECONDS)} ({_amz(now)} + 15 min.)"
+    )
 
 
 class _Sha256CheckedBody(RequestBody):

@@ -31,6 +31,9 @@ class RequestContext:
         access_key_id: the access key the request was signed with, if any.
         signing_name: the SigV4 service name from the credential scope, if any.
         auth: the verified signature (``gateway.auth.AuthResult``), None when unsigned.
+        anonymous: the request carried no signature at all: AWS's anonymous principal.
+            ``access_key_id`` is None and ``account_id`` empty; only S3 serves such
+            requests, and only what a bucket policy or ACL grants to everyone.
         response: set by the handler that answers the request.
         started: monotonic start time, for the one-line request log.
     """
@@ -45,6 +48,7 @@ class RequestContext:
     access_key_id: str | None = None
     signing_name: str | None = None
     auth: Any = None
+    anonymous: bool = False
     response: HttpResponse | None = None
     started: float = 0.0
 

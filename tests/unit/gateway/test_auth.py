@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Iterator
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,12 +19,15 @@ from botocore.credentials import Credentials
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AccessDenied
 from lakestack.gateway.auth import (
+    MAX_SKEW_SECONDS,
+    AnonymousRefused,
     AuthorizationHeaderMalformed,
     AuthorizationQueryParametersError,
     AuthResult,
     IncompleteSignature,
     InvalidAccessKeyId,
     InvalidArgument,
+    RequestTimeTooSkewed,
     SignatureDoesNotMatch,
     SigV4Verifier,
     XAmzContentSHA256Mismatch,
@@ -534,7 +539,7 @@ def test_verify_sigv2_unknown_key_open_accepts_strict_refuses(
     request = HttpRequest(
         "GET",
         "/bkt/k",
-        headers={"authorization": "AWS 123456789012:c2ln", "date": "Thu, 01 Jan 2026 00:00:00 GMT"},
+        headers={"authorization": "AWS 123456789012:c2ln", "date": formatdate(usegmt=True)},
     )
     result = SigV4Verifier(store, "open", clock).verify(request)
     assert isinstance(result, AuthResult) and not result.verified
@@ -592,3 +597,98 @@ def test_verify_sigv2_bucket_only_requests(verifier: SigV4Verifier, style: str) 
     ):
         request = capture(s3, call)
         assert verifier.verify(request) is not None
+
+
+# -- clock skew ---------------------------------------------------------------------------
+
+
+def signed_at(request: HttpRequest) -> float:
+    from datetime import UTC, datetime
+
+    stamp = request.headers["x-amz-date"]
+    return datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize("offset", [-MAX_SKEW_SECONDS + 5, 0, MAX_SKEW_SECONDS - 5])
+@pytest.mark.parametrize("mode", ["open", "strict"])
+def test_verify_header_signed_within_15_minutes_passes(
+    store: CredentialStore, clock: Clock, offset: int, mode: str
+) -> None:
+    request = sign(SigV4Auth, "glue", "POST", f"{ENDPOINT}/", b"{}")
+    now = signed_at(request) + offset
+    result = SigV4Verifier(store, mode, clock, wall_clock=lambda: now).verify(request)  # type: ignore[arg-type]
+    assert result is not None and result.verified
+
+
+@pytest.mark.parametrize("mode", ["open", "strict"])
+def test_verify_header_signed_an_hour_old_raises_request_time_too_skewed(
+    store: CredentialStore, clock: Clock, mode: str
+) -> None:
+    request = sign(S3SigV4Auth, "s3", "GET", f"{ENDPOINT}/bkt/k")
+    now = signed_at(request) + 3600
+    verifier = SigV4Verifier(store, mode, clock, wall_clock=lambda: now)  # type: ignore[arg-type]
+    with pytest.raises(RequestTimeTooSkewed) as info:
+        verifier.verify(request)
+    err = info.value
+    assert err.status == 403
+    assert err.message == (
+        "The difference between the request time and the current time is too large."
+    )
+    assert err.fields["RequestTime"] == request.headers["x-amz-date"]
+    assert err.fields["MaxAllowedSkewMilliseconds"] == 900000
+    assert err.fields["ServerTime"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    stamp = request.headers["x-amz-date"]
+    assert err.signature_message.startswith(f"Signature expired: {stamp} is now earlier than ")
+    assert err.signature_message.endswith(" - 15 min.)")
+
+
+def test_verify_header_signed_in_the_future_raises_not_yet_current(
+    store: CredentialStore, clock: Clock
+) -> None:
+    request = sign(SigV4Auth, "sts", "POST", f"{ENDPOINT}/", b"Action=GetCallerIdentity")
+    now = signed_at(request) - 3600
+    verifier = SigV4Verifier(store, "strict", clock, wall_clock=lambda: now)
+    with pytest.raises(RequestTimeTooSkewed) as info:
+        verifier.verify(request)
+    assert info.value.signature_message.startswith("Signature not yet current: ")
+    assert info.value.signature_message.endswith(" + 15 min.)")
+
+
+def test_verify_unknown_key_with_old_date_is_refused_in_open_mode(
+    store: CredentialStore, clock: Clock
+) -> None:
+    request = sign(SigV4Auth, "glue", "POST", f"{ENDPOINT}/", b"{}")
+    request.headers["authorization"] = request.headers["authorization"].replace(AKID, "nobody")
+    now = signed_at(request) + 86400 * 365
+    with pytest.raises(RequestTimeTooSkewed):
+        SigV4Verifier(store, "open", clock, wall_clock=lambda: now).verify(request)
+
+
+def test_verify_presigned_url_ignores_skew_and_uses_expires(
+    store: CredentialStore, clock: Clock
+) -> None:
+    request = presigned("get_object", {"Bucket": "bkt", "Key": "k"}, expires=7 * 86400)
+    clock.now = presign_time(request) + 86400  # a day later: still valid
+    far = presign_time(request) + 86400
+    assert SigV4Verifier(store, "strict", clock, wall_clock=lambda: far).verify(request)
+
+
+def test_verify_sigv2_date_header_skew_is_refused(store: CredentialStore, clock: Clock) -> None:
+    request = HttpRequest(
+        "GET",
+        "/bkt/k",
+        headers={"authorization": "AWS someone:c2ln", "date": "Thu, 01 Jan 2026 00:00:00 GMT"},
+    )
+    now = 1767225600.0 + 16 * 60
+    with pytest.raises(RequestTimeTooSkewed) as info:
+        SigV4Verifier(store, "open", clock, wall_clock=lambda: now).verify(request)
+    assert info.value.fields["RequestTime"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert info.value.fields["ServerTime"] == "2026-01-01T00:16:00Z"
+
+
+def test_verify_anonymous_strict_raises_anonymous_refused(
+    store: CredentialStore, clock: Clock
+) -> None:
+    with pytest.raises(AnonymousRefused) as info:
+        SigV4Verifier(store, "strict", clock).verify(HttpRequest("GET", "/bkt/k"))
+    assert info.value.code == "AccessDenied"

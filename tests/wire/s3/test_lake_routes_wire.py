@@ -4,27 +4,17 @@ JSON in and out, AWS error codes for bad input, never a crash."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lakestack.emulator import Emulator
+from lakestack.testing.internal import internal_request
 
 
 def _post(emu: Emulator, route: str, body: Any, raw: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        f"{emu.endpoint_url}/_lakestack/{route}",
-        data=raw if raw is not None else json.dumps(body).encode(),
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+    return internal_request(emu.endpoint_url, route, body, raw=raw)
 
 
 def test_files_staging_adopt_round_trip(lakestack: Emulator) -> None:
