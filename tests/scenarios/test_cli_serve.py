@@ -82,7 +82,7 @@ def test_serve_logs_one_line_per_request_and_bill_reads_usage(tmp_path: Path) ->
     server.stop()  # SIGTERM: usage is flushed on the way out
     log = [line for line in server.log.read_text().splitlines() if "s3.PutObject" in line]
     assert len(log) == 3 and all(" 200 " in line and line.endswith("ms") for line in log)
-    bill = cli("bill", "--data-dir", str(data))
+    bill = cli("bill", "--embedded", "--data-dir", str(data))  # no server: read the data dir
     assert bill.returncode == 0
     put_line = next(line for line in bill.stdout.splitlines() if "PutObject" in line)
     assert " 3 " in put_line and "Requests-Tier1" in put_line

@@ -84,6 +84,37 @@ def test_bill_command_reads_the_data_dir(
     demo: tuple[Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     tmp_path, _ = demo
-    assert main(["bill", "--data-dir", str(tmp_path)]) == 0
+    assert main(["bill", "--embedded", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "s3" in out and "PutObject" in out and "Requests-Tier1" in out
+
+
+def test_demo_explains_the_expected_failure_before_the_verbatim_run(
+    demo: tuple[Path, str],
+) -> None:
+    _, out = demo
+    explained = out.index("expected to FAIL")
+    assert explained < out.index("run 1, the seed's script verbatim: FAILED")
+    assert "ApplyMapping" in out[explained:] and "partitionKeys" in out[explained:]
+
+
+def test_demo_prints_only_log_paths_that_outlive_it(demo: tuple[Path, str]) -> None:
+    data_dir, out = demo
+    paths = [line.strip() for line in out.splitlines() if line.strip().startswith("/")]
+    assert paths, "the kept data dir's Glue run logs are listed"
+    assert all(Path(p).is_file() and p.startswith(str(data_dir)) for p in paths)
+
+
+def test_demo_in_a_temporary_dir_lists_no_logs(tmp_path: Path) -> None:
+    from lakestack.cli.demo import run_logs
+
+    gone = tmp_path / "removed"
+    lines = run_logs(gone, ["jr_1"], temporary=True)
+    assert len(lines) == 1 and "--data-dir" in lines[0] and str(gone) not in lines[0]
+
+
+def test_demo_help_states_the_real_default_data_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "temporary directory, removed when the demo ends" in text

@@ -19,7 +19,16 @@ def test_query_command_prints_rows_bytes_and_cost(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        main(["query", "SELECT 7 / 2 AS half, 'a' || 'b' AS ab", "--data-dir", str(tmp_path)]) == 0
+        main(
+            [
+                "query",
+                "SELECT 7 / 2 AS half, 'a' || 'b' AS ab",
+                "--embedded",
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
     )
     out = capsys.readouterr().out
     lines = [[cell.strip() for cell in line.split(" | ")] for line in out.splitlines()]
@@ -29,7 +38,7 @@ def test_query_command_prints_rows_bytes_and_cost(
 
 
 def test_query_command_reports_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", "SELECT * FROM nowhere", "--data-dir", str(tmp_path)]) == 1
+    assert main(["query", "SELECT * FROM nowhere", "--embedded", "--data-dir", str(tmp_path)]) == 1
     assert "FAILED" in capsys.readouterr().err
 
 

@@ -1,5 +1,9 @@
 """``lakestack demo``: the seed's data-lake pipeline, stage by stage, on an embedded endpoint.
 
+"The seed" is the reference document of data-lake patterns lakestack follows (raw JSON
+in a Hive-partitioned raw zone -> a Glue PySpark job -> partitioned snappy Parquet in the
+curated zone -> Athena with partition projection); the demo runs its code verbatim.
+
 1. land raw JSON events (February 2026, the month the seed's Glue script reads) in the
    raw zone through boto3 and catalog them with Athena DDL + ``MSCK REPAIR TABLE``;
 2. curate them with the seed's Glue script as a Glue job (CreateJob/StartJobRun on real
@@ -16,6 +20,7 @@ boto3 against the endpoint, then the bill.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -213,27 +218,40 @@ def curated_keys(s3: Any) -> set[str]:
     }
 
 
-def glue_stage(emu: Any, days: list[date], new_day: date, rng: random.Random) -> list[str]:
-    """The seed's Glue job three times: verbatim, fixed, and again after new data."""
+EXPECTED_FAILURE = (
+    "    run 1 runs the seed's script verbatim and is expected to FAIL, as it would on Glue:",
+    "      its ApplyMapping keeps only the fields it maps (event_id, user_id, event_type,",
+    "      timestamp -> event_ts), so the partition columns year/month/day are gone when",
+    '      the write asks for partitionKeys ["year", "month", "day"].',
+)
+
+
+def glue_stage(
+    emu: Any, days: list[date], new_day: date, rng: random.Random, run_ids: list[str]
+) -> list[str]:
+    """The seed's Glue job three times: verbatim, fixed, and again after new data; the
+    runs' ids are appended to ``run_ids``."""
     price = load_prices()["glue"]["DPU-Seconds"]
 
     def glue_cost(dpu_seconds: float) -> float:
         return float(dpu_seconds) * price["usd"] / price["per"]
 
     glue, s3 = emu.client("glue"), emu.client("s3")
+    print("\n".join(EXPECTED_FAILURE), flush=True)
     lines = []
     run = run_glue_job(emu, glue, "curate-events", seed_glue_script(), bookmarks=False)
+    run_ids.append(run["Id"])
     lines += [
         f"    run 1, the seed's script verbatim: {run['JobRunState']} "
-        f"after {run['ExecutionTime']}s",
+        f"after {run['ExecutionTime']}s"
+        + (" (as expected)" if run["JobRunState"] == "FAILED" else ""),
         f"      ErrorMessage: {run.get('ErrorMessage', '')[:300]}",
-        "      (ApplyMapping keeps only the mapped fields, so year/month/day are gone when the "
-        "write partitions by them; Glue fails this run too)",
         "    fix: map year/month/day as well, and give the source a transformation_ctx so "
         "the job bookmark can track it",
     ]
     glue.delete_job(JobName="curate-events")
     run = run_glue_job(emu, glue, "curate-events", fixed_glue_script(), bookmarks=True)
+    run_ids.append(run["Id"])
     written = curated_keys(s3)
     lines.append(
         f"    run 2, fixed, bookmarks enabled: {run['JobRunState']} after "
@@ -245,6 +263,7 @@ def glue_stage(emu: Any, days: list[date], new_day: date, rng: random.Random) ->
     land_raw_events(s3, [new_day], rng)
     athena_run(emu.client("athena"), "MSCK REPAIR TABLE raw_events", "demo")
     run = run_glue_job(emu, glue, "curate-events", fixed_glue_script(), bookmarks=True)
+    run_ids.append(run["Id"])
     new = curated_keys(s3) - written
     folders = sorted({k.rsplit("/", 1)[0].split("table=events/")[1] for k in new})
     lines.append(
@@ -304,7 +323,13 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
     from lakestack.metering.pricing import format_bill, price_rows
 
     t0 = time.perf_counter()
+    run_ids: list[str] = []
+    # The Glue engine logs failed runs with their log paths; the demo reports them
+    # itself, at the end, and only those that outlive it.
+    quiet = logging.NullHandler()
+    logging.getLogger("lakestack").addHandler(quiet)
     emu = Emulator(data_dir, temporary=data_dir is None, port=0).start()
+    kept = emu.config.data_dir
     try:
         print(f"lakestack demo: endpoint {emu.endpoint_url}, data dir {emu.config.data_dir}")
         s3 = emu.client("s3")
@@ -324,7 +349,7 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
         print("    catalogued as demo.raw_events (Athena DDL + MSCK REPAIR TABLE)")
         print("\n[2] curated zone: the seed's Glue job (PySpark) via CreateJob/StartJobRun")
         new_day = day_list[-1] + timedelta(days=1)
-        print("\n".join(glue_stage(emu, day_list, new_day, rng)))
+        print("\n".join(glue_stage(emu, day_list, new_day, rng, run_ids)))
         day_list.append(new_day)
         print("\n    zones:")
         print("\n".join(describe_zones(s3)))
@@ -340,4 +365,24 @@ def run_demo(data_dir: Path | None, days: int = 3) -> int:
         print(format_bill(price_rows(emu.usage())))
     finally:
         emu.stop()
+        logging.getLogger("lakestack").removeHandler(quiet)
+    print("\n".join(run_logs(kept, run_ids, temporary=data_dir is None)))
     return 0
+
+
+def run_logs(data_dir: Path, run_ids: list[str], temporary: bool) -> list[str]:
+    """The Glue runs' stdout/stderr files that still exist now that the demo has ended."""
+    paths = sorted(
+        p
+        for run_id in run_ids
+        for p in data_dir.glob(f"**/job-runs/{run_id}/*")
+        if p.is_file() and p.stat().st_size > 0
+    )
+    if paths:
+        return ["\nGlue run logs (kept in the data dir):", *(f"  {p}" for p in paths)]
+    if temporary:
+        return [
+            "\n(the demo ran in a temporary data dir, now removed; "
+            "`lakestack demo --data-dir DIR` keeps the lake and the Glue runs' logs)"
+        ]
+    return []
