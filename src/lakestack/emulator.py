@@ -9,56 +9,30 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lakestack.adapters import GlueCatalogForAthena
 from lakestack.config import Config
 from lakestack.core.clock import Clock
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.datadir_lock import DataDirLock
 from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
-from lakestack.gateway.app import Gateway
+from lakestack.core.storage.private import private_dir
+from lakestack.gateway.app import Gateway, InternalRoute
 from lakestack.gateway.auth import SigV4Verifier
+from lakestack.gateway.context import RequestContext
 from lakestack.gateway.dispatch import Dispatcher
-from lakestack.gateway.http import HttpRequest, HttpResponse
+from lakestack.gateway.http import HttpResponse
+from lakestack.gateway.routing import Router
 from lakestack.gateway.server import Server
-from lakestack.lake_routes import LakeRoutes
 from lakestack.metering import Meter, UsageRow
-from lakestack.services.athena.engine import AthenaEngine
-from lakestack.services.athena.provider import AthenaProvider
-from lakestack.services.glue.engine import GlueEngine
-from lakestack.services.glue.provider import GlueProvider
-from lakestack.services.s3.engine import S3Engine
-from lakestack.services.s3.provider import S3Provider
-from lakestack.services.sts.engine import StsEngine
-from lakestack.services.sts.provider import StsProvider
+from lakestack.registry import SERVICES, Parts, ServiceEntry, Services, routes
 
 LOG = logging.getLogger(__name__)
 
 _FLUSH_SECONDS = 2.0
-
-# botocore service name -> provider class, for every service lakestack serves.
-PROVIDER_CLASSES: dict[str, type] = {
-    "s3": S3Provider,
-    "glue": GlueProvider,
-    "sts": StsProvider,
-    "athena": AthenaProvider,
-}
-# Every service the product covers, served or not yet (docs/coverage.md lists them all).
-PRODUCT_SERVICES = (
-    "s3",
-    "glue",
-    "athena",
-    "lambda",
-    "stepfunctions",
-    "redshift",
-    "redshift-data",
-    "sns",
-    "sqs",
-    "sts",
-)
 
 
 class Emulator:
@@ -73,6 +47,7 @@ class Emulator:
         data_dir: where state lives; default ``LAKESTACK_HOME`` or ``~/.lakestack``.
         temporary: use a fresh temporary directory, removed on ``stop()``.
         config: full settings; keyword overrides win over it.
+        services: the registry entries to serve (default ``lakestack.registry.SERVICES``).
     """
 
     def __init__(
@@ -83,6 +58,7 @@ class Emulator:
         config: Config | None = None,
         clock: Clock | None = None,
         ids: Ids | None = None,
+        services: Sequence[ServiceEntry] | None = None,
         **overrides: Any,
     ) -> None:
         self._tempdir = tempfile.mkdtemp(prefix="lakestack-") if temporary else None
@@ -90,7 +66,7 @@ class Emulator:
             data_dir = self._tempdir
         base = config or Config.from_env()
         self.config = base.with_(data_dir=Path(data_dir) if data_dir else None, **overrides)
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.config.data_dir)
         # One process per persistent data dir (a temporary one is ours alone).
         self._dir_lock = None if temporary else DataDirLock(self.config.data_dir).acquire()
         self.clock = clock or Clock(scale=self.config.time_scale)
@@ -100,43 +76,51 @@ class Emulator:
         self.credentials = CredentialStore(self.config.data_dir / "credentials.json")
         self.server: Server | None = None
         self._stop_flush = threading.Event()
-        self._build_engines()
+        self.services = Services(services if services is not None else SERVICES, self._parts)
+        self.providers = self.services.providers
         self.gateway = Gateway(
             Dispatcher(self.providers),
             SigV4Verifier(self.credentials, self.config.auth, self.clock.now),
             self.credentials,
             self.ids,
-            internal_routes={
-                "health": self._health,
-                "reset": self._reset_route,
-                **LakeRoutes(self.s3, self.glue, self.credentials).routes(),
-            },
+            internal_routes=_InternalRoutes(
+                {"health": self._health, "reset": self._reset_route, "bill": self._bill_route},
+                self._lake_routes,
+            ),
             log_requests=self.config.log_requests,
+            router=Router(routes(list(self.services.entries.values()))),
         )
 
-    def _build_engines(self) -> None:
-        data = self.config.data_dir
-        self.s3 = S3Engine(
-            data, self.clock, self.ids, self.meter, self.events, fsync=self.config.fsync
-        )
-        self.glue = GlueEngine(
-            data,
-            self.clock,
-            self.ids,
-            self.meter,
-            scripts=self.s3,
+    def _parts(self, services: Services) -> Parts:
+        return Parts(
+            config=self.config,
+            data_dir=self.config.data_dir,
+            clock=self.clock,
+            ids=self.ids,
+            meter=self.meter,
+            events=self.events,
+            credentials=self.credentials,
             endpoint=self._endpoint_or_none,
-            warm_spark=True,
+            engine=services.engine,
         )
-        self.athena = AthenaEngine(
-            data, self.clock, self.ids, self.meter, self.s3, GlueCatalogForAthena(self.glue)
-        )
-        self.providers: dict[str, object] = {
-            "s3": S3Provider(self.s3),
-            "glue": GlueProvider(self.glue),
-            "athena": AthenaProvider(self.athena),
-        }
-        self.providers["sts"] = StsProvider(StsEngine(self.credentials))
+
+    # Engines are built on first use (a request, or one of these attributes).
+    @property
+    def s3(self) -> Any:
+        return self.services.engine("s3")
+
+    @property
+    def glue(self) -> Any:
+        return self.services.engine("glue")
+
+    @property
+    def athena(self) -> Any:
+        return self.services.engine("athena")
+
+    def _lake_routes(self) -> dict[str, InternalRoute]:
+        from lakestack.lake_routes import LakeRoutes
+
+        return LakeRoutes(self.s3, self.glue, self.credentials).routes()
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> Emulator:
@@ -161,11 +145,9 @@ class Emulator:
         if self.server is not None:
             self.server.shutdown()
             self.server = None
-        self.athena.close()
-        self.s3.meter_storage()
+        self.services.sample(build=False)
+        self.services.close()
         self.meter.close()
-        self.s3.close()
-        self.glue.close()
         if self._dir_lock is not None:
             self._dir_lock.release()
         if self._tempdir is not None:
@@ -174,9 +156,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Forget every resource and all usage; credentials are kept."""
-        self.athena.reset()
-        self.s3.reset()
-        self.glue.reset()
+        self.services.reset()
         self.meter.reset()
 
     def __enter__(self) -> Emulator:
@@ -187,7 +167,7 @@ class Emulator:
 
     def usage(self) -> list[UsageRow]:
         """Every usage record so far, with storage levels sampled now."""
-        self.s3.meter_storage()
+        self.services.sample(build=True)
         return self.meter.rows()
 
     # -- conveniences ------------------------------------------------------------------
@@ -221,25 +201,73 @@ class Emulator:
     def _flush_loop(self) -> None:
         while not self._stop_flush.wait(_FLUSH_SECONDS):
             try:
-                self.s3.housekeeping()
+                self.services.tick()
                 self.meter.flush()
             except Exception:  # noqa: BLE001 - a metering hiccup must not stop serving
                 LOG.exception("flushing usage failed")
 
-    def _health(self, request: HttpRequest) -> HttpResponse:
+    def _health(self, context: RequestContext) -> HttpResponse:
+        """Unsigned (anyone may ask whether lakestack runs), so it names no path."""
         import json
+
+        from lakestack import __version__
 
         body = {
             "status": "running",
+            "version": __version__,
             "pid": os.getpid(),
-            "data_dir": str(self.config.data_dir),
-            "services": sorted(self.providers),
+            "services": sorted(self.services.names),
             "auth": self.config.auth,
         }
         return HttpResponse(200, [("Content-Type", "application/json")], json.dumps(body).encode())
 
-    def _reset_route(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
+    def _reset_route(self, context: RequestContext) -> HttpResponse:
+        if context.request.method != "POST":
             return HttpResponse(405)
         self.reset()
         return HttpResponse(200, [("Content-Type", "application/json")], b'{"reset": true}')
+
+    def _bill_route(self, request: Any) -> HttpResponse:
+        """Every usage row so far, for ``lakestack bill`` (it prices them)."""
+        import dataclasses
+        import json
+
+        rows = [dataclasses.asdict(row) for row in self.usage()]
+        body = json.dumps({"data_dir": str(self.config.data_dir), "rows": rows}).encode()
+        return HttpResponse(200, [("Content-Type", "application/json")], body)
+
+
+class _InternalRoutes(Mapping[str, InternalRoute]):
+    """The internal routes: fixed ones, then the lake routes, built on first use (they
+    need the S3 and Glue engines, which ``health`` must not load)."""
+
+    def __init__(
+        self,
+        fixed: dict[str, InternalRoute],
+        build: Callable[[], dict[str, InternalRoute]],
+    ) -> None:
+        self._fixed = fixed
+        self._build = build
+        self._built: dict[str, InternalRoute] | None = None
+        self._lock = threading.Lock()
+
+    def _all(self) -> dict[str, InternalRoute]:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = {**self._build(), **self._fixed}
+        return self._built
+
+    def __getitem__(self, name: str) -> InternalRoute:
+        if name in self._fixed:
+            return self._fixed[name]
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:  # truth needs no count (counting builds the lake routes)
+        return True

@@ -8,8 +8,10 @@ import inspect
 import pytest
 from botocore import xform_name
 
-from lakestack.emulator import PROVIDER_CLASSES
 from lakestack.gateway.specs import load_service_model
+from lakestack.registry import SERVICES
+
+PROVIDER_CLASSES = {entry.name: entry.provider_class() for entry in SERVICES}
 
 CASES = [
     (service, name, method)

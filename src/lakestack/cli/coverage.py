@@ -1,5 +1,5 @@
 """Generates ``docs/coverage.md``: every AWS operation per service, supported or not,
-from the provider classes against botocore's operation list.
+from the service registry's provider classes against botocore's operation list.
 
 Run ``python -m lakestack.cli.coverage > docs/coverage.md``; a test fails when the file
 is stale.
@@ -11,15 +11,16 @@ import sys
 
 from botocore import xform_name
 
-from lakestack.emulator import PRODUCT_SERVICES, PROVIDER_CLASSES
 from lakestack.gateway.specs import load_service_model
+from lakestack.registry import PRODUCT_SERVICES, SERVICES
 
 
 def supported_operations(service: str) -> set[str]:
-    provider = PROVIDER_CLASSES.get(service)
-    model = load_service_model(service)
-    if provider is None:
+    entry = next((e for e in SERVICES if e.name == service), None)
+    if entry is None:
         return set()
+    provider = entry.provider_class()
+    model = load_service_model(service)
     return {op for op in model.operation_names if callable(getattr(provider, xform_name(op), None))}
 
 
@@ -35,7 +36,8 @@ def render() -> str:
     ]
     summary = ["| service | supported | operations |", "|---|---:|---:|"]
     sections = []
-    for service in PRODUCT_SERVICES:
+    served = [e.name for e in SERVICES]
+    for service in [*PRODUCT_SERVICES, *(s for s in served if s not in PRODUCT_SERVICES)]:
         model = load_service_model(service)
         ops = sorted(model.operation_names)
         ok = supported_operations(service)

@@ -5,6 +5,7 @@ Knows botocore's naming rule (``xform_name``) and nothing about what providers d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from botocore import xform_name
@@ -39,17 +40,21 @@ class Dispatcher:
     True
     """
 
-    def __init__(self, providers: dict[str, object]) -> None:
+    def __init__(self, providers: Mapping[str, object]) -> None:
         self.providers = providers
 
+    def serves(self, service: str) -> bool:
+        """Whether a provider is registered for ``service`` (never builds one)."""
+        return service in self.providers
+
     def has_operation(self, service: str, operation: str) -> bool:
-        provider = self.providers.get(service)
+        provider = self.providers.get(service) if service in self.providers else None
         return provider is not None and callable(getattr(provider, xform_name(operation), None))
 
     def dispatch(self, context: RequestContext) -> dict[str, Any]:
         assert context.service is not None and context.operation is not None
         service, operation = context.service.service_name, context.operation.name
-        provider = self.providers.get(service)
+        provider = self.providers.get(service) if service in self.providers else None
         method = getattr(provider, xform_name(operation), None) if provider else None
         if method is None:
             raise NotImplementedOperation(service, operation)

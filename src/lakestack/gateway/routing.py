@@ -1,39 +1,25 @@
 """Which service a request is for: SigV4 credential scope, then ``X-Amz-Target``, then path.
 
-Knows request shapes, never a service's semantics. Unsigned requests that match
+The served services come from the registry (``Router(rows)``); the gateway never lists
+them. Knows request shapes, never a service's semantics. Unsigned requests that match
 nothing else are S3's (browsers, presigned-less ``curl``), as on AWS's S3 endpoint.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from botocore.model import ServiceModel
 
 from lakestack.gateway.http import HttpRequest
-from lakestack.gateway.specs import load_service_model
+from lakestack.gateway.specs import (
+    load_service_model,
+    service_for_signing_name,
+    service_for_target_prefix,
+)
 
-# SigV4 signing name -> botocore service name, for the services lakestack serves.
-SERVED_BY_SIGNING_NAME = {
-    "s3": "s3",
-    "glue": "glue",
-    "athena": "athena",
-    "lambda": "lambda",
-    "states": "stepfunctions",
-    "redshift": "redshift",
-    "redshift-data": "redshift-data",
-    "sns": "sns",
-    "sqs": "sqs",
-    "sts": "sts",
-}
-SERVED_BY_TARGET_PREFIX = {
-    "AWSGlue": "glue",
-    "AmazonAthena": "athena",
-    "AWSStepFunctions": "stepfunctions",
-    "RedshiftData": "redshift-data",
-    "AmazonSQS": "sqs",
-}
 DEFAULT_SERVICE = "s3"
 
 _SCOPE = re.compile(r"Credential=([^/,\s]*)/(\d{8})/([^/]*)/([^/]*)/aws4_request")
@@ -60,11 +46,57 @@ def credential_scope(request: HttpRequest) -> tuple[str, str, str] | None:
     return m.group(1), m.group(3), m.group(4)
 
 
-@lru_cache(maxsize=1)
-def _rest_path_prefixes() -> tuple[tuple[str, str], ...]:
-    """First path segments of the rest-json services we serve (``/2015-03-31/`` -> lambda)."""
+class Router:
+    """Routes requests among the served services, given as ``(name, signing name,
+    X-Amz-Target prefix)`` rows (built from the service registry by the emulator).
+
+    A request signed for, or targeted at, a service lakestack does not serve gets that
+    service's model all the same (any botocore service), so that the error saying it is
+    not served is written in the protocol its client speaks.
+
+    >>> router = Router([("glue", "glue", "AWSGlue")])
+    >>> router.route(HttpRequest("POST", "/", headers={"x-amz-target": "AWSGlue.GetTables"}))[
+    ...     0].service_name
+    'glue'
+    """
+
+    def __init__(self, served: Iterable[tuple[str, str, str | None]]) -> None:
+        rows = list(served)
+        self.served = frozenset(name for name, _, _ in rows)
+        self._by_signing_name = {signing: name for name, signing, _ in rows}
+        self._by_target_prefix = {prefix: name for name, _, prefix in rows if prefix}
+        self._rest_prefixes: tuple[tuple[str, str], ...] | None = None
+
+    def route(self, request: HttpRequest) -> tuple[ServiceModel, tuple[str, str, str] | None]:
+        """The botocore model of the service this request is for, and its credential scope."""
+        scope = credential_scope(request)
+        name = None
+        if scope is not None:
+            name = self._by_signing_name.get(scope[2]) or service_for_signing_name(scope[2])
+        if name is None:
+            target = request.headers.get("x-amz-target")
+            if target:
+                prefix = target.split(".", 1)[0]
+                name = self._by_target_prefix.get(prefix) or service_for_target_prefix(prefix)
+        if name is None:
+            path = request.raw_path
+            for prefix, service in self.rest_path_prefixes():
+                if path.startswith(prefix):
+                    name = service
+                    break
+        return load_service_model(name or DEFAULT_SERVICE), scope
+
+    def rest_path_prefixes(self) -> tuple[tuple[str, str], ...]:
+        """First path segments of the served rest-json services (``/2015-03-31/`` -> lambda)."""
+        if self._rest_prefixes is None:
+            self._rest_prefixes = _rest_path_prefixes(tuple(sorted(self.served)))
+        return self._rest_prefixes
+
+
+@lru_cache(maxsize=16)
+def _rest_path_prefixes(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
-    for name in set(SERVED_BY_SIGNING_NAME.values()):
+    for name in names:
         model = load_service_model(name)
         if model.protocol != "rest-json":
             continue
@@ -74,22 +106,3 @@ def _rest_path_prefixes() -> tuple[tuple[str, str], ...]:
             if "{" not in segment and segment != "//":
                 out.setdefault(segment, name)
     return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
-
-
-def route_service(request: HttpRequest) -> tuple[ServiceModel, tuple[str, str, str] | None]:
-    """The botocore model of the service this request is for, and its credential scope."""
-    scope = credential_scope(request)
-    name = None
-    if scope is not None:
-        name = SERVED_BY_SIGNING_NAME.get(scope[2])
-    if name is None:
-        target = request.headers.get("x-amz-target")
-        if target:
-            name = SERVED_BY_TARGET_PREFIX.get(target.split(".", 1)[0])
-    if name is None:
-        path = request.raw_path
-        for prefix, service in _rest_path_prefixes():
-            if path.startswith(prefix):
-                name = service
-                break
-    return load_service_model(name or DEFAULT_SERVICE), scope

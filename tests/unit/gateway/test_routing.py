@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 
 from lakestack.gateway.http import HttpRequest
-from lakestack.gateway.routing import credential_scope, route_service
+from lakestack.gateway.routing import Router, credential_scope
+
+# What the registry gives the router (lambda stands for a served rest-json service here).
+ROUTER = Router(
+    [
+        ("s3", "s3", None),
+        ("glue", "glue", "AWSGlue"),
+        ("athena", "athena", "AmazonAthena"),
+        ("sts", "sts", None),
+        ("lambda", "lambda", None),
+    ]
+)
+route_service = ROUTER.route
 
 
 def _signed(service: str, region: str = "us-east-1") -> dict[str, str]:
@@ -45,6 +57,26 @@ def test_route_by_rest_path_when_unsigned() -> None:
 
 def test_unsigned_unknown_request_is_s3() -> None:
     assert route_service(HttpRequest("GET", "/bucket/key"))[0].service_name == "s3"
+
+
+def test_rest_path_of_a_service_not_served_is_s3() -> None:
+    router = Router([("s3", "s3", None)])
+    assert router.route(HttpRequest("GET", "/2015-03-31/functions/"))[0].service_name == "s3"
+
+
+@pytest.mark.parametrize(
+    ("signing", "service"),
+    [("dynamodb", "dynamodb"), ("iam", "iam"), ("ec2", "ec2"), ("route53", "route53")],
+)
+def test_service_not_served_still_routes_to_its_model(signing: str, service: str) -> None:
+    model, _ = route_service(HttpRequest("POST", "/", headers=_signed(signing)))
+    assert model.service_name == service
+    assert service not in ROUTER.served
+
+
+def test_unsigned_target_of_a_service_not_served_routes_to_its_model() -> None:
+    req = HttpRequest("POST", "/", headers={"x-amz-target": "DynamoDB_20120810.ListTables"})
+    assert route_service(req)[0].service_name == "dynamodb"
 
 
 def test_presigned_query_scope_is_read() -> None:

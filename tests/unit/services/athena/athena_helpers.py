@@ -8,10 +8,10 @@ from typing import Any
 
 import duckdb
 
+from lakestack.adapters import GlueCatalogForAthena
 from lakestack.core.clock import FixedClock
 from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
-from lakestack.emulator import GlueCatalogForAthena
 from lakestack.metering import Meter
 from lakestack.services.athena.engine import AthenaEngine
 from lakestack.services.glue.engine import GlueEngine

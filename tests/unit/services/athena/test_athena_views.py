@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from athena_helpers import WHERE, Lake, day_parquet
 
-from lakestack.emulator import GlueCatalogForAthena
+from lakestack.adapters import GlueCatalogForAthena
 from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.runner import QueryRunner, RunContext, parse
 
