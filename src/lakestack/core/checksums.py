@@ -1,9 +1,13 @@
 """Object checksums as S3 defines them: CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5.
 
 Owns the running hashers (``new_hasher``), the wire encoding of a digest (base64 of
-the big-endian bytes) and the composite "checksum of checksums" S3 uses for
-multipart uploads. Knows nothing of HTTP, buckets or where the bytes live.
-CRC64NVME needs ``awscrt``; :func:`supported` says whether an algorithm is available.
+the big-endian bytes) and the two multipart forms S3 uses: the COMPOSITE "checksum of
+checksums" and the FULL_OBJECT CRC combined from the parts' CRCs without re-reading
+them (``combine``). Knows nothing of HTTP, buckets or where the bytes live.
+
+The CRCs are the ones boto3 and the AWS C++ SDK (pyarrow's S3 filesystem) send. CRC32 is
+zlib's; CRC32C and CRC64NVME (the NVMe polynomial S3 uses by default) come from the AWS
+Common Runtime (``awscrt``), the implementation the SDKs themselves use.
 """
 
 from __future__ import annotations
@@ -12,15 +16,10 @@ import base64
 import binascii
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
-import crc32c as _crc32c
-
-try:  # optional: botocore's CRT extra
-    from awscrt import checksums as _crt
-except ImportError:  # pragma: no cover - depends on the environment
-    _crt = None
+from awscrt import checksums as _crt  # type: ignore[import-untyped]
 
 
 class Hasher(Protocol):
@@ -29,12 +28,15 @@ class Hasher(Protocol):
     def digest(self) -> bytes: ...
 
 
+_CrcFn = Callable[[bytes, int], int]
+
+
 class _Crc:
     """A running CRC kept as an int, digested big-endian like S3 does."""
 
     __slots__ = ("_fn", "_value", "_width")
 
-    def __init__(self, fn: Callable[[bytes, int], int], width: int) -> None:
+    def __init__(self, fn: _CrcFn, width: int) -> None:
         self._fn = fn
         self._value = 0
         self._width = width
@@ -46,24 +48,37 @@ class _Crc:
         return self._value.to_bytes(self._width, "big")
 
 
-def _crc64nvme(data: bytes, value: int) -> int:
-    assert _crt is not None
+def _zlib_crc32(data: bytes, value: int) -> int:
+    return zlib.crc32(data, value)
+
+
+def _crt_crc32c(data: bytes, value: int) -> int:
+    return int(_crt.crc32c(data, value))
+
+
+def _crt_crc64nvme(data: bytes, value: int) -> int:
     return int(_crt.crc64nvme(data, value))
 
 
+# name -> (running function, digest width, combine(crc1, crc2, len2))
+_CRCS: dict[str, tuple[_CrcFn, int, Callable[[int, int, int], int]]] = {
+    "CRC32": (_zlib_crc32, 4, _crt.combine_crc32),
+    "CRC32C": (_crt_crc32c, 4, _crt.combine_crc32c),
+    "CRC64NVME": (_crt_crc64nvme, 8, _crt.combine_crc64nvme),
+}
 _HASHLIB = {"SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512", "MD5": "md5"}
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5")
 """Algorithm names as S3 spells them (``ChecksumAlgorithm`` values)."""
+FULL_OBJECT_ALGORITHMS = tuple(_CRCS)
+"""The algorithms a multipart upload may checksum as a FULL_OBJECT (the CRCs)."""
 
 
 def supported(algorithm: str) -> bool:
-    """Whether lakestack can compute ``algorithm`` here.
+    """Whether lakestack can compute ``algorithm``.
 
-    >>> supported("CRC32"), supported("XXHASH64")
+    >>> supported("CRC64NVME"), supported("XXHASH64")
     (True, False)
     """
-    if algorithm == "CRC64NVME":
-        return _crt is not None
     return algorithm in ALGORITHMS
 
 
@@ -72,16 +87,15 @@ def new_hasher(algorithm: str) -> Hasher:
 
     >>> h = new_hasher("CRC32"); h.update(b"hello"); encode(h.digest())
     'NhCmhg=='
+    >>> h = new_hasher("CRC64NVME"); h.update(b"123456789"); h.digest().hex()
+    'ae8b14860a799888'
 
     Raises:
-        ValueError: the algorithm is unknown or not available here.
+        ValueError: the algorithm is unknown.
     """
-    if algorithm == "CRC32":
-        return _Crc(zlib.crc32, 4)
-    if algorithm == "CRC32C":
-        return _Crc(_crc32c.crc32c, 4)
-    if algorithm == "CRC64NVME" and _crt is not None:
-        return _Crc(_crc64nvme, 8)
+    crc = _CRCS.get(algorithm)
+    if crc is not None:
+        return _Crc(crc[0], crc[1])
     name = _HASHLIB.get(algorithm)
     if name is None:
         raise ValueError(f"checksum algorithm {algorithm} is not supported")
@@ -108,8 +122,8 @@ def decode(value: str) -> bytes | None:
 def digest_size(algorithm: str) -> int:
     """Digest length in bytes (used to validate incoming values).
 
-    >>> digest_size("CRC32C"), digest_size("SHA256")
-    (4, 32)
+    >>> digest_size("CRC32C"), digest_size("CRC64NVME"), digest_size("SHA256")
+    (4, 8, 32)
     """
     return {
         "CRC32": 4,
@@ -127,6 +141,8 @@ def checksum(algorithm: str, data: bytes) -> str:
 
     >>> checksum("SHA1", b"")
     '2jmj7l5rSw0yVb/vlWAYkK/YBwk='
+    >>> checksum("CRC32C", b"hello")
+    'mnG7TA=='
     """
     h = new_hasher(algorithm)
     h.update(data)
@@ -144,3 +160,28 @@ def composite(algorithm: str, part_values: list[str]) -> str:
     for value in part_values:
         h.update(decode(value) or b"")
     return f"{encode(h.digest())}-{len(part_values)}"
+
+
+def combine(algorithm: str, parts: Iterable[tuple[str, int]]) -> str:
+    """S3's multipart FULL_OBJECT checksum: the CRC of the whole object, combined from
+    each part's encoded CRC and byte length without reading the data again.
+
+    >>> parts = [(checksum("CRC64NVME", b"hello "), 6), (checksum("CRC64NVME", b"world"), 5)]
+    >>> combine("CRC64NVME", parts) == checksum("CRC64NVME", b"hello world")
+    True
+
+    Raises:
+        ValueError: ``algorithm`` is not a CRC (only CRCs combine), or a value is not
+            a valid encoded digest of it.
+    """
+    crc = _CRCS.get(algorithm)
+    if crc is None:
+        raise ValueError(f"the FULL_OBJECT checksum type cannot be used with {algorithm}")
+    _, width, join = crc
+    total = 0
+    for value, length in parts:
+        raw = decode(value)
+        if raw is None or len(raw) != width:
+            raise ValueError(f"{value!r} is not a {algorithm} checksum")
+        total = join(total, int.from_bytes(raw, "big"), length)
+    return encode(total.to_bytes(width, "big"))

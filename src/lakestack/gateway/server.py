@@ -1,19 +1,34 @@
-"""A small threaded HTTP/1.1 server: keep-alive, ``Expect: 100-continue``, chunked
-request bodies, ``sendfile`` for file payloads. Binds 127.0.0.1 and port 0 by default.
+"""The HTTP/1.1 server: llhttp (``httptools``) parses, one thread serves each connection.
+
+Owns the connection lifecycle: keep-alive and pipelining, ``Expect: 100-continue``,
+request bodies streamed to the app as it reads them (``Content-Length`` bodies straight
+from the socket, chunked ones through the parser, never a whole body in memory),
+``sendfile`` for file payloads, and the limits that keep hostile clients from taking the
+process down: a header deadline (slowloris), an idle timeout, a cap on connections
+(the oldest idle one is closed to make room, else the newcomer waits), and survival of
+``EMFILE`` on ``accept``. Malformed framing (a negative or conflicting ``Content-Length``,
+``Content-Length`` with ``Transfer-Encoding``, bad chunk sizes) is answered 400 and the
+connection closed, so bytes after it are never run as a request.
 
 Knows HTTP only; the AWS work is the ``app`` callable it is given.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
+import struct
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from email.utils import formatdate
 from http import HTTPStatus
-from typing import Protocol
+from io import BufferedReader
+from typing import cast
+
+import httptools
 
 from lakestack.gateway.http import (
     FileRange,
@@ -22,69 +37,41 @@ from lakestack.gateway.http import (
     RequestBody,
     StreamPayload,
 )
+from lakestack.gateway.protocols.common import ProtocolError
 
 LOG = logging.getLogger(__name__)
 
 App = Callable[[HttpRequest], HttpResponse]
 
-_MAX_HEADER_LINE = 65536
+IDLE_TIMEOUT_S = 60.0
+"""How long a keep-alive connection may wait for its next request, and a body read stall."""
+HEADER_TIMEOUT_S = 20.0
+"""How long a client may take to send a request's line and headers once it has begun."""
+MAX_CONNECTIONS = 256
+"""Connections served at once; past it the oldest idle one is closed or the newcomer waits."""
+
+_MAX_HEAD = 1 << 16  # bytes of request line + headers
 _MAX_HEADERS = 200
-_REASONS = {s.value: s.phrase for s in HTTPStatus}
+_READ = 1 << 16
 _DRAIN_LIMIT = 1 << 20  # unread request bytes we drain to keep a connection alive
+_REASONS = {s.value: s.phrase for s in HTTPStatus}
+_ACCEPT_RESOURCE_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+_MAX_BACKOFF_S = 1.0
 
 
-class BadRequest(Exception):
-    pass
+class BodyError(ProtocolError):
+    """The request body could not be read to its end (malformed, cut short or stalled)."""
+
+    code = "IncompleteBody"
 
 
-class LineReader(Protocol):
-    def read(self, n: int = -1, /) -> bytes: ...
-    def readline(self, limit: int = -1, /) -> bytes: ...
+class _Reject(Exception):
+    """Answer ``status`` without calling the app, then close the connection."""
 
-
-class ChunkedBody(RequestBody):
-    """Decodes ``Transfer-Encoding: chunked``; trailers land in ``trailers``."""
-
-    __slots__ = ("_rfile", "_left", "_done")
-
-    def __init__(self, rfile: LineReader) -> None:
-        super().__init__(rfile, -1)
-        self._rfile = rfile
-        self._left = 0
-        self._done = False
-
-    def read(self, n: int = -1, /) -> bytes:
-        out = bytearray()
-        while not self._done and (n < 0 or len(out) < n):
-            if self._left == 0:
-                line = self._rfile.readline(_MAX_HEADER_LINE)
-                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    self._read_trailers()
-                    self._done = True
-                    break
-                self._left = size
-            want = self._left if n < 0 else min(self._left, n - len(out))
-            data = self._rfile.read(want)
-            if not data:
-                raise ConnectionError("client closed the connection mid-body")
-            out += data
-            self._left -= len(data)
-            if self._left == 0:
-                self._rfile.readline(_MAX_HEADER_LINE)
-        return bytes(out)
-
-    def _read_trailers(self) -> None:
-        while True:
-            line = self._rfile.readline(_MAX_HEADER_LINE)
-            if line in (b"\r\n", b"\n", b""):
-                return
-            name, _, value = line.decode("latin-1").partition(":")
-            self.trailers[name.strip().lower()] = value.strip()
-
-    def drain(self) -> None:
-        while self.read(1 << 16):
-            pass
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 class Server:
@@ -98,11 +85,25 @@ class Server:
     >>> s.shutdown()
     """
 
-    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        idle_timeout: float = IDLE_TIMEOUT_S,
+        header_timeout: float = HEADER_TIMEOUT_S,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.app = app
-        self._sock = socket.create_server((host, port), backlog=256, reuse_port=False)
+        self.idle_timeout = idle_timeout
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
+        self._sock = socket.create_server((host, port), backlog=1024, reuse_port=False)
         self.host, self.port = self._sock.getsockname()[:2]
-        self._threads: set[socket.socket] = set()
+        self._conns: set[socket.socket] = set()
+        self._idle: dict[socket.socket, None] = {}  # insertion order: oldest idle first
+        self._slots = threading.BoundedSemaphore(max_connections)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -112,6 +113,12 @@ class Server:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def connections(self) -> int:
+        """Connections being served now."""
+        with self._lock:
+            return len(self._conns)
+
     def start(self) -> None:
         """Serve in a background thread."""
         self._thread = threading.Thread(
@@ -120,22 +127,83 @@ class Server:
         self._thread.start()
 
     def serve_forever(self) -> None:
+        backoff = 0.0
         while not self._stopping.is_set():
             try:
                 conn, addr = self._sock.accept()
-            except OSError:
+            except OSError as exc:
                 if self._stopping.is_set():
                     return
-                raise
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                self._threads.add(conn)
+                backoff = self._accept_failed(exc, backoff)
+                continue
+            backoff = 0.0
+            if not self._take_slot():
+                conn.close()
+                return
+            self._start_connection(conn, addr[0])
+
+    def _accept_failed(self, exc: OSError, backoff: float) -> float:
+        """Log, free what can be freed and wait a little; returns the next back-off."""
+        if exc.errno in _ACCEPT_RESOURCE_ERRORS:
+            if backoff == 0.0:
+                LOG.warning("accept() failed: %s; closing idle connections and retrying", exc)
+            self._close_idle()
+        elif exc.errno not in (errno.ECONNABORTED, errno.EINTR, errno.EPROTO):
+            LOG.error("accept() failed: %s", exc)
+        backoff = min(max(backoff * 2, 0.01), _MAX_BACKOFF_S)
+        self._stopping.wait(backoff)
+        return backoff
+
+    def _take_slot(self) -> bool:
+        """Wait for a connection slot, closing idle connections to make room."""
+        if self._slots.acquire(blocking=False):
+            return True
+        while not self._stopping.is_set():
+            self._close_idle()
+            if self._slots.acquire(timeout=0.2):
+                return True
+        return False
+
+    def _close_idle(self) -> None:
+        """Close the connection that has waited longest for its next request."""
+        with self._lock:
+            oldest = next(iter(self._idle), None)
+            if oldest is None:
+                return
+            del self._idle[oldest]
+        try:
+            oldest.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _start_connection(self, conn: socket.socket, remote: str) -> None:
+        with self._lock:
+            self._conns.add(conn)
+            self._idle[conn] = None
+        try:
             threading.Thread(
                 target=self._serve_connection,
-                args=(conn, addr[0]),
+                args=(conn, remote),
                 name="lakestack-conn",
                 daemon=True,
             ).start()
+        except RuntimeError as exc:  # no thread to be had: refuse this one, keep serving
+            LOG.warning("cannot start a connection thread: %s", exc)
+            self._forget(conn)
+            conn.close()
+
+    def _forget(self, conn: socket.socket) -> None:
+        with self._lock:
+            self._conns.discard(conn)
+            self._idle.pop(conn, None)
+        self._slots.release()
+
+    def set_idle(self, conn: socket.socket, idle: bool) -> None:
+        with self._lock:
+            if idle:
+                self._idle[conn] = None
+            else:
+                self._idle.pop(conn, None)
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -145,7 +213,7 @@ class Server:
             pass
         self._sock.close()
         with self._lock:
-            conns = list(self._threads)
+            conns = list(self._conns)
         for conn in conns:
             try:
                 conn.shutdown(socket.SHUT_RDWR)
@@ -156,132 +224,389 @@ class Server:
 
     # -- one connection -------------------------------------------------------------
     def _serve_connection(self, conn: socket.socket, remote: str) -> None:
-        rfile = conn.makefile("rb", buffering=1 << 16)
+        connection: _Connection | None = None
         try:
-            while not self._stopping.is_set():
-                try:
-                    keep_alive = self._serve_one(conn, rfile, remote)
-                except (BadRequest, ValueError, UnicodeDecodeError) as exc:
-                    LOG.debug("bad request from %s: %s", remote, exc)
-                    self._write_simple(conn, 400, b"Bad Request")
-                    return
-                if not keep_alive:
-                    return
-        except (ConnectionError, TimeoutError, OSError):
-            return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            connection = _Connection(self, conn, remote)
+            connection.serve()
+        except OSError:
+            pass
+        except Exception:  # the last line of defence: a connection never takes the server down
+            LOG.exception("error serving a connection from %s", remote)
         finally:
-            with self._lock:
-                self._threads.discard(conn)
+            self._forget(conn)
             try:
-                rfile.close()
+                if connection is not None:
+                    connection.rfile.close()
                 conn.close()
             except OSError:
                 pass
 
-    def _serve_one(self, conn: socket.socket, rfile: LineReader, remote: str) -> bool:
-        line = rfile.readline(_MAX_HEADER_LINE)
-        if not line:
+
+class _Message:
+    """One request as the parser reports it: head, then body pieces not yet read."""
+
+    __slots__ = (
+        "url",
+        "headers",
+        "trailers",
+        "head_done",
+        "complete",
+        "chunks",
+        "left",
+        "method",
+        "version",
+        "keep_alive",
+        "count",
+    )
+
+    def __init__(self) -> None:
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.trailers: dict[str, str] = {}
+        self.head_done = False
+        self.complete = False
+        self.chunks: deque[bytes] = deque()
+        self.left = 0  # Content-Length bytes not yet off the wire; -1 for chunked
+        self.method = "GET"
+        self.version = "1.1"
+        self.keep_alive = True
+        self.count = 0  # header fields seen
+
+
+class _Body(RequestBody):
+    """A request body the connection feeds as it is read (``length`` -1 when chunked)."""
+
+    __slots__ = ("_conn", "_msg")
+
+    def __init__(self, conn: _Connection, msg: _Message) -> None:
+        chunked = msg.left < 0
+        length = -1 if chunked else msg.left + sum(len(c) for c in msg.chunks)
+        super().__init__(conn.rfile, length)
+        self._conn = conn
+        self._msg = msg
+        self.trailers = msg.trailers
+
+    def read(self, n: int = -1, /) -> bytes:
+        if n < 0:
+            return self.read_all()
+        data = self._conn.read_body(self._msg, n)
+        if self.remaining > 0:
+            self.remaining -= len(data)
+        elif self._msg.complete and not self._msg.chunks:
+            self.remaining = 0
+        return data
+
+    @property
+    def done(self) -> bool:
+        return self._msg.complete and not self._msg.chunks
+
+
+class _Connection:
+    """Reads requests off one socket through llhttp and writes the app's responses."""
+
+    def __init__(self, server: Server, sock: socket.socket, remote: str) -> None:
+        self.server = server
+        self.sock = sock
+        self.remote = remote
+        self.rfile = cast(BufferedReader, sock.makefile("rb", buffering=_READ))
+        self.parser = httptools.HttpRequestParser(self)
+        self.parsing: _Message | None = None  # the message the parser is inside
+        self.ready: deque[_Message] = deque()  # heads parsed, not yet served
+        self.error: _Reject | None = None
+        self.upgraded = False
+        self.head_bytes = 0
+        self.head_deadline = 0.0
+        self.rcvtimeo = 0.0
+        _set_timeout(sock, socket.SO_SNDTIMEO, server.idle_timeout)
+        self._set_rcvtimeo(server.idle_timeout)
+
+    # -- llhttp callbacks -----------------------------------------------------------
+    def on_message_begin(self) -> None:
+        self.parsing = _Message()
+
+    def on_url(self, url: bytes) -> None:
+        assert self.parsing is not None
+        self.parsing.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        msg = self.parsing
+        assert msg is not None
+        msg.count += 1
+        if msg.count > _MAX_HEADERS:
+            raise _Reject(431, "too many header fields")
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1").strip()
+        fields = msg.trailers if msg.head_done else msg.headers
+        fields[key] = f"{fields[key]},{text}" if key in fields else text
+
+    def on_headers_complete(self) -> None:
+        msg = self.parsing
+        assert msg is not None
+        parser = self.parser
+        msg.head_done = True
+        msg.method = parser.get_method().decode("ascii")
+        msg.version = parser.get_http_version()
+        msg.keep_alive = parser.should_keep_alive()
+        if "transfer-encoding" in msg.headers:
+            msg.left = -1
+        else:
+            msg.left = int(msg.headers.get("content-length") or 0)
+        self.head_bytes = 0
+        self.head_deadline = 0.0
+        self.ready.append(msg)
+
+    def on_body(self, body: bytes) -> None:
+        msg = self.parsing
+        assert msg is not None
+        msg.chunks.append(body)
+        if msg.left > 0:
+            msg.left -= len(body)
+
+    def on_message_complete(self) -> None:
+        assert self.parsing is not None
+        self.parsing.complete = True
+        self.parsing = None
+
+    # -- reading --------------------------------------------------------------------
+    def serve(self) -> None:
+        server = self.server
+        while not server._stopping.is_set():
+            try:
+                msg = self._next_message()
+            except _Reject as reject:
+                self._write_simple(reject.status, reject.reason)
+                return
+            if msg is None or not self._serve_one(msg):
+                return
+
+    def _next_message(self) -> _Message | None:
+        """The next request whose head is complete; ``None`` once the client is gone."""
+        while not self.ready:
+            if self.error is not None:
+                raise self.error
+            if not self._fill():
+                if self.error is not None:
+                    raise self.error
+                return None
+        msg = self.ready.popleft()
+        if self.error is not None and not msg.complete:
+            raise self.error
+        if msg.version not in ("1.1", "1.0"):
+            raise _Reject(505, f"HTTP/{msg.version} is not supported")
+        return msg
+
+    def _fill(self) -> bool:
+        """Read what the client has sent and parse it; ``False`` at EOF or a timeout."""
+        if self.upgraded:
+            return False  # no protocol switch is offered: nothing after it is read
+        waiting = self.parsing is None and not self.ready
+        if waiting:
+            self.server.set_idle(self.sock, True)
+        elif self.parsing is not None and not self.parsing.head_done:
+            self._start_head_clock()
+        try:
+            data = self.rfile.read1(_READ)
+        finally:
+            if waiting:
+                self.server.set_idle(self.sock, False)
+        if not data:
+            if self.head_deadline and time.monotonic() >= self.head_deadline:
+                self.error = _Reject(408, "request headers not received in time")
             return False
-        if line in (b"\r\n", b"\n"):  # tolerate a stray CRLF between requests
-            return True
+        self._feed(data)
+        return True
+
+    def _start_head_clock(self) -> None:
+        """Bound the time to the end of the headers (slowloris)."""
+        now = time.monotonic()
+        if not self.head_deadline:
+            self.head_deadline = now + self.server.header_timeout
+        left = self.head_deadline - now
+        if left <= 0:
+            raise _Reject(408, "request headers not received in time")
+        self._set_rcvtimeo(min(left, self.server.idle_timeout))
+
+    def _feed(self, data: bytes) -> None:
+        if self.upgraded or self.error is not None:
+            return
         try:
-            method, target, version = line.decode("latin-1").split()
-        except ValueError as exc:
-            raise BadRequest(f"bad request line {line!r}") from exc
-        headers: dict[str, str] = {}
-        for _ in range(_MAX_HEADERS + 1):
-            hline = rfile.readline(_MAX_HEADER_LINE)
-            if hline in (b"\r\n", b"\n"):
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.upgraded = True  # not supported: the request is served, then we close
+        except httptools.HttpParserError as exc:
+            cause = exc.__context__
+            self.error = cause if isinstance(cause, _Reject) else _Reject(400, str(exc))
+            return
+        if self.parsing is not None and not self.parsing.head_done:
+            self.head_bytes += len(data)
+            if self.head_bytes > _MAX_HEAD:
+                self.error = _Reject(431, "request header section too large")
+        elif self.rcvtimeo != self.server.idle_timeout:
+            self._set_rcvtimeo(self.server.idle_timeout)
+
+    def read_body(self, msg: _Message, n: int) -> bytes:
+        """Up to ``n`` body bytes of ``msg`` (fewer only at its end)."""
+        out: list[bytes] = []
+        got = 0
+        while got < n:
+            chunks = msg.chunks
+            if chunks:
+                piece = chunks[0]
+                if len(piece) <= n - got:
+                    chunks.popleft()
+                else:
+                    chunks[0] = piece[n - got :]
+                    piece = piece[: n - got]
+            elif msg.complete:
                 break
-            if not hline:
-                return False
-            name, sep, value = hline.decode("latin-1").partition(":")
-            if not sep:
-                raise BadRequest(f"bad header line {hline!r}")
-            name = name.strip().lower()
-            value = value.strip()
-            headers[name] = f"{headers[name]},{value}" if name in headers else value
-        else:
-            raise BadRequest("too many headers")
+            elif self.error is not None:
+                raise BodyError(f"malformed request body: {self.error.reason}")
+            elif msg.left > 0 and msg is self.parsing and not self.upgraded:
+                piece = self._read_direct(msg, min(n - got, msg.left))
+            else:
+                if not self._fill():
+                    raise self._body_failed("the request body ended before its declared length")
+                continue
+            out.append(piece)
+            got += len(piece)
+        return out[0] if len(out) == 1 else b"".join(out)
 
-        keep_alive = version == "HTTP/1.1"
-        conn_hdr = headers.get("connection", "").lower()
-        if "close" in conn_hdr:
-            keep_alive = False
-        elif "keep-alive" in conn_hdr:
-            keep_alive = True
+    def _read_direct(self, msg: _Message, n: int) -> bytes:
+        """``Content-Length`` body bytes straight off the socket, bypassing the parser."""
+        data = self.rfile.read(n)
+        if not data:
+            raise self._body_failed(
+                "the request body ended before its declared length"
+                if data is not None
+                else "the client stopped sending the request body"
+            )
+        msg.left -= len(data)
+        if msg.left == 0:
+            # The parser still expects these bytes: a fresh one starts at the next request.
+            msg.complete = True
+            self.parsing = None
+            self.parser = httptools.HttpRequestParser(self)
+        return data
 
-        if headers.get("expect", "").lower() == "100-continue":
-            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+    def _body_failed(self, reason: str) -> BodyError:
+        """Remember that the connection is out of step, for the app's error and after it."""
+        if self.error is None:
+            self.error = _Reject(400, reason)
+        return BodyError(reason)
 
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            body: RequestBody = ChunkedBody(rfile)
-        else:
-            body = RequestBody(rfile, int(headers.get("content-length") or 0))
+    def _set_rcvtimeo(self, seconds: float) -> None:
+        self.rcvtimeo = seconds
+        _set_timeout(self.sock, socket.SO_RCVTIMEO, seconds)
 
-        path, _, query = target.partition("?")
+    # -- one request ----------------------------------------------------------------
+    def _serve_one(self, msg: _Message) -> bool:
+        """Run the app for ``msg`` and answer; whether the connection stays open."""
+        headers = msg.headers
+        if msg.version == "1.1" and not msg.complete:
+            if headers.get("expect", "").lower() == "100-continue":
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        path, _, query = msg.url.decode("latin-1").partition("?")
         if path.startswith(("http://", "https://")):  # absolute-form target
-            path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
-        request = HttpRequest(method.upper(), path, query, headers, body, remote)
+            authority, _, rest = path.partition("//")[2].partition("/")
+            headers.setdefault("host", authority)
+            path = "/" + rest
+        body = _Body(self, msg)
+        request = HttpRequest(msg.method, path, query, headers, body, self.remote)
         try:
-            response = self.app(request)
+            response = self.server.app(request)
         except Exception:  # the app maps errors itself; this is the last line of defence
-            LOG.exception("unhandled error serving %s %s", method, path)
+            LOG.exception("unhandled error serving %s %s", msg.method, path)
             response = HttpResponse(500, body=b"Internal Server Error")
-            keep_alive = False
-
-        if isinstance(body, ChunkedBody):
-            keep_alive = keep_alive and body._done
-        elif body.remaining > _DRAIN_LIMIT:
-            keep_alive = False  # not worth reading a large unread body: close instead
-        elif body.remaining > 0:
-            body.drain()
-        self._write_response(conn, request, response, keep_alive)
+            msg.keep_alive = False
+        keep_alive = msg.keep_alive and not self.upgraded and self._finish_body(msg)
+        self._write_response(msg, response, keep_alive)
         return keep_alive
 
-    def _write_response(
-        self, conn: socket.socket, request: HttpRequest, response: HttpResponse, keep_alive: bool
-    ) -> None:
+    def _finish_body(self, msg: _Message) -> bool:
+        """Skip what the app left unread, if little; whether the connection can go on."""
+        drained = 0
+        try:
+            while not msg.complete or msg.chunks:
+                if self.error is not None or drained > _DRAIN_LIMIT:
+                    return False
+                if msg.left > _DRAIN_LIMIT:
+                    return False  # not worth reading a large unread body: close instead
+                drained += len(self.read_body(msg, _READ))
+        except (BodyError, OSError):
+            return False
+        return True
+
+    def _write_response(self, msg: _Message, response: HttpResponse, keep_alive: bool) -> None:
         status = response.status
         body = response.body
-        lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
+        lines = [f"HTTP/{msg.version} {status} {_REASONS.get(status, 'Unknown')}"]
         has_length = False
         for k, v in response.headers:
-            if k.lower() == "content-length":
+            if not has_length and k.lower() == "content-length":
                 has_length = True
             lines.append(f"{k}: {v}")
-        no_body = request.method == "HEAD" or status in (204, 304) or status < 200
+        no_body = msg.method == "HEAD" or status in (204, 304) or status < 200
         if not has_length and status not in (204, 304):
             lines.append(f"Content-Length: {response.content_length}")
-        lines.append(f"Date: {formatdate(usegmt=True)}")
+        lines.append(_http_date())
         lines.append("Server: lakestack")
         if not keep_alive:
             lines.append("Connection: close")
+        elif msg.version == "1.0":
+            lines.append("Connection: keep-alive")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        sock = self.sock
         if no_body:
-            conn.sendall(head)
+            sock.sendall(head)
         elif isinstance(body, bytes):
-            conn.sendall(head + body if len(body) < 65536 else head)
-            if len(body) >= 65536:
-                conn.sendall(body)
+            if len(body) < 65536:
+                sock.sendall(head + body)
+            else:
+                sock.sendall(head)
+                sock.sendall(body)
         elif isinstance(body, FileRange):
-            conn.sendall(head)
-            _send_file(conn, body)
+            sock.sendall(head)
+            _send_file(sock, body)
         elif isinstance(body, StreamPayload):
-            conn.sendall(head)
+            sock.sendall(head)
             for chunk in body.chunks:
-                conn.sendall(chunk)
+                sock.sendall(chunk)
 
-    @staticmethod
-    def _write_simple(conn: socket.socket, status: int, text: bytes) -> None:
+    def _write_simple(self, status: int, reason: str) -> None:
+        LOG.debug("refused a request from %s: %d %s", self.remote, status, reason)
+        text = f"{_REASONS[status]}: {reason}\n".encode("latin-1", "replace")
         try:
-            conn.sendall(
-                f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Length: {len(text)}\r\n"
-                "Connection: close\r\n\r\n".encode()
+            self.sock.sendall(
+                f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: text/plain\r\n"
+                f"Content-Length: {len(text)}\r\nConnection: close\r\n\r\n".encode()
                 + text
             )
         except OSError:
             pass
+
+
+def _set_timeout(sock: socket.socket, option: int, seconds: float) -> None:
+    """A kernel-side timeout (SO_RCVTIMEO/SO_SNDTIMEO): the socket stays blocking, so
+    reads and ``sendfile`` cost no extra ``poll``; a timed-out read returns nothing."""
+    whole = int(seconds)
+    micros = max(int((seconds - whole) * 1_000_000), 0 if whole else 1000)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, option, struct.pack("ll", whole, micros))
+    except OSError:  # pragma: no cover - platforms without kernel socket timeouts
+        pass
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _http_date() -> str:
+    """The ``Date`` header line, formatted once per second."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, "Date: " + time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now)))
+    return _date_cache[1]
 
 
 def _send_file(conn: socket.socket, part: FileRange) -> None:
