@@ -234,7 +234,7 @@ def glue_stage(
     price = load_prices()["glue"]["DPU-Seconds"]
 
     def glue_cost(dpu_seconds: float) -> float:
-        return float(dpu_seconds) * price["usd"] / price["per"]
+        return float(dpu_seconds) * float(price["usd"]) / float(price["per"])
 
     glue, s3 = emu.client("glue"), emu.client("s3")
     print("\n".join(EXPECTED_FAILURE), flush=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lakestack.cli._client import (
+    START_HINT,
     CliError,
     Endpoint,
     error_text,
@@ -182,7 +183,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         info = health(endpoint)
     except CliError as err:
-        print(f"lakestack is not running: {err}")
+        reason = str(err).split("; ")[0]  # no server there, or not lakestack
+        print(f"lakestack is not running: {reason}; {START_HINT}")
         return 1
     print(f"lakestack is running at {endpoint.url} (pid {info.get('pid')})")
     print(f"  data dir: {info.get('data_dir')}\n  auth:     {info.get('auth')}")
@@ -274,8 +276,9 @@ def cmd_query(args: argparse.Namespace) -> int:
                 service,
                 endpoint_url=url,
                 region_name=args.region,
-                aws_access_key_id="test",
-                aws_secret_access_key="test",
+                aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID") or "test",
+                aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY") or "test",
+                aws_session_token=os.environ.get("AWS_SESSION_TOKEN") or None,
                 config=BotoConfig(retries={"max_attempts": 1}),
             )
 
