@@ -76,9 +76,9 @@ class RequestParser:
     def _parse_text(self, shape: Shape, text: str) -> Any:
         try:
             return _TEXT_PARSERS.get(shape.type_name, _parse_string)(shape, text)
-        except (ValueError, TimestampError, binascii.Error) as exc:
+        except (ValueError, TimestampError, binascii.Error, RecursionError) as exc:
             raise ProtocolError(
-                f"invalid value for {shape.name}: {text!r}", code=self.INVALID_VALUE_CODE
+                f"invalid value for {shape.name}: {text[:200]!r}", code=self.INVALID_VALUE_CODE
             ) from exc
 
     # -- JSON values (json and rest-json bodies) ---------------------------------------
@@ -89,6 +89,8 @@ class RequestParser:
             return value
         try:
             return handler(shape, value)
+        except RecursionError as exc:
+            raise ProtocolError(f"invalid value for {shape.name}: nested too deeply") from exc
         except (ValueError, TypeError, AttributeError, binascii.Error) as exc:
             raise ProtocolError(
                 f"invalid value for {shape.name}: {value!r}", code="SerializationException"
@@ -132,13 +134,26 @@ class RequestParser:
         raw = request.body.read_all()
         if not raw.strip():
             return {}
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProtocolError(f"malformed JSON body: {exc}") from exc
+        data = load_json(raw)
         if not isinstance(data, dict):
             raise ProtocolError("the JSON body must be an object")
         return data
+
+
+def load_json(raw: bytes) -> Any:
+    """A JSON body, every failure a ``ProtocolError`` (a 100,000-deep one included).
+
+    >>> load_json(b"[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    lakestack.gateway.protocols.common.ProtocolError: malformed JSON body: nested too deeply
+    """
+    try:
+        return json.loads(raw)
+    except RecursionError as exc:
+        raise ProtocolError("malformed JSON body: nested too deeply") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(f"malformed JSON body: {exc}") from exc
 
 
 def _parse_string(shape: Shape, text: str) -> Any:
@@ -464,11 +479,7 @@ class RestJSONRequestParser(BaseRestRequestParser):
     """rest-json (Lambda): JSON body members; timestamps default to epoch seconds."""
 
     def _parse_body_value(self, shape: Shape, raw: bytes) -> Any:
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProtocolError(f"malformed JSON body: {exc}") from exc
-        return self._json_value(shape, data)
+        return self._json_value(shape, load_json(raw))
 
 
 class RestXMLRequestParser(BaseRestRequestParser):
