@@ -5,7 +5,8 @@ a write streams into a temp file (hashing as it goes), is optionally fsynced and
 is renamed into place; ``sweep`` deletes files nobody references. Paths handed out
 are relative to ``<root>/blobs``. Knows nothing of buckets, keys or metadata:
 callers decide names only through a *suffix*, never through a key, so no caller
-input ever becomes a path. Names come from ``secrets`` rather than the injectable
+input ever becomes a path. Directories are 0700 and blob files 0600 (``private``),
+adopted files included. Names come from ``secrets`` rather than the injectable
 id source because a seeded id source repeats after a restart.
 """
 
@@ -26,6 +27,7 @@ from typing import Protocol
 
 from lakestack.core.checksums import Hasher, new_hasher
 from lakestack.core.hashing import BackgroundHash
+from lakestack.core.storage.private import make_private, private_dir, private_open
 
 _EXT = re.compile(r"[A-Za-z0-9]{1,10}")
 _CHUNK = 1 << 20
@@ -70,7 +72,7 @@ class BlobWriter:
     def __init__(self, store: BlobStore, algorithms: Iterable[str], md5: bool) -> None:
         self._store = store
         self.tmp_path = os.path.join(store.tmp_dir, secrets.token_hex(16))
-        self._file = open(self.tmp_path, "xb")  # noqa: SIM115 - closed in close()
+        self._file = private_open(self.tmp_path, "xb")
         # the MD5 (the ETag) of large chunks is computed on the other core during the write
         self._md5 = BackgroundHash(hashlib.md5(usedforsecurity=False)) if md5 else None
         self._hashers: dict[str, Hasher] = {a: new_hasher(a) for a in algorithms}
@@ -179,10 +181,10 @@ class BlobStore:
         self.tmp_dir = str(root / "tmp")
         self.staging_root = str(root / "staging")
         self.fsync = fsync
-        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.blob_dir)
         for transient in (self.tmp_dir, self.staging_root):
             shutil.rmtree(transient, ignore_errors=True)
-            os.makedirs(transient, exist_ok=True)
+            private_dir(transient)
         self._blob_dir = str(self.blob_dir)
         self._shards: set[str] = set()
         self._clock = clock
@@ -208,6 +210,7 @@ class BlobStore:
             os.link(self.path(blob), tmp)
         except OSError:
             shutil.copyfile(self.path(blob), tmp)
+            make_private(tmp)
         return self._place(tmp, suffix)
 
     def staging_dir(self) -> str:
@@ -215,7 +218,7 @@ class BlobStore:
         process (a Spark job) to fill; its files then enter the store by :meth:`adopt`.
         Left-over staging directories are removed when the store opens."""
         path = os.path.join(self.staging_root, secrets.token_hex(16))
-        os.makedirs(path)
+        private_dir(path)
         return path
 
     def is_staged(self, path: str) -> bool:
@@ -232,6 +235,7 @@ class BlobStore:
         """
         if not self.is_staged(path) or os.path.islink(path) or not os.path.isfile(path):
             raise ValueError(f"{path} is not a staged file")
+        make_private(path)  # the writer's umask decided its mode
         md5 = hashlib.md5(usedforsecurity=False)
         with open(path, "rb") as f:
             while chunk := f.read(_CHUNK):
@@ -285,7 +289,7 @@ class BlobStore:
         name = secrets.token_hex(16)
         shard = os.path.join(self._blob_dir, name[:2])
         if shard not in self._shards:
-            os.makedirs(shard, exist_ok=True)
+            private_dir(shard)
             self._shards.add(shard)
         os.rename(tmp, os.path.join(shard, name + suffix))
         if self.fsync:
