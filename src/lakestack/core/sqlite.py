@@ -22,6 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lakestack.core.storage.private import private_dir, private_file
+
 M = TypeVar("M")
 
 
@@ -38,7 +40,8 @@ class SqliteDatabase:
     """
 
     def __init__(self, path: Path, schema: str, durable: bool = False) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        private_file(path)  # 0600; SQLite gives its -wal and -shm files the same mode
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         self.writes = 0  # committed write transactions, so readers can tell nothing changed

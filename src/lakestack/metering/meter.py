@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lakestack.core.clock import Clock
+from lakestack.core.storage.private import private_dir, private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS usage (
@@ -93,7 +94,8 @@ class Meter:
         self._gauges: dict[GaugeKey, tuple[float, float]] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+            private_file(path)  # 0600; SQLite gives its -wal and -shm files the same mode
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)

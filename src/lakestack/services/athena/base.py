@@ -19,6 +19,7 @@ import duckdb
 from lakestack.core import pagination
 from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
+from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
 from lakestack.services.athena.errors import InvalidRequestException, workgroup_not_found
 from lakestack.services.athena.hive_mirror import HiveMirror
@@ -97,7 +98,7 @@ class AthenaBase:
         self._open()
 
     def _open(self) -> None:
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_dir(self._root)
         self._store = AthenaStore(self._root / "athena.sqlite")
 
     def _reset_store(self) -> None:

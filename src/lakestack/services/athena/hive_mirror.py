@@ -19,6 +19,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from lakestack.core.storage.private import private_dir
+
 # Only plain names and values become directories; anything else uses the join instead.
 _SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}")
 
@@ -65,7 +67,7 @@ class HiveMirror:
         if link in self._made:
             return
         with self._lock:
-            os.makedirs(directory, exist_ok=True)
+            private_dir(directory)
             try:
                 os.symlink(target, link)
             except FileExistsError:

@@ -22,6 +22,7 @@ from lakestack.core.clock import Clock
 from lakestack.core.events import EventBus, ObjectCreated
 from lakestack.core.ids import Ids
 from lakestack.core.storage import BlobStore, BlobWriter, suffix_for
+from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
 from lakestack.services.s3.errors import (
     BadDigest,
@@ -91,7 +92,7 @@ class EngineBase:
         self._open()
 
     def _open(self) -> None:
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_dir(self._root)
         self._blobs = BlobStore(self._root, fsync=self._fsync, clock=self._clock.now)
         self._store = S3Store(self._root / "meta.sqlite", durable=self._fsync)
         self._blob_prefix = str(self._blobs.blob_dir) + os.sep
