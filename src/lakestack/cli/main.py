@@ -204,6 +204,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
         print(f"reset {emu.config.data_dir}")
         return 0
     endpoint = _resolve(args)
+    health(endpoint)
     status, body = signed_request(endpoint, "POST", "reset")
     if status != 200:
         raise CliError(f"reset refused by {endpoint.url}: {error_text(status, body)}")
@@ -219,6 +220,7 @@ def cmd_bill(args: argparse.Namespace) -> int:
         data_dir, rows = _bill_from_data_dir(_config(args).data_dir)
     else:
         endpoint = _resolve(args)
+        health(endpoint)
         status, body = signed_request(endpoint, "GET", "bill")
         if status != 200:
             raise CliError(f"{endpoint.url} did not give its bill: {error_text(status, body)}")
