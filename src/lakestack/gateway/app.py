@@ -133,6 +133,7 @@ class Gateway:
         if not path.startswith(INTERNAL_PREFIX):
             return
         name = path[len(INTERNAL_PREFIX) :].strip("/")
+        context.internal_route = name
         origin = context.request.headers.get("origin")
         if origin is not None and not is_loopback_origin(origin):
             context.response = internal_error(

@@ -36,6 +36,8 @@ class RequestContext:
             requests, and only what a bucket policy or ACL grants to everyone.
         response: set by the handler that answers the request.
         started: monotonic start time, for the one-line request log.
+        internal_route: the name of the internal route (``/_lakestack/<name>``) asked for;
+            such requests log as ``internal.<name>``.
     """
 
     request: HttpRequest
@@ -51,11 +53,16 @@ class RequestContext:
     anonymous: bool = False
     response: HttpResponse | None = None
     started: float = 0.0
+    internal_route: str | None = None
 
     @property
     def service_name(self) -> str:
-        return self.service.service_name if self.service is not None else "-"
+        if self.service is not None:
+            return self.service.service_name
+        return "internal" if self.internal_route is not None else "-"
 
     @property
     def operation_name(self) -> str:
-        return self.operation.name if self.operation is not None else "-"
+        if self.operation is not None:
+            return self.operation.name
+        return self.internal_route or "-"
