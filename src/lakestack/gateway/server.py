@@ -27,6 +27,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from io import BufferedReader
 from typing import cast
+from xml.sax.saxutils import escape
 
 import httptools
 
@@ -50,7 +51,7 @@ HEADER_TIMEOUT_S = 20.0
 MAX_CONNECTIONS = 256
 """Connections served at once; past it the oldest idle one is closed or the newcomer waits."""
 
-_MAX_HEAD = 1 << 16  # bytes of request line + headers
+_MAX_HEAD = 1 << 18  # bytes of request line + headers (S3 answers 2 KB+ metadata itself)
 _MAX_HEADERS = 200
 _READ = 1 << 16
 _DRAIN_LIMIT = 1 << 20  # unread request bytes we drain to keep a connection alive
@@ -66,12 +67,21 @@ class BodyError(ProtocolError):
 
 
 class _Reject(Exception):
-    """Answer ``status`` without calling the app, then close the connection."""
+    """Answer ``status`` with error ``code`` without calling the app, then close."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, code: str = "BadRequest") -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.code = code
+
+
+def _head_too_large(reason: str) -> _Reject:
+    return _Reject(400, reason, "RequestHeaderSectionTooLarge")
+
+
+def _head_timeout() -> _Reject:
+    return _Reject(400, "request headers not received in time", "RequestTimeout")
 
 
 class Server:
@@ -334,7 +344,7 @@ class _Connection:
         assert msg is not None
         msg.count += 1
         if msg.count > _MAX_HEADERS:
-            raise _Reject(431, "too many header fields")
+            raise _head_too_large("too many header fields")
         key = name.decode("latin-1").lower()
         text = value.decode("latin-1").strip()
         fields = msg.trailers if msg.head_done else msg.headers
@@ -375,7 +385,7 @@ class _Connection:
             try:
                 msg = self._next_message()
             except _Reject as reject:
-                self._write_simple(reject.status, reject.reason)
+                self._refuse(reject)
                 return
             if msg is None or not self._serve_one(msg):
                 return
@@ -393,7 +403,7 @@ class _Connection:
         if self.error is not None and not msg.complete:
             raise self.error
         if msg.version not in ("1.1", "1.0"):
-            raise _Reject(505, f"HTTP/{msg.version} is not supported")
+            raise _Reject(505, f"HTTP/{msg.version} is not supported", "HttpVersionNotSupported")
         return msg
 
     def _fill(self) -> bool:
@@ -412,7 +422,7 @@ class _Connection:
                 self.server.set_idle(self.sock, False)
         if not data:
             if self.head_deadline and time.monotonic() >= self.head_deadline:
-                self.error = _Reject(408, "request headers not received in time")
+                self.error = _head_timeout()
             return False
         self._feed(data)
         return True
@@ -424,7 +434,7 @@ class _Connection:
             self.head_deadline = now + self.server.header_timeout
         left = self.head_deadline - now
         if left <= 0:
-            raise _Reject(408, "request headers not received in time")
+            raise _head_timeout()
         self._set_rcvtimeo(min(left, self.server.idle_timeout))
 
     def _feed(self, data: bytes) -> None:
@@ -441,7 +451,7 @@ class _Connection:
         if self.parsing is not None and not self.parsing.head_done:
             self.head_bytes += len(data)
             if self.head_bytes > _MAX_HEAD:
-                self.error = _Reject(431, "request header section too large")
+                self.error = _head_too_large("the request header section is too large")
         elif self.rcvtimeo != self.server.idle_timeout:
             self._set_rcvtimeo(self.server.idle_timeout)
 
@@ -573,13 +583,20 @@ class _Connection:
             for chunk in body.chunks:
                 sock.sendall(chunk)
 
-    def _write_simple(self, status: int, reason: str) -> None:
-        LOG.debug("refused a request from %s: %d %s", self.remote, status, reason)
-        text = f"{_REASONS[status]}: {reason}\n".encode("latin-1", "replace")
+    def _refuse(self, reject: _Reject) -> None:
+        """An error answered before any app saw the request, in S3's error format (the
+        service is unknown this early; other SDKs still read the status)."""
+        LOG.debug("refused a request from %s: %d %s", self.remote, reject.status, reject.reason)
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{reject.code}</Code><Message>{escape(reject.reason)}</Message>"
+            "</Error>"
+        ).encode("utf-8", "replace")
         try:
             self.sock.sendall(
-                f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: text/plain\r\n"
-                f"Content-Length: {len(text)}\r\nConnection: close\r\n\r\n".encode()
+                f"HTTP/1.1 {reject.status} {_REASONS[reject.status]}\r\n"
+                f"Content-Type: application/xml\r\nContent-Length: {len(text)}\r\n"
+                f"{_http_date()}\r\nServer: lakestack\r\nConnection: close\r\n\r\n".encode()
                 + text
             )
         except OSError:
