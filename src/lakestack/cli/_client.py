@@ -80,7 +80,9 @@ def _load_record(data_dir: Path) -> dict[str, Any] | None:
 
 
 def pid_alive(pid: int) -> bool:
-    """>>> pid_alive(os.getpid())
+    """Whether process ``pid`` exists (owned by anyone).
+
+    >>> pid_alive(os.getpid())
     True
     """
     try:
