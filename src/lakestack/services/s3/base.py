@@ -24,10 +24,12 @@ from lakestack.core.ids import Ids
 from lakestack.core.storage import BlobStore, BlobWriter, suffix_for
 from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
+from lakestack.services.s3.access import BucketAccess
 from lakestack.services.s3.errors import (
     BadDigest,
     InvalidDigest,
     InvalidRequest,
+    MalformedPolicy,
     MethodNotAllowed,
     NoSuchBucket,
     NoSuchKey,
@@ -36,6 +38,7 @@ from lakestack.services.s3.errors import (
     PreconditionFailed,
 )
 from lakestack.services.s3.models import Bucket, Checksum, ObjectVersion
+from lakestack.services.s3.policy import Policy, parse_policy
 from lakestack.services.s3.store import S3Store
 
 LOG = logging.getLogger(__name__)
@@ -98,6 +101,10 @@ class EngineBase:
         self._blob_prefix = str(self._blobs.blob_dir) + os.sep
         self._storage_levels: dict[tuple[str, str, str, str], int] = {}
         self._storage_writes = -1  # the store's write count when storage was last metered
+        # access state per bucket and Block Public Access per account, loaded on first use
+        # and dropped whenever a configuration they come from changes
+        self._access_cache: dict[str, BucketAccess] = {}
+        self._account_blocks: dict[str, dict[str, bool] | None] = {}
         self._store.blob_root = self._blob_prefix
         swept = self._blobs.sweep(self._store.referenced_blobs())
         if swept:
@@ -126,6 +133,45 @@ class EngineBase:
         if b is None:
             raise NoSuchBucket(BucketName=name)
         return b
+
+    def _access_state(self, bucket: str) -> BucketAccess | None:
+        """What decides access to ``bucket`` (cached); ``None`` if it does not exist."""
+        state = self._access_cache.get(bucket)
+        if state is not None:
+            return state
+        with self._store.lock:
+            b = self._store.get_bucket(bucket)
+            if b is None:
+                return None
+            c = self._store.configs(bucket)
+            grants = c.get("acl")
+            state = BucketAccess(
+                name=bucket,
+                owner=b.account,
+                policy=_stored_policy(c.get("policy"), bucket),
+                acl=[(g[0], g[1], g[2]) for g in grants] if grants is not None else None,
+                block=c.get("public_access_block"),
+                ownership=c.get("ownership"),
+                encryption=c.get("encryption"),
+            )
+            self._access_cache[bucket] = state
+        return state
+
+    def _account_block(self, account: str) -> dict[str, bool] | None:
+        """The account-level PublicAccessBlockConfiguration, ``None`` if unset."""
+        if account not in self._account_blocks:
+            with self._store.lock:
+                block = self._store.get_config(_account_key(account), "public_access_block")
+                self._account_blocks[account] = block
+        return self._account_blocks[account]
+
+    def _set_configs(self, bucket: str, values: dict[str, Any]) -> None:
+        """Store (``None``: delete) configurations and drop the cached access state."""
+        with self._store.lock:
+            for kind, value in values.items():
+                self._store.set_config(bucket, kind, value)
+            self._access_cache.pop(bucket, None)
+            self._account_blocks.clear()
 
     def _rel(self, blob: str | None) -> str | None:
         return blob[len(self._blob_prefix) :] if blob else None
@@ -279,6 +325,22 @@ class EngineBase:
 
     def _publish(self, event: Any) -> None:
         self._events.publish(event)
+
+
+def _account_key(account: str) -> str:
+    """Where account-wide settings live among bucket configurations (no bucket name has
+    a colon)."""
+    return f"account:{account}"
+
+
+def _stored_policy(text: str | None, bucket: str) -> Policy | None:
+    if text is None:
+        return None
+    try:
+        return parse_policy(text, bucket)
+    except MalformedPolicy:
+        LOG.warning("ignoring the stored policy of bucket %s: it no longer parses", bucket)
+        return None
 
 
 def _decode_md5(content_md5: str | None) -> bytes | None:

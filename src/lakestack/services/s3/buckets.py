@@ -10,14 +10,21 @@ import copy
 from typing import Any
 
 from lakestack.core.errors import AwsError
+from lakestack.services.s3 import acl
 from lakestack.services.s3 import config as cfg
+from lakestack.services.s3.access import ALL_BLOCKED, ENFORCED, OWNERSHIPS, effective_block
+from lakestack.services.s3.acl import AclRequest
 from lakestack.services.s3.base import SERVICE, EngineBase
 from lakestack.services.s3.errors import (
+    AccessDenied,
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
     IllegalLocationConstraintException,
     IllegalVersioningConfigurationException,
+    InvalidArgument,
+    InvalidBucketAclWithBlockPublicAccessError,
+    InvalidBucketAclWithObjectOwnership,
     InvalidLocationConstraint,
     MalformedXML,
     NoSuchBucketPolicy,
@@ -26,10 +33,12 @@ from lakestack.services.s3.errors import (
     NoSuchTagSet,
 )
 from lakestack.services.s3.models import Bucket, StorageUsage
+from lakestack.services.s3.policy import parse_policy
 from lakestack.services.s3.rules import validate_bucket_name
 
 US_EAST_1 = "us-east-1"
 _LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+
 # storage class -> (operation, usage dimension) as AWS names them on the bill
 _STORAGE_DIMENSIONS = {
     "STANDARD": ("StandardStorage", "TimedStorage"),
@@ -43,18 +52,36 @@ _STORAGE_DIMENSIONS = {
 
 class BucketOps(EngineBase):
     def create_bucket(
-        self, account: str, region: str, bucket: str, location_constraint: str | None = None
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        location_constraint: str | None = None,
+        *,
+        acl_request: AclRequest | None = None,
+        object_ownership: str | None = None,
     ) -> Bucket:
         """Create a bucket in ``location_constraint`` (else the request region).
+
+        New buckets start as S3's do since April 2023: Block Public Access on, ACLs
+        disabled (``BucketOwnerEnforced``) unless ``object_ownership`` says otherwise.
 
         Raises:
             InvalidBucketName, BucketAlreadyExists (another account's),
             BucketAlreadyOwnedByYou (yours, outside us-east-1), InvalidLocationConstraint,
-            IllegalLocationConstraintException.
+            IllegalLocationConstraintException, InvalidArgument (ownership),
+            InvalidBucketAclWithObjectOwnership, InvalidBucketAclWithBlockPublicAccessError.
         """
         self._bill("CreateBucket", account, region, bucket)
         validate_bucket_name(bucket)
         target = self._bucket_region(region, location_constraint)
+        ownership = object_ownership or ENFORCED
+        if ownership not in OWNERSHIPS:
+            raise InvalidArgument(
+                "Invalid x-amz-object-ownership header",
+                ArgumentName="x-amz-object-ownership",
+                ArgumentValue=ownership,
+            )
         existing = self._store.get_bucket(bucket)
         if existing is not None:
             if existing.account != account:
@@ -63,8 +90,19 @@ class BucketOps(EngineBase):
             if existing.region == US_EAST_1 and region == US_EAST_1:
                 return existing
             raise BucketAlreadyOwnedByYou(BucketName=bucket)
+        configs: dict[str, Any] = {"ownership": ownership, "public_access_block": ALL_BLOCKED}
+        grants = acl_request.grants(account, account, True) if acl_request else None
+        if grants is not None:
+            if ownership == ENFORCED and not acl.owner_full_control_only(grants, account):
+                raise InvalidBucketAclWithObjectOwnership()
+            if acl.is_public(grants):
+                raise InvalidBucketAclWithBlockPublicAccessError()
+            if ownership != ENFORCED:
+                configs["acl"] = grants
         b = Bucket(bucket, account, target, self._clock.now())
-        self._store.insert_bucket(b)
+        with self._store.lock:
+            self._store.insert_bucket(b, configs)
+            self._access_cache.pop(bucket, None)
         return b
 
     @staticmethod
@@ -108,7 +146,10 @@ class BucketOps(EngineBase):
         self._bucket(bucket)
         if self._store.has_versions(bucket):
             raise BucketNotEmpty(BucketName=bucket)
-        for blob in self._store.delete_bucket(bucket):
+        with self._store.lock:
+            blobs = self._store.delete_bucket(bucket)
+            self._access_cache.pop(bucket, None)
+        for blob in blobs:
             self._blobs.delete(blob)
 
     def get_bucket_location(self, account: str, region: str, bucket: str) -> str | None:
@@ -174,7 +215,7 @@ class BucketOps(EngineBase):
     ) -> None:
         self._bill(op, account, region, bucket)
         self._bucket(bucket)
-        self._store.set_config(bucket, kind, value)
+        self._set_configs(bucket, {kind: value})
 
     def _get_config(
         self,
@@ -236,9 +277,20 @@ class BucketOps(EngineBase):
         self._put_config("DeleteBucketLifecycle", account, region, bucket, "lifecycle", None)
 
     def put_bucket_policy(self, account: str, region: str, bucket: str, policy: str) -> None:
-        self._put_config(
-            "PutBucketPolicy", account, region, bucket, "policy", cfg.validate_policy(policy)
-        )
+        """Validate and store a bucket policy; it applies from the next request.
+
+        Raises:
+            MalformedPolicy, AccessDenied (a public policy while Block Public Access
+            blocks public policies).
+        """
+        parsed = parse_policy(policy, bucket)
+        b = self._bucket(bucket)
+        if parsed.public:
+            state = self._access_state(bucket)
+            block = effective_block(state.block if state else None, self._account_block(b.account))
+            if block["BlockPublicPolicy"]:
+                raise AccessDenied()
+        self._put_config("PutBucketPolicy", account, region, bucket, "policy", policy)
 
     def get_bucket_policy(self, account: str, region: str, bucket: str) -> str:
         value: str = self._get_config(
@@ -285,8 +337,3 @@ class BucketOps(EngineBase):
 
     def delete_bucket_cors(self, account: str, region: str, bucket: str) -> None:
         self._put_config("DeleteBucketCors", account, region, bucket, "cors", None)
-
-    def get_bucket_acl(self, account: str, region: str, bucket: str) -> str:
-        """The owner account; lakestack grants it FULL_CONTROL and nothing else."""
-        self._bill("GetBucketAcl", account, region, bucket)
-        return self._bucket(bucket).account

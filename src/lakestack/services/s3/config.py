@@ -1,5 +1,5 @@
 """Validation of bucket configurations S3 stores verbatim: notification, lifecycle,
-policy, CORS, tagging.
+CORS, tagging (bucket policies: ``policy.py``).
 
 Pure functions over the botocore-shaped dicts (PascalCase as AWS defines the
 documents); they raise S3 errors and never touch storage.
@@ -7,7 +7,6 @@ documents); they raise S3 errors and never touch storage.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,6 @@ from lakestack.services.s3.errors import (
     InvalidArgument,
     InvalidRequest,
     InvalidTag,
-    MalformedPolicy,
     MalformedXML,
 )
 from lakestack.services.s3.rules import tag_set_to_dict
@@ -160,23 +158,6 @@ def validate_lifecycle(config: dict[str, Any], new_id: Callable[[], str]) -> dic
         ids.add(rule_id)
         rule["ID"] = rule_id
     return config
-
-
-def validate_policy(policy: str) -> str:
-    """A bucket policy must be a JSON object with statements.
-
-    >>> validate_policy('{"Statement": []}')
-    '{"Statement": []}'
-    """
-    try:
-        doc = json.loads(policy)
-    except ValueError:
-        raise MalformedPolicy() from None
-    if not isinstance(doc, dict) or not policy.lstrip().startswith("{"):
-        raise MalformedPolicy()
-    if "Statement" not in doc:
-        raise MalformedPolicy("Missing required field Statement")
-    return policy
 
 
 def validate_cors(config: dict[str, Any]) -> dict[str, Any]:

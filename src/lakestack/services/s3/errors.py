@@ -229,3 +229,89 @@ class NotImplementedHeader(S3Error):
     code = "NotImplemented"
     message = "A header you provided implies functionality that is not implemented"
     status = 501
+
+
+class AccessDenied(S3Error):
+    code = "AccessDenied"
+    message = "Access Denied"
+    status = 403
+
+
+class MalformedACLError(S3Error):
+    code = "MalformedACLError"
+    message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+    status = 400
+
+
+class UnresolvableGrantByEmailAddress(S3Error):
+    code = "UnresolvableGrantByEmailAddress"
+    message = "The e-mail address you provided does not match any account on record."
+    status = 400
+
+
+class UnexpectedContent(S3Error):
+    code = "UnexpectedContent"
+    message = "This request does not support content"
+    status = 400
+
+
+class AccessControlListNotSupported(S3Error):
+    code = "AccessControlListNotSupported"
+    message = "The bucket does not allow ACLs"
+    status = 400
+
+
+class InvalidBucketAclWithObjectOwnership(S3Error):
+    code = "InvalidBucketAclWithObjectOwnership"
+    message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+    status = 400
+
+
+class NoSuchPublicAccessBlockConfiguration(S3Error):
+    code = "NoSuchPublicAccessBlockConfiguration"
+    message = "The public access block configuration was not found"
+    status = 404
+
+
+class OwnershipControlsNotFoundError(S3Error):
+    code = "OwnershipControlsNotFoundError"
+    message = "The bucket ownership controls were not found"
+    status = 404
+
+
+class ServerSideEncryptionConfigurationNotFoundError(S3Error):
+    code = "ServerSideEncryptionConfigurationNotFoundError"
+    message = "The server side encryption configuration was not found"
+    status = 404
+
+
+class NoSuchWebsiteConfiguration(S3Error):
+    code = "NoSuchWebsiteConfiguration"
+    message = "The specified bucket does not have a website configuration"
+    status = 404
+
+
+class ReplicationConfigurationNotFoundError(S3Error):
+    code = "ReplicationConfigurationNotFoundError"
+    message = "The replication configuration was not found"
+    status = 404
+
+
+class ObjectLockConfigurationNotFoundError(S3Error):
+    code = "ObjectLockConfigurationNotFoundError"
+    message = "Object Lock configuration does not exist for this bucket"
+    status = 404
+
+
+class MetadataTooLarge(S3Error):
+    code = "MetadataTooLarge"
+    message = "Your metadata headers exceed the maximum allowed metadata size."
+    status = 400
+
+
+class InvalidBucketAclWithBlockPublicAccessError(S3Error):
+    code = "InvalidBucketAclWithBlockPublicAccessError"
+    message = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
+    status = 400

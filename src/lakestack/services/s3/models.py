@@ -27,6 +27,36 @@ def canonical_user_id(account: str) -> str:
     return hashlib.sha256(f"lakestack:{account}".encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who sends a request, as S3's access decisions see it.
+
+    ``account`` and ``arn`` are ``None`` for AWS's anonymous principal (an unsigned
+    request). ``arn`` is ``arn:aws:iam::<account>:root`` for an account's root, else
+    the IAM user, role or assumed-role session ARN.
+    """
+
+    account: str | None
+    arn: str | None = None
+    source_ip: str = "127.0.0.1"
+    secure_transport: bool = False
+    user_agent: str | None = None
+    referer: str | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.account is None
+
+    @classmethod
+    def root(cls, account: str, **kw: object) -> Principal:
+        """An account's root user.
+
+        >>> Principal.root("111111111111").arn
+        'arn:aws:iam::111111111111:root'
+        """
+        return cls(account, f"arn:aws:iam::{account}:root", **kw)  # type: ignore[arg-type]
+
+
 @dataclass(slots=True)
 class Bucket:
     name: str
@@ -53,6 +83,9 @@ class ObjectMetadata:
     expires: datetime | None = None
     website_redirect_location: str | None = None
     user: dict[str, str] = field(default_factory=dict)
+    acl: list[tuple[str, str, str]] | None = None
+    """Grants (grantee type, grantee, permission) set when written; ``None``: the owner's
+    FULL_CONTROL only."""
 
 
 @dataclass(slots=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from lakestack.core import checksums
 from lakestack.core.storage import BlobWriter, suffix_for
+from lakestack.services.s3.access import acl_for_write, object_owner
+from lakestack.services.s3.acl import AclRequest
 from lakestack.services.s3.base import Body, EngineBase
 from lakestack.services.s3.errors import (
     BadDigest,
@@ -37,7 +39,13 @@ from lakestack.services.s3.models import (
     ObjectVersion,
     Part,
 )
-from lakestack.services.s3.rules import check_copy_conditions, validate_key, validate_tags
+from lakestack.services.s3.rules import (
+    check_copy_conditions,
+    validate_key,
+    validate_tags,
+    validate_upload_size,
+    validate_user_metadata,
+)
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PARTS = 10_000
@@ -66,6 +74,7 @@ class MultipartOps(EngineBase):
         storage_class: str | None = None,
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
+        acl_request: AclRequest | None = None,
     ) -> MultipartUpload:
         """Start an upload; the checksum algorithm (if any) applies to every part.
 
@@ -77,6 +86,14 @@ class MultipartOps(EngineBase):
         self._bucket(bucket)
         validate_key(key)
         validate_tags(tags or {})
+        metadata = metadata or ObjectMetadata()
+        validate_user_metadata(metadata.user)
+        state = self._access_state(bucket)
+        if state is not None:
+            owner = object_owner(state, account, acl_request)
+            block = self._account_block(state.owner)
+            grants = acl_for_write(state, block, owner, acl_request, False)
+            metadata = replace(metadata, acl=grants)
         algorithm = checksum_algorithm.upper() if checksum_algorithm else None
         if checksum_type and not algorithm:
             raise InvalidRequest(
@@ -101,7 +118,7 @@ class MultipartOps(EngineBase):
             key=key,
             initiated=self._clock.now(),
             account=account,
-            metadata=metadata or ObjectMetadata(),
+            metadata=metadata,
             checksum_algorithm=algorithm,
             checksum_type=(checksum_type or "COMPOSITE") if algorithm else None,
             storage_class=storage_class or "STANDARD",
@@ -139,14 +156,16 @@ class MultipartOps(EngineBase):
         content_md5: str | None = None,
         checksum_algorithm: str | None = None,
         checksums_given: dict[str, str] | None = None,
+        content_length: int | None = None,
     ) -> Part:
         """Store (or overwrite) one part.
 
         Raises:
             NoSuchUpload, InvalidArgument (part number), BadDigest, InvalidDigest,
-            InvalidRequest (a checksum algorithm other than the upload's).
+            InvalidRequest (a checksum algorithm other than the upload's), EntityTooLarge.
         """
         self._bill("UploadPart", account, region, bucket)
+        validate_upload_size(content_length)
         u = self._upload(bucket, key, upload_id)
         self._check_part_number(part_number)
         given = checksums_given or {}
@@ -281,10 +300,12 @@ class MultipartOps(EngineBase):
                     f"The {cs.algorithm} you specified did not match the calculated checksum."
                 )
             blob = w.commit(suffix_for(key))
+        state = self._access_state(bucket)
+        owner = object_owner(state, u.account, None) if state is not None else u.account
         v = self._new_version(
             bucket,
             key,
-            account,
+            owner,
             size=total,
             etag=etag,
             metadata=u.metadata,

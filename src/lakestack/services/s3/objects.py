@@ -8,15 +8,20 @@ return paths and byte ranges, never bytes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from lakestack.core import checksums
 from lakestack.core.events import ObjectRemoved
 from lakestack.core.storage import suffix_for
+from lakestack.services.s3.access import acl_for_write, object_owner
+from lakestack.services.s3.acl import AclRequest
 from lakestack.services.s3.base import Body, EngineBase
 from lakestack.services.s3.errors import (
     InvalidRequest,
     MalformedXML,
+    NoSuchBucket,
     S3Error,
 )
 from lakestack.services.s3.models import (
@@ -34,6 +39,8 @@ from lakestack.services.s3.rules import (
     parse_range,
     validate_key,
     validate_tags,
+    validate_upload_size,
+    validate_user_metadata,
 )
 
 _SELF_COPY = (
@@ -62,6 +69,8 @@ class ObjectOps(EngineBase):
         storage_class: str | None = None,
         if_match: str | None = None,
         if_none_match: str | None = None,
+        acl_request: AclRequest | None = None,
+        content_length: int | None = None,
     ) -> ObjectVersion:
         """Store a new version of ``key`` from ``body``.
 
@@ -69,24 +78,31 @@ class ObjectOps(EngineBase):
             checksums_given: checksum values sent as request members, algorithm -> base64
                 (values in ``body.trailers`` after EOF are checked too).
             if_match / if_none_match: conditional write (``*`` only for if_none_match).
+            acl_request: the ACL the writer sets, if any.
+            content_length: the announced body size, checked before the body is read.
 
         Raises:
             NoSuchBucket, KeyTooLongError, BadDigest, InvalidDigest, InvalidRequest,
-            PreconditionFailed, NoSuchKey (If-Match on an absent key).
+            PreconditionFailed, NoSuchKey (If-Match on an absent key), EntityTooLarge,
+            MetadataTooLarge, AccessControlListNotSupported, AccessDenied (public ACL).
         """
         self._bill("PutObject", account, region, bucket)
+        validate_upload_size(content_length)
         b = self._bucket(bucket)
         validate_key(key)
         validate_tags(tags or {})
+        metadata = metadata or ObjectMetadata()
+        validate_user_metadata(metadata.user)
+        owner, metadata = self._owned(bucket, account, acl_request, metadata)
         self._check_write_conditions(bucket, key, if_match, if_none_match)
         data = self._ingest(body, key, content_md5, checksum_algorithm, checksums_given or {})
         v = self._new_version(
             bucket,
             key,
-            account,
+            owner,
             size=data.size,
             etag=f'"{data.md5_hex}"',
-            metadata=metadata or ObjectMetadata(),
+            metadata=metadata,
             checksum=data.checksum,
             tags=tags or {},
             storage_class=storage_class or "STANDARD",
@@ -247,20 +263,38 @@ class ObjectOps(EngineBase):
         return DeleteResult(key, version_id, delete_marker=existing.is_delete_marker)
 
     def delete_objects(
-        self, account: str, region: str, bucket: str, objects: list[tuple[str, str | None]]
+        self,
+        account: str,
+        region: str,
+        bucket: str,
+        objects: list[tuple[str, str | None]],
+        *,
+        integrity_checked: bool = True,
+        authorize_key: Callable[[str, str | None], None] | None = None,
     ) -> DeleteObjectsResult:
         """Batch delete of (key, version id) pairs; errors are per key.
 
+        Args:
+            integrity_checked: whether the request carried Content-MD5 or a checksum
+                (S3 requires one for this operation).
+            authorize_key: raises AccessDenied for a key the caller may not delete; that
+                key then gets an AccessDenied entry, the others are deleted.
+
         Raises:
+            InvalidRequest: no Content-MD5 or checksum.
             MalformedXML: no keys or more than 1000.
         """
         self._bill("DeleteObjects", account, region, bucket)
+        if not integrity_checked:
+            raise InvalidRequest("Missing required header for this request: Content-MD5")
         b = self._bucket(bucket)
         if not objects or len(objects) > 1000:
             raise MalformedXML()
         result = DeleteObjectsResult([], [])
         for key, version_id in objects:
             try:
+                if authorize_key is not None:
+                    authorize_key(key, version_id)
                 validate_key(key)
                 result.deleted.append(
                     self._delete(account, region, b.versioning, bucket, key, version_id)
@@ -293,6 +327,7 @@ class ObjectOps(EngineBase):
         copy_source_if_unmodified_since: datetime | None = None,
         if_match: str | None = None,
         if_none_match: str | None = None,
+        acl_request: AclRequest | None = None,
     ) -> tuple[ObjectVersion, ObjectVersion]:
         """Copy a version to ``bucket``/``key``; returns (new version, source version).
 
@@ -326,14 +361,17 @@ class ObjectOps(EngineBase):
             raise InvalidRequest(_SELF_COPY)
         new_tags = (tags or {}) if (tagging_directive or "COPY").upper() == "REPLACE" else src.tags
         validate_tags(new_tags)
+        new_meta = (metadata or ObjectMetadata()) if replace_meta else replace(src.metadata)
+        validate_user_metadata(new_meta.user)
+        owner, new_meta = self._owned(bucket, account, acl_request, new_meta)
         blob, etag, cs = self._copy_blob(src, key, checksum_algorithm)
         v = self._new_version(
             bucket,
             key,
-            account,
+            owner,
             size=src.size,
             etag=etag,
-            metadata=(metadata or ObjectMetadata()) if replace_meta else src.metadata,
+            metadata=new_meta,
             checksum=cs,
             tags=dict(new_tags),
             storage_class=storage_class or "STANDARD",
@@ -343,6 +381,17 @@ class ObjectOps(EngineBase):
             account, region, dest.versioning, v, None, if_match, if_none_match, "ObjectCreated:Copy"
         )
         return new, src
+
+    def _owned(
+        self, bucket: str, writer: str, request: AclRequest | None, metadata: ObjectMetadata
+    ) -> tuple[str, ObjectMetadata]:
+        """The owner of an object ``writer`` puts and its metadata with the ACL to store."""
+        state = self._access_state(bucket)
+        if state is None:
+            raise NoSuchBucket(BucketName=bucket)
+        owner = object_owner(state, writer, request)
+        grants = acl_for_write(state, self._account_block(state.owner), owner, request, False)
+        return owner, replace(metadata, acl=grants)
 
     def _copy_source(self, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
         try:
@@ -418,11 +467,3 @@ class ObjectOps(EngineBase):
         v = self._resolve(bucket, key, version_id, "DELETE")
         self._store.set_tags(v.seq, {})
         return v.version_id
-
-    def get_object_acl(
-        self, account: str, region: str, bucket: str, key: str, version_id: str | None = None
-    ) -> str:
-        """The owner account of the version (granted FULL_CONTROL)."""
-        self._bill("GetObjectAcl", account, region, bucket)
-        self._bucket(bucket)
-        return self._resolve(bucket, key, version_id).owner or account

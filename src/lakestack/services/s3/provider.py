@@ -9,14 +9,17 @@ and no S3 rules: those live in the engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from lakestack.core.errors import AwsError
 from lakestack.gateway.context import RequestContext
 from lakestack.gateway.http import FileRange
+from lakestack.services.s3 import acl
+from lakestack.services.s3.acl import AclRequest
 from lakestack.services.s3.engine import CompletedPart, S3Engine
 from lakestack.services.s3.listing import url_encode
 from lakestack.services.s3.models import (
@@ -28,7 +31,7 @@ from lakestack.services.s3.models import (
     ObjectMetadata,
     ObjectVersion,
     Part,
-    canonical_user_id,
+    Principal,
 )
 from lakestack.services.s3.rules import parse_copy_source, tag_set_to_dict
 
@@ -65,15 +68,82 @@ def _where(ctx: RequestContext) -> tuple[str, str]:
 
 
 def _owner(account: str) -> dict[str, str]:
-    return {"ID": canonical_user_id(account), "DisplayName": account}
+    return {"ID": acl.owner_id(account), "DisplayName": account}
 
 
-def _acl(account: str) -> dict[str, Any]:
-    grantee = {"Type": "CanonicalUser", **_owner(account)}
-    return {
-        "Owner": _owner(account),
-        "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}],
+def _acl_to_wire(owner: str, grants: list[acl.Grant]) -> dict[str, Any]:
+    return {"Owner": _owner(owner), "Grants": acl.to_wire(grants)}
+
+
+def _acl_request(kw: dict[str, Any], document: dict[str, Any] | None = None) -> AclRequest | None:
+    """The ACL a request sets: ``x-amz-acl``, ``x-amz-grant-*`` or an XML document."""
+    headers = {perm: kw[m] for m, perm in acl.GRANT_MEMBERS.items() if kw.get(m)}
+    if kw.get("acl") is None and not headers and document is None:
+        return None
+    return AclRequest(kw.get("acl"), headers, document)
+
+
+def _principal(ctx: RequestContext) -> Principal:
+    """Who sends the request: AWS's anonymous principal when it is unsigned."""
+    headers = ctx.request.headers
+    where = {
+        "source_ip": ctx.request.remote_addr,
+        "secure_transport": False,  # lakestack serves plain http
+        "user_agent": headers.get("user-agent"),
+        "referer": headers.get("referer"),
     }
+    if ctx.access_key_id is None or getattr(ctx, "anonymous", False):
+        return Principal(None, None, **where)  # type: ignore[arg-type]
+    arn = getattr(ctx, "principal_arn", None) or f"arn:aws:iam::{ctx.account_id}:root"
+    return Principal(ctx.account_id, arn, **where)  # type: ignore[arg-type]
+
+
+# request member -> the condition key S3 fills from it
+_CONDITION_MEMBERS = {
+    "prefix": "s3:prefix",
+    "delimiter": "s3:delimiter",
+    "max_keys": "s3:max-keys",
+    "acl": "s3:x-amz-acl",
+    "grant_read": "s3:x-amz-grant-read",
+    "grant_write": "s3:x-amz-grant-write",
+    "grant_read_acp": "s3:x-amz-grant-read-acp",
+    "grant_write_acp": "s3:x-amz-grant-write-acp",
+    "grant_full_control": "s3:x-amz-grant-full-control",
+    "version_id": "s3:versionid",
+    "server_side_encryption": "s3:x-amz-server-side-encryption",
+    "storage_class": "s3:x-amz-storage-class",
+    "copy_source": "s3:x-amz-copy-source",
+    "metadata_directive": "s3:x-amz-metadata-directive",
+    "object_ownership": "s3:x-amz-object-ownership",
+}
+
+
+def _condition_values(kw: dict[str, Any]) -> dict[str, list[str]]:
+    return {key: [str(kw[m])] for m, key in _CONDITION_MEMBERS.items() if kw.get(m) is not None}
+
+
+_Method = TypeVar("_Method", bound=Callable[..., dict[str, Any]])
+
+
+def _checked(operation: str) -> Callable[[_Method], _Method]:
+    """Run the engine's access check for ``operation`` before the method."""
+
+    def wrap(method: _Method) -> _Method:
+        @functools.wraps(method)
+        def run(self: S3Provider, context: RequestContext, **kw: Any) -> dict[str, Any]:
+            self.engine.authorize(
+                _principal(context),
+                operation,
+                kw.get("bucket"),
+                kw.get("key"),
+                kw.get("version_id"),
+                lambda: _condition_values(kw),
+            )
+            return method(self, context, **kw)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 def _metadata(kw: dict[str, Any]) -> ObjectMetadata:
@@ -277,21 +347,31 @@ class S3Provider:
 
     # -- buckets -----------------------------------------------------------------
 
+    @_checked("CreateBucket")
     def create_bucket(
         self,
         context: RequestContext,
         bucket: str,
         create_bucket_configuration: dict[str, Any] | None = None,
-        **_: Any,
+        object_ownership: str | None = None,
+        **kw: Any,
     ) -> dict[str, Any]:
         location = (create_bucket_configuration or {}).get("LocationConstraint")
-        self.engine.create_bucket(*_where(context), bucket, location)
-        return {"Location": f"/{bucket}"}
+        self.engine.create_bucket(
+            *_where(context),
+            bucket,
+            location,
+            acl_request=_acl_request(kw),
+            object_ownership=object_ownership,
+        )
+        return {"Location": f"/{bucket}", "BucketArn": f"arn:aws:s3:::{bucket}"}
 
+    @_checked("HeadBucket")
     def head_bucket(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         b = self.engine.head_bucket(*_where(context), bucket)
         return {"BucketRegion": b.region, "AccessPointAlias": False}
 
+    @_checked("ListBuckets")
     def list_buckets(
         self,
         context: RequestContext,
@@ -306,13 +386,16 @@ class S3Provider:
             "Prefix": prefix,
         }
 
+    @_checked("DeleteBucket")
     def delete_bucket(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         self.engine.delete_bucket(*_where(context), bucket)
         return {}
 
+    @_checked("GetBucketLocation")
     def get_bucket_location(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return {"LocationConstraint": self.engine.get_bucket_location(*_where(context), bucket)}
 
+    @_checked("PutBucketVersioning")
     def put_bucket_versioning(
         self,
         context: RequestContext,
@@ -324,12 +407,14 @@ class S3Provider:
         self.engine.put_bucket_versioning(*_where(context), bucket, status)
         return {}
 
+    @_checked("GetBucketVersioning")
     def get_bucket_versioning(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         status = self.engine.get_bucket_versioning(*_where(context), bucket)
         return {"Status": status} if status else {}
 
+    @_checked("PutBucketNotificationConfiguration")
     def put_bucket_notification_configuration(
         self,
         context: RequestContext,
@@ -342,11 +427,13 @@ class S3Provider:
         )
         return {}
 
+    @_checked("GetBucketNotificationConfiguration")
     def get_bucket_notification_configuration(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         return self.engine.get_bucket_notification_configuration(*_where(context), bucket)
 
+    @_checked("PutBucketLifecycleConfiguration")
     def put_bucket_lifecycle_configuration(
         self,
         context: RequestContext,
@@ -359,65 +446,210 @@ class S3Provider:
         )
         return {}
 
+    @_checked("GetBucketLifecycleConfiguration")
     def get_bucket_lifecycle_configuration(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         return self.engine.get_bucket_lifecycle_configuration(*_where(context), bucket)
 
+    @_checked("DeleteBucketLifecycle")
     def delete_bucket_lifecycle(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         self.engine.delete_bucket_lifecycle(*_where(context), bucket)
         return {}
 
+    @_checked("PutBucketPolicy")
     def put_bucket_policy(
         self, context: RequestContext, bucket: str, policy: str, **_: Any
     ) -> dict[str, Any]:
         self.engine.put_bucket_policy(*_where(context), bucket, policy)
         return {}
 
+    @_checked("GetBucketPolicy")
     def get_bucket_policy(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return {"Policy": self.engine.get_bucket_policy(*_where(context), bucket)}
 
+    @_checked("DeleteBucketPolicy")
     def delete_bucket_policy(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         self.engine.delete_bucket_policy(*_where(context), bucket)
         return {}
 
+    @_checked("PutBucketTagging")
     def put_bucket_tagging(
         self, context: RequestContext, bucket: str, tagging: dict[str, Any], **_: Any
     ) -> dict[str, Any]:
         self.engine.put_bucket_tagging(*_where(context), bucket, tagging)
         return {}
 
+    @_checked("GetBucketTagging")
     def get_bucket_tagging(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return self.engine.get_bucket_tagging(*_where(context), bucket)
 
+    @_checked("DeleteBucketTagging")
     def delete_bucket_tagging(
         self, context: RequestContext, bucket: str, **_: Any
     ) -> dict[str, Any]:
         self.engine.delete_bucket_tagging(*_where(context), bucket)
         return {}
 
+    @_checked("PutBucketCors")
     def put_bucket_cors(
         self, context: RequestContext, bucket: str, cors_configuration: dict[str, Any], **_: Any
     ) -> dict[str, Any]:
         self.engine.put_bucket_cors(*_where(context), bucket, cors_configuration)
         return {}
 
+    @_checked("GetBucketCors")
     def get_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         return self.engine.get_bucket_cors(*_where(context), bucket)
 
+    @_checked("DeleteBucketCors")
     def delete_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
         self.engine.delete_bucket_cors(*_where(context), bucket)
         return {}
 
+    @_checked("GetBucketAcl")
     def get_bucket_acl(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
-        return _acl(self.engine.get_bucket_acl(*_where(context), bucket))
+        return _acl_to_wire(*self.engine.get_bucket_acl(*_where(context), bucket))
+
+    @_checked("PutBucketAcl")
+    def put_bucket_acl(
+        self,
+        context: RequestContext,
+        bucket: str,
+        access_control_policy: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        request = _acl_request(kw, access_control_policy) or AclRequest()
+        self.engine.put_bucket_acl(*_where(context), bucket, request)
+        return {}
+
+    # -- Block Public Access, Object Ownership, encryption, policy status ---------------
+
+    @_checked("PutPublicAccessBlock")
+    def put_public_access_block(
+        self,
+        context: RequestContext,
+        bucket: str,
+        public_access_block_configuration: dict[str, Any],
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.put_public_access_block(
+            *_where(context), bucket, public_access_block_configuration
+        )
+        return {}
+
+    @_checked("GetPublicAccessBlock")
+    def get_public_access_block(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        block = self.engine.get_public_access_block(*_where(context), bucket)
+        return {"PublicAccessBlockConfiguration": block}
+
+    @_checked("DeletePublicAccessBlock")
+    def delete_public_access_block(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        self.engine.delete_public_access_block(*_where(context), bucket)
+        return {}
+
+    @_checked("PutBucketOwnershipControls")
+    def put_bucket_ownership_controls(
+        self, context: RequestContext, bucket: str, ownership_controls: dict[str, Any], **_: Any
+    ) -> dict[str, Any]:
+        self.engine.put_bucket_ownership_controls(*_where(context), bucket, ownership_controls)
+        return {}
+
+    @_checked("GetBucketOwnershipControls")
+    def get_bucket_ownership_controls(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        ownership = self.engine.get_bucket_ownership_controls(*_where(context), bucket)
+        return {"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}}
+
+    @_checked("DeleteBucketOwnershipControls")
+    def delete_bucket_ownership_controls(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        self.engine.delete_bucket_ownership_controls(*_where(context), bucket)
+        return {}
+
+    @_checked("PutBucketEncryption")
+    def put_bucket_encryption(
+        self,
+        context: RequestContext,
+        bucket: str,
+        server_side_encryption_configuration: dict[str, Any],
+        **_: Any,
+    ) -> dict[str, Any]:
+        self.engine.put_bucket_encryption(
+            *_where(context), bucket, server_side_encryption_configuration
+        )
+        return {}
+
+    @_checked("GetBucketEncryption")
+    def get_bucket_encryption(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        config = self.engine.get_bucket_encryption(*_where(context), bucket)
+        return {"ServerSideEncryptionConfiguration": config}
+
+    @_checked("DeleteBucketEncryption")
+    def delete_bucket_encryption(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        self.engine.delete_bucket_encryption(*_where(context), bucket)
+        return {}
+
+    @_checked("GetBucketPolicyStatus")
+    def get_bucket_policy_status(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        public = self.engine.get_bucket_policy_status(*_where(context), bucket)
+        return {"PolicyStatus": {"IsPublic": public}}
+
+    @_checked("GetBucketAccelerateConfiguration")
+    def get_bucket_accelerate_configuration(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        self.engine.get_bucket_default(*_where(context), bucket, "accelerate")
+        return {}
+
+    @_checked("GetBucketRequestPayment")
+    def get_bucket_request_payment(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        return {
+            "Payer": self.engine.get_bucket_default(*_where(context), bucket, "request_payment")
+        }
+
+    @_checked("GetBucketLogging")
+    def get_bucket_logging(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+        self.engine.get_bucket_default(*_where(context), bucket, "logging")
+        return {}
+
+    @_checked("GetBucketWebsite")
+    def get_bucket_website(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+        return dict(self.engine.get_bucket_default(*_where(context), bucket, "website"))
+
+    @_checked("GetBucketReplication")
+    def get_bucket_replication(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        return dict(self.engine.get_bucket_default(*_where(context), bucket, "replication"))
+
+    @_checked("GetObjectLockConfiguration")
+    def get_object_lock_configuration(
+        self, context: RequestContext, bucket: str, **_: Any
+    ) -> dict[str, Any]:
+        return dict(self.engine.get_bucket_default(*_where(context), bucket, "object_lock"))
 
     # -- objects -----------------------------------------------------------------
 
+    @_checked("PutObject")
     def put_object(
         self, context: RequestContext, bucket: str, key: str, body: Any = None, **kw: Any
     ) -> dict[str, Any]:
@@ -434,23 +666,38 @@ class S3Provider:
             storage_class=kw.get("storage_class"),
             if_match=kw.get("if_match"),
             if_none_match=kw.get("if_none_match"),
+            acl_request=_acl_request(kw),
+            content_length=kw.get("content_length"),
         )
-        return {"ETag": v.etag, "Size": v.size, **_version_id(v), **_checksum_to_wire(v)}
+        return {
+            "ETag": v.etag,
+            "Size": v.size,
+            **_version_id(v),
+            **_checksum_to_wire(v),
+            **self.engine.object_encryption(bucket),
+        }
 
+    @_checked("GetObject")
     def get_object(
         self, context: RequestContext, bucket: str, key: str, **kw: Any
     ) -> dict[str, Any]:
         with _delete_marker_header():
             d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
-        return {**_head_to_wire(d, kw), "Body": FileRange(d.path, d.offset, d.length)}
+        return {
+            **_head_to_wire(d, kw),
+            **self.engine.object_encryption(bucket),
+            "Body": FileRange(d.path, d.offset, d.length),
+        }
 
+    @_checked("HeadObject")
     def head_object(
         self, context: RequestContext, bucket: str, key: str, **kw: Any
     ) -> dict[str, Any]:
         with _delete_marker_header():
             d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
-        return _head_to_wire(d, kw)
+        return {**_head_to_wire(d, kw), **self.engine.object_encryption(bucket)}
 
+    @_checked("DeleteObject")
     def delete_object(
         self,
         context: RequestContext,
@@ -467,7 +714,18 @@ class S3Provider:
         self, context: RequestContext, bucket: str, delete: dict[str, Any], **_: Any
     ) -> dict[str, Any]:
         pairs = [(o["Key"], o.get("VersionId")) for o in delete.get("Objects", [])]
-        r = self.engine.delete_objects(*_where(context), bucket, pairs)
+        principal = _principal(context)
+        headers = context.request.headers
+        r = self.engine.delete_objects(
+            *_where(context),
+            bucket,
+            pairs,
+            integrity_checked="content-md5" in headers
+            or any(h.startswith("x-amz-checksum-") for h in headers),
+            authorize_key=lambda key, version_id: self.engine.authorize(
+                principal, "DeleteObject", bucket, key, version_id
+            ),
+        )
         deleted = [
             {
                 "Key": d.key,
@@ -491,14 +749,17 @@ class S3Provider:
         ]
         return {"Deleted": [] if delete.get("Quiet") else deleted, "Errors": errors}
 
+    @_checked("CopyObject")
     def copy_object(
         self, context: RequestContext, bucket: str, key: str, copy_source: str, **kw: Any
     ) -> dict[str, Any]:
+        source = _copy_kwargs({**kw, "copy_source": copy_source})
+        self._authorize_source(context, source)
         new, src = self.engine.copy_object(
             *_where(context),
             bucket,
             key,
-            **_copy_kwargs({**kw, "copy_source": copy_source}),
+            **source,
             metadata_directive=kw.get("metadata_directive"),
             metadata=_metadata(kw),
             tagging_directive=kw.get("tagging_directive"),
@@ -507,11 +768,28 @@ class S3Provider:
             checksum_algorithm=kw.get("checksum_algorithm"),
             if_match=kw.get("if_match"),
             if_none_match=kw.get("if_none_match"),
+            acl_request=_acl_request(kw),
         )
         result = {"ETag": new.etag, "LastModified": new.last_modified_dt, **_checksum_to_wire(new)}
-        source = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
-        return {"CopyObjectResult": result, **source, **_version_id(new)}
+        version = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
+        return {
+            "CopyObjectResult": result,
+            **version,
+            **_version_id(new),
+            **self.engine.object_encryption(bucket),
+        }
 
+    def _authorize_source(self, context: RequestContext, source: dict[str, Any]) -> None:
+        """A copy reads its source: the caller needs GetObject there too."""
+        self.engine.authorize(
+            _principal(context),
+            "GetObject",
+            source["source_bucket"],
+            source["source_key"],
+            source["source_version_id"],
+        )
+
+    @_checked("PutObjectTagging")
     def put_object_tagging(
         self,
         context: RequestContext,
@@ -525,6 +803,7 @@ class S3Provider:
         vid = self.engine.put_object_tagging(*_where(context), bucket, key, tags, version_id)
         return {"VersionId": vid} if vid != "null" else {}
 
+    @_checked("GetObjectTagging")
     def get_object_tagging(
         self,
         context: RequestContext,
@@ -536,6 +815,7 @@ class S3Provider:
         vid, tags = self.engine.get_object_tagging(*_where(context), bucket, key, version_id)
         return {"TagSet": _tag_set(tags), **({"VersionId": vid} if vid != "null" else {})}
 
+    @_checked("DeleteObjectTagging")
     def delete_object_tagging(
         self,
         context: RequestContext,
@@ -547,6 +827,7 @@ class S3Provider:
         vid = self.engine.delete_object_tagging(*_where(context), bucket, key, version_id)
         return {"VersionId": vid} if vid != "null" else {}
 
+    @_checked("GetObjectAcl")
     def get_object_acl(
         self,
         context: RequestContext,
@@ -555,8 +836,23 @@ class S3Provider:
         version_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        return _acl(self.engine.get_object_acl(*_where(context), bucket, key, version_id))
+        return _acl_to_wire(*self.engine.get_object_acl(*_where(context), bucket, key, version_id))
 
+    @_checked("PutObjectAcl")
+    def put_object_acl(
+        self,
+        context: RequestContext,
+        bucket: str,
+        key: str,
+        access_control_policy: dict[str, Any] | None = None,
+        version_id: str | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        request = _acl_request(kw, access_control_policy) or AclRequest()
+        self.engine.put_object_acl(*_where(context), bucket, key, request, version_id)
+        return {}
+
+    @_checked("GetObjectAttributes")
     def get_object_attributes(
         self,
         context: RequestContext,
@@ -583,6 +879,7 @@ class S3Provider:
 
     # -- listing -----------------------------------------------------------------
 
+    @_checked("ListObjects")
     def list_objects(self, context: RequestContext, bucket: str, **kw: Any) -> dict[str, Any]:
         r = self.engine.list_objects(
             *_where(context),
@@ -595,6 +892,7 @@ class S3Provider:
         )
         return _list_to_wire(r, v2=False, fetch_owner=True)
 
+    @_checked("ListObjectsV2")
     def list_objects_v2(self, context: RequestContext, bucket: str, **kw: Any) -> dict[str, Any]:
         r = self.engine.list_objects_v2(
             *_where(context),
@@ -608,6 +906,7 @@ class S3Provider:
         )
         return _list_to_wire(r, v2=True, fetch_owner=bool(kw.get("fetch_owner")))
 
+    @_checked("ListObjectVersions")
     def list_object_versions(
         self, context: RequestContext, bucket: str, **kw: Any
     ) -> dict[str, Any]:
@@ -625,6 +924,7 @@ class S3Provider:
 
     # -- multipart ---------------------------------------------------------------
 
+    @_checked("CreateMultipartUpload")
     def create_multipart_upload(
         self, context: RequestContext, bucket: str, key: str, **kw: Any
     ) -> dict[str, Any]:
@@ -637,12 +937,19 @@ class S3Provider:
             storage_class=kw.get("storage_class"),
             checksum_algorithm=kw.get("checksum_algorithm"),
             checksum_type=kw.get("checksum_type"),
+            acl_request=_acl_request(kw),
         )
-        out: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": u.upload_id}
+        out: dict[str, Any] = {
+            "Bucket": bucket,
+            "Key": key,
+            "UploadId": u.upload_id,
+            **self.engine.object_encryption(bucket),
+        }
         if u.checksum_algorithm:
             out.update(ChecksumAlgorithm=u.checksum_algorithm, ChecksumType=u.checksum_type)
         return out
 
+    @_checked("UploadPart")
     def upload_part(
         self,
         context: RequestContext,
@@ -663,9 +970,11 @@ class S3Provider:
             content_md5=kw.get("content_md5"),
             checksum_algorithm=kw.get("checksum_algorithm"),
             checksums_given=_checksums(kw),
+            content_length=kw.get("content_length"),
         )
-        return {"ETag": p.etag, **_checksum_to_wire(p)}
+        return {"ETag": p.etag, **_checksum_to_wire(p), **self.engine.object_encryption(bucket)}
 
+    @_checked("UploadPartCopy")
     def upload_part_copy(
         self,
         context: RequestContext,
@@ -676,19 +985,22 @@ class S3Provider:
         copy_source: str,
         **kw: Any,
     ) -> dict[str, Any]:
+        source = _copy_kwargs({**kw, "copy_source": copy_source})
+        self._authorize_source(context, source)
         p, src = self.engine.upload_part_copy(
             *_where(context),
             bucket,
             key,
             upload_id,
             part_number,
-            **_copy_kwargs({**kw, "copy_source": copy_source}),
+            **source,
             copy_source_range=kw.get("copy_source_range"),
         )
         source = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
         result = {"ETag": p.etag, "LastModified": p.last_modified_dt, **_checksum_to_wire(p)}
         return {"CopyPartResult": result, **source}
 
+    @_checked("CompleteMultipartUpload")
     def complete_multipart_upload(
         self,
         context: RequestContext,
@@ -724,14 +1036,17 @@ class S3Provider:
             "ETag": v.etag,
             **_version_id(v),
             **_checksum_to_wire(v),
+            **self.engine.object_encryption(bucket),
         }
 
+    @_checked("AbortMultipartUpload")
     def abort_multipart_upload(
         self, context: RequestContext, bucket: str, key: str, upload_id: str, **_: Any
     ) -> dict[str, Any]:
         self.engine.abort_multipart_upload(*_where(context), bucket, key, upload_id)
         return {}
 
+    @_checked("ListParts")
     def list_parts(
         self, context: RequestContext, bucket: str, key: str, upload_id: str, **kw: Any
     ) -> dict[str, Any]:
@@ -763,6 +1078,7 @@ class S3Provider:
             )
         return out
 
+    @_checked("ListMultipartUploads")
     def list_multipart_uploads(
         self, context: RequestContext, bucket: str, **kw: Any
     ) -> dict[str, Any]:

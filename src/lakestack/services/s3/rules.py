@@ -14,11 +14,13 @@ from urllib.parse import unquote
 
 from lakestack.services.s3.errors import (
     BadRequest,
+    EntityTooLarge,
     InvalidArgument,
     InvalidBucketName,
     InvalidRange,
     InvalidTag,
     KeyTooLongError,
+    MetadataTooLarge,
     NotModified,
     PreconditionFailed,
 )
@@ -27,6 +29,37 @@ from lakestack.services.s3.models import ObjectVersion
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 MAX_KEY_BYTES = 1024
+MAX_USER_METADATA_BYTES = 2 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024**3
+"""The largest single PUT and the largest part: 5 GiB."""
+
+
+def validate_user_metadata(user: dict[str, str]) -> None:
+    """User-defined metadata is limited to 2 KB: the UTF-8 bytes of every key and value.
+
+    >>> validate_user_metadata({"k": "v" * 2047})
+    >>> validate_user_metadata({"k": "v" * 2048})
+    Traceback (most recent call last):
+    ...
+    lakestack.services.s3.errors.MetadataTooLarge: Your metadata headers exceed the maximum \
+allowed metadata size.
+    """
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in user.items())
+    if size > MAX_USER_METADATA_BYTES:
+        raise MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_USER_METADATA_BYTES)
+
+
+def validate_upload_size(content_length: int | None) -> None:
+    """Refuse a body over 5 GiB before reading it.
+
+    >>> validate_upload_size(5 * 1024**3 + 1)
+    Traceback (most recent call last):
+    ...
+    lakestack.services.s3.errors.EntityTooLarge: Your proposed upload exceeds the maximum \
+allowed object size.
+    """
+    if content_length is not None and content_length > MAX_UPLOAD_BYTES:
+        raise EntityTooLarge(ProposedSize=content_length, MaxSizeAllowed=MAX_UPLOAD_BYTES)
 
 
 def validate_bucket_name(name: str) -> None:

@@ -94,7 +94,12 @@ def _meta_dump(m: ObjectMetadata) -> str | None:
 
 
 def _meta_load(text: str | None) -> ObjectMetadata:
-    return ObjectMetadata(**loads(text)) if text else ObjectMetadata()
+    if not text:
+        return ObjectMetadata()
+    fields = loads(text)
+    if "acl" in fields:  # JSON keeps the grant tuples as lists
+        fields["acl"] = [tuple(g) for g in fields["acl"]]
+    return ObjectMetadata(**fields)
 
 
 def _cs_dump(c: Checksum | None) -> str | None:
@@ -137,11 +142,16 @@ class S3Store(SqliteDatabase):
         )
         return [Bucket(*r) for r in rows]
 
-    def insert_bucket(self, b: Bucket) -> None:
+    def insert_bucket(self, b: Bucket, configs: dict[str, Any] | None = None) -> None:
+        """A new bucket with its initial configurations, in one transaction."""
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO buckets VALUES (?, ?, ?, ?, ?)",
                 (b.name, b.account, b.region, b.created, b.versioning),
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO bucket_configs VALUES (?, ?, ?)",
+                [(b.name, kind, dumps(v)) for kind, v in (configs or {}).items()],
             )
 
     def delete_bucket(self, name: str) -> list[str]:
@@ -185,6 +195,23 @@ class S3Store(SqliteDatabase):
                     "INSERT OR REPLACE INTO bucket_configs VALUES (?, ?, ?)",
                     (bucket, kind, dumps(value)),
                 )
+
+    def configs(self, bucket: str) -> dict[str, Any]:
+        """Every stored configuration of a bucket, kind -> value."""
+        rows = self.query("SELECT kind, value FROM bucket_configs WHERE bucket = ?", (bucket,))
+        return {kind: loads(value) for kind, value in rows}
+
+    def set_configs(self, bucket: str, values: dict[str, Any]) -> None:
+        """Store several configurations in one transaction."""
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO bucket_configs VALUES (?, ?, ?)",
+                [(bucket, kind, dumps(v)) for kind, v in values.items()],
+            )
+
+    def set_meta(self, seq: int, metadata: ObjectMetadata) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE objects SET meta = ? WHERE seq = ?", (_meta_dump(metadata), seq))
 
     def has_versions(self, bucket: str) -> bool:
         return bool(self.query("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,)))

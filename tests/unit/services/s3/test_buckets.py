@@ -225,7 +225,10 @@ def test_put_bucket_policy_malformed_raises(s3: S3Engine, bucket: str) -> None:
         s3.get_bucket_policy(ACCOUNT, REGION, bucket)
     with pytest.raises(errors.MalformedPolicy):
         s3.put_bucket_policy(ACCOUNT, REGION, bucket, "{not json")
-    policy = '{"Version": "2012-10-17", "Statement": []}'
+    policy = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", '
+        '"Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::bkt"}]}'
+    )
     s3.put_bucket_policy(ACCOUNT, REGION, bucket, policy)
     assert s3.get_bucket_policy(ACCOUNT, REGION, bucket) == policy
     s3.delete_bucket_policy(ACCOUNT, REGION, bucket)
@@ -249,7 +252,8 @@ def test_put_bucket_tagging_and_cors_roundtrip(s3: S3Engine, bucket: str) -> Non
 
 
 def test_get_bucket_acl_returns_owner(s3: S3Engine, bucket: str) -> None:
-    assert s3.get_bucket_acl(ACCOUNT, REGION, bucket) == ACCOUNT
+    owner, grants = s3.get_bucket_acl(ACCOUNT, REGION, bucket)
+    assert owner == ACCOUNT and [g[2] for g in grants] == ["FULL_CONTROL"]
 
 
 def test_stored_bytes_per_bucket(s3: S3Engine, bucket: str) -> None:

@@ -16,6 +16,10 @@ from lakestack.services.s3 import errors
 from lakestack.services.s3.engine import S3Engine
 from lakestack.services.s3.models import ObjectMetadata
 
+POLICY = (
+    '{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", '
+    '"Resource": "arn:aws:s3:::bkt"}]}'
+)
 TRICKY = [
     "a",
     "a/b",
@@ -413,7 +417,7 @@ def test_put_object_tagging_roundtrip(s3: S3Engine, bucket: str) -> None:
 def test_reopen_engine_keeps_state_and_sweeps_litter(h: Harness, s3: S3Engine, bucket: str) -> None:
     for key in TRICKY:
         put(s3, bucket, key, key.encode())
-    s3.put_bucket_policy(ACCOUNT, REGION, bucket, '{"Statement": []}')
+    s3.put_bucket_policy(ACCOUNT, REGION, bucket, POLICY)
     (h.root / "s3" / "tmp" / "half-written").write_bytes(b"partial")
     orphan = h.root / "s3" / "blobs" / "zz"
     orphan.mkdir()
@@ -421,7 +425,7 @@ def test_reopen_engine_keeps_state_and_sweeps_litter(h: Harness, s3: S3Engine, b
     s3 = h.reopen()
     for key in TRICKY:
         assert read(s3, bucket, key) == key.encode()
-    assert s3.get_bucket_policy(ACCOUNT, REGION, bucket) == '{"Statement": []}'
+    assert s3.get_bucket_policy(ACCOUNT, REGION, bucket) == POLICY
     assert os.listdir(h.root / "s3" / "tmp") == []
     assert not (orphan / "deadbeef.parquet").exists()
     _assert_only_referenced_blobs(h, len(TRICKY))

@@ -25,7 +25,10 @@ def p(s3: S3Engine) -> S3Provider:
 
 @pytest.fixture
 def ctx() -> RequestContext:
-    return RequestContext(HttpRequest("GET", "/"), "REQ", account_id=ACCOUNT, region="us-east-1")
+    request = HttpRequest("POST", "/", headers={"x-amz-checksum-crc32": "AAAAAA=="})
+    return RequestContext(
+        request, "REQ", account_id=ACCOUNT, region="us-east-1", access_key_id=ACCOUNT
+    )
 
 
 def test_provider_methods_are_s3_operations_with_input_members(p: S3Provider) -> None:
