@@ -8,6 +8,11 @@ how signatures are computed; the gateway's SigV4 verifier asks it for secrets.
 Account rule (lakestack's, not AWS's): a credential's explicit account wins,
 else an access key id of exactly 12 digits *is* the account id, else the
 default account ``000000000000``.
+
+Besides long-term keys the store holds the keys IAM issues for its users (with
+the user as principal) and STS's temporary credentials (with a session token, an
+expiry and the assumed role as principal). The store records them; deciding
+whether a request's token matches or expired is the verifier's job.
 """
 
 from __future__ import annotations
@@ -30,11 +35,32 @@ _FORBIDDEN_KEY_CHARS = frozenset("/,=; \t\r\n")
 
 @dataclass(frozen=True, slots=True)
 class Credential:
-    """One access key pair; ``account_id`` is ``None`` when derived by the account rule."""
+    """One access key pair; ``account_id`` is ``None`` when derived by the account rule.
+
+    ``session_token`` and ``expiration`` (epoch seconds) are set for temporary
+    credentials; ``principal_arn``/``principal_id`` name the IAM user or assumed
+    role the key acts as (``None``: the account's root).
+    """
 
     access_key_id: str
     secret_access_key: str
     account_id: str | None = None
+    session_token: str | None = None
+    expiration: float | None = None
+    principal_arn: str | None = None
+    principal_id: str | None = None
+
+    @property
+    def temporary(self) -> bool:
+        return self.session_token is not None
+
+    def expired(self, now: float) -> bool:
+        """True once a temporary credential's expiry has passed.
+
+        >>> Credential("k", "s", expiration=10.0).expired(10.0), Credential("k", "s").expired(1e12)
+        (True, False)
+        """
+        return self.expiration is not None and now >= self.expiration
 
 
 def account_id_for(access_key_id: str, credential: Credential | None = None) -> str:
@@ -95,8 +121,23 @@ class CredentialStore:
     def path(self) -> Path | None:
         return self._path
 
-    def add(self, access_key_id: str, secret: str, account_id: str | None = None) -> Credential:
+    def add(
+        self,
+        access_key_id: str,
+        secret: str,
+        account_id: str | None = None,
+        *,
+        session_token: str | None = None,
+        expiration: float | None = None,
+        principal_arn: str | None = None,
+        principal_id: str | None = None,
+    ) -> Credential:
         """Add or replace a key pair and persist the store.
+
+        Args:
+            session_token, expiration: make it a temporary credential; requests
+                must carry the token and are refused after ``expiration``.
+            principal_arn, principal_id: the IAM user or assumed role it acts as.
 
         Raises:
             ValueError: the key id, secret or account id is malformed.
@@ -105,11 +146,51 @@ class CredentialStore:
         _check_account_id(account_id)
         if not secret:
             raise ValueError("secret access key must not be empty")
-        credential = Credential(access_key_id, secret, account_id)
+        if (session_token is None) != (expiration is None):
+            raise ValueError("a temporary credential needs both a session token and an expiry")
+        credential = Credential(
+            access_key_id,
+            secret,
+            account_id,
+            session_token,
+            expiration,
+            principal_arn,
+            principal_id,
+        )
         with self._lock:
             self._by_key[access_key_id] = credential
             self._save()
         return credential
+
+    def remove(self, access_key_id: str) -> bool:
+        """Forget a key (IAM's DeleteAccessKey); True when it was there.
+
+        The default pair cannot be removed (it is put back on the next start).
+        """
+        with self._lock:
+            if access_key_id == DEFAULT_ACCESS_KEY_ID or access_key_id not in self._by_key:
+                return False
+            del self._by_key[access_key_id]
+            self._save()
+        return True
+
+    def prune_expired(self, now: float, grace: float = 86400.0) -> int:
+        """Drop temporary credentials that expired more than ``grace`` seconds ago.
+
+        Until then an expired key is still known, so requests signed with it get
+        ``ExpiredToken`` rather than being taken for an unknown key.
+        """
+        with self._lock:
+            stale = [
+                key
+                for key, cred in self._by_key.items()
+                if cred.expiration is not None and cred.expiration + grace <= now
+            ]
+            for key in stale:
+                del self._by_key[key]
+            if stale:
+                self._save()
+        return len(stale)
 
     def get(self, access_key_id: str) -> Credential | None:
         """The credential for ``access_key_id``, or ``None`` when unknown."""
@@ -141,12 +222,7 @@ class CredentialStore:
         self._mtime_ns = self._path.stat().st_mtime_ns
         try:
             doc = json.loads(self._path.read_text(encoding="utf-8"))
-            loaded = {
-                row["access_key_id"]: Credential(
-                    row["access_key_id"], row["secret_access_key"], row.get("account_id")
-                )
-                for row in doc["credentials"]
-            }
+            loaded = {row["access_key_id"]: _from_row(row) for row in doc["credentials"]}
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{self._path} is not a valid lakestack credentials file") from exc
         self._by_key = {**self._by_key, **loaded}
@@ -156,14 +232,7 @@ class CredentialStore:
             return
         doc = {
             "version": _FORMAT_VERSION,
-            "credentials": [
-                {
-                    "access_key_id": c.access_key_id,
-                    "secret_access_key": c.secret_access_key,
-                    "account_id": c.account_id,
-                }
-                for c in self.list()
-            ],
+            "credentials": [_to_row(c) for c in self.list()],
         }
         self._path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".credentials.", dir=self._path.parent)
@@ -178,3 +247,41 @@ class CredentialStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._mtime_ns = self._path.stat().st_mtime_ns
+
+
+_OPTIONAL_FIELDS = ("session_token", "expiration", "principal_arn", "principal_id")
+
+
+def _to_row(credential: Credential) -> dict[str, object]:
+    row: dict[str, object] = {
+        "access_key_id": credential.access_key_id,
+        "secret_access_key": credential.secret_access_key,
+        "account_id": credential.account_id,
+    }
+    for name in _OPTIONAL_FIELDS:
+        value = getattr(credential, name)
+        if value is not None:
+            row[name] = value
+    return row
+
+
+def _from_row(row: dict[str, object]) -> Credential:
+    """A credential from its file row (files written before the optional fields load too).
+
+    >>> _from_row({"access_key_id": "k", "secret_access_key": "s"}).temporary
+    False
+    """
+    expiration = row.get("expiration")
+    return Credential(
+        str(row["access_key_id"]),
+        str(row["secret_access_key"]),
+        _opt_str(row.get("account_id")),
+        _opt_str(row.get("session_token")),
+        float(expiration) if isinstance(expiration, int | float) else None,
+        _opt_str(row.get("principal_arn")),
+        _opt_str(row.get("principal_id")),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)

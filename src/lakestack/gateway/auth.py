@@ -39,7 +39,7 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import quote, unquote, unquote_plus
 
-from lakestack.core.credentials import CredentialStore, account_id_for
+from lakestack.core.credentials import Credential, CredentialStore, account_id_for
 from lakestack.core.errors import AccessDenied, AwsError
 from lakestack.core.hashing import BackgroundHash
 from lakestack.gateway import auth_v2
@@ -99,6 +99,18 @@ class InvalidAccessKeyId(AwsError):
     code = "InvalidAccessKeyId"
     message = "The AWS Access Key Id you provided does not exist in our records."
     status = 403
+
+
+class InvalidToken(AwsError):
+    code = "InvalidToken"
+    message = "The provided token is malformed or otherwise invalid."
+    status = 400
+
+
+class ExpiredToken(AwsError):
+    code = "ExpiredToken"
+    message = "The provided token has expired."
+    status = 400
 
 
 class AuthorizationHeaderMalformed(AwsError):
@@ -340,6 +352,7 @@ class SigV4Verifier:
             if self._mode == "strict":
                 raise InvalidAccessKeyId(AWSAccessKeyId=access_key_id)
         else:
+            self._check_session(request, credential)
             text = auth_v2.string_to_sign(request, expires)
             if not same_signature(auth_v2.signature(credential.secret_access_key, text), provided):
                 raise SignatureDoesNotMatch(
@@ -350,12 +363,34 @@ class SigV4Verifier:
             access_key_id, account, "", "s3", "", None, "", presigned=expires is not None
         )
 
+    def _check_session(self, request: HttpRequest, credential: Credential) -> None:
+        """Temporary credentials (STS) need their session token, and expire.
+
+        Without a token the key is unknown to AWS (``InvalidAccessKeyId``); a wrong
+        token is ``InvalidToken``; past its expiry (the emulator's clock) ``ExpiredToken``.
+        """
+        if credential.session_token is None:
+            return
+        token = request.headers.get("x-amz-security-token")
+        if token is None:
+            token = next(
+                (v for n, v in request.query_params() if n.lower() == "x-amz-security-token"),
+                None,
+            )
+        if token is None:
+            raise InvalidAccessKeyId(AWSAccessKeyId=credential.access_key_id)
+        if not same_signature(credential.session_token, token):
+            raise InvalidToken()
+        if credential.expired(self._clock()):
+            raise ExpiredToken()
+
     def _check(self, request: HttpRequest, signed: _Signed) -> AuthResult:
         credential = self._credentials.get(signed.access_key_id)
         if credential is None:
             if self._mode == "strict":
                 raise InvalidAccessKeyId(AWSAccessKeyId=signed.access_key_id)
             return _result(signed, account_id_for(signed.access_key_id), None)
+        self._check_session(request, credential)
         payload_hash = _payload_hash(request, signed)
         key = self._signing_key(
             credential.secret_access_key, signed.timestamp[:8], signed.region, signed.service

@@ -1,0 +1,1 @@
+"""IAM: roles, users, access keys and managed policies, stored per account (not enforced)."""

@@ -1,0 +1,1 @@
+"""CloudWatch Logs: log groups, streams and events, stored on disk; the sink of Glue output."""
