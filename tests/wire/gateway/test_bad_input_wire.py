@@ -4,6 +4,7 @@ stays up. (An unknown access key is accepted unverified in open mode.)"""
 from __future__ import annotations
 
 import http.client
+import time
 
 import pytest
 
@@ -13,10 +14,11 @@ JSON = "application/x-amz-json-1.1"
 
 
 def _auth(service: str) -> dict[str, str]:
+    now = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())  # requests are refused 15 min off
     return {
-        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIADUMMY/20260101/us-east-1/"
+        "Authorization": f"AWS4-HMAC-SHA256 Credential=AKIADUMMY/{now[:8]}/us-east-1/"
         f"{service}/aws4_request, SignedHeaders=host, Signature=00",
-        "X-Amz-Date": "20260101T000000Z",
+        "X-Amz-Date": now,
     }
 
 
