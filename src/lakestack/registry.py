@@ -152,7 +152,19 @@ def _athena_engine(parts: Parts) -> Any:
 def _sts_engine(parts: Parts) -> Any:
     from lakestack.services.sts.engine import StsEngine
 
-    return StsEngine(parts.credentials)
+    return StsEngine(parts.credentials, lambda: parts.engine("iam"), parts.clock, parts.ids)
+
+
+def _iam_engine(parts: Parts) -> Any:
+    from lakestack.services.iam.engine import IamEngine
+
+    return IamEngine(parts.data_dir, parts.clock, parts.ids, parts.credentials)
+
+
+def _logs_engine(parts: Parts) -> Any:
+    from lakestack.services.logs.engine import LogsEngine
+
+    return LogsEngine(parts.data_dir, parts.clock)
 
 
 SERVICES: tuple[ServiceEntry, ...] = (
@@ -189,6 +201,21 @@ SERVICES: tuple[ServiceEntry, ...] = (
         reset=None,
         close=None,
     ),
+    ServiceEntry(
+        name="iam",
+        signing_name="iam",
+        provider="lakestack.services.iam.provider:IamProvider",
+        engine=_iam_engine,
+        state="iam",
+    ),
+    ServiceEntry(
+        name="logs",
+        signing_name="logs",
+        target_prefix="Logs_20140328",
+        provider="lakestack.services.logs.provider:LogsProvider",
+        engine=_logs_engine,
+        state="logs",
+    ),
 )
 
 # Every service the product covers, served or not yet (docs/coverage.md lists them all).
@@ -203,6 +230,8 @@ PRODUCT_SERVICES = (
     "sns",
     "sqs",
     "sts",
+    "iam",
+    "logs",
 )
 
 

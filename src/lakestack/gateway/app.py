@@ -52,11 +52,13 @@ Handler = Callable[[RequestContext], None]
 _JSON_AUTH_CODES = {
     "SignatureDoesNotMatch": "InvalidSignatureException",
     "InvalidAccessKeyId": "UnrecognizedClientException",
+    "InvalidToken": "UnrecognizedClientException",
+    "ExpiredToken": "ExpiredTokenException",
 }
 _AUTH_CODES = {
     "json": _JSON_AUTH_CODES,
     "rest-json": _JSON_AUTH_CODES,
-    "query": {"InvalidAccessKeyId": "InvalidClientTokenId"},
+    "query": {"InvalidAccessKeyId": "InvalidClientTokenId", "InvalidToken": "InvalidClientTokenId"},
 }
 # How each protocol says that a request is dated too far from the server's clock.
 _SKEW_ERRORS = {
