@@ -108,6 +108,7 @@ class Gateway:
             self.parse_service_name,
             self.authenticate,
             self.decode_body,
+            self.reject_unserved_service,
             self.parse_request,
             self.check_anonymous_operation,
             self.dispatch_operation,
@@ -216,6 +217,10 @@ class Gateway:
 
     def decode_body(self, context: RequestContext) -> None:
         decode_aws_chunked(context.request, context.auth)
+
+    def reject_unserved_service(self, context: RequestContext) -> None:
+        """A service lakestack does not serve answers 501 in its own protocol."""
+        self.dispatcher.check_served(context)
 
     def parse_request(self, context: RequestContext) -> None:
         assert context.service is not None

@@ -5,6 +5,11 @@ data files from ``specs/patches/<service>.json`` (RFC 6902 ``add``/``replace``/
 ``remove``/``test``), and the lazily built indexes from SigV4 signing name and
 JSON ``X-Amz-Target`` prefix to service name. Knows nothing of any service's
 semantics: a correction to a model is data, never code.
+
+A loaded model's ``metadata.protocol`` is the protocol botocore's clients speak to it
+(``ServiceModel.resolved_protocol``: the first of the model's ``protocols`` in botocore's
+order of preference), since requests arrive in it: CloudWatch's model lists
+``smithy-rpc-v2-cbor`` first, but boto3 sends it JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
+from botocore.utils import PRIORITY_ORDERED_SUPPORTED_PROTOCOLS
 
 LOG = logging.getLogger(__name__)
 
@@ -42,7 +48,23 @@ def load_service_model(name: str) -> ServiceModel:
     patch_file = PATCH_DIR / f"{name}.json"
     if patch_file.exists():
         apply_json_patch(data, json.loads(patch_file.read_text()))
+    data["metadata"]["protocol"] = client_protocol(data["metadata"])
     return ServiceModel(data, service_name=name)
+
+
+def client_protocol(metadata: dict[str, Any]) -> str:
+    """The protocol botocore's clients use for a model with this ``metadata``.
+
+    >>> client_protocol({"protocol": "x", "protocols": ["smithy-rpc-v2-cbor", "json"]})
+    'json'
+    >>> client_protocol({"protocol": "query"})
+    'query'
+    """
+    protocols = metadata.get("protocols") or ()
+    for protocol in PRIORITY_ORDERED_SUPPORTED_PROTOCOLS:
+        if protocol in protocols:
+            return str(protocol)
+    return str(metadata["protocol"])
 
 
 def apply_json_patch(document: Any, operations: list[dict[str, Any]]) -> Any:

@@ -16,6 +16,9 @@ Class hierarchy (quirk subclasses are picked from ``SERVICE_SERIALIZERS``)::
         └── RestXMLResponseSerializer   XML body, <ErrorResponse><Error>
             └── S3ResponseSerializer    <Error> envelope, x-amz-request-id/x-amz-id-2,
                                         GetBucketLocation body, 206 for ranged GetObject
+
+Errors only, for services lakestack does not serve (their clients still parse them):
+``EC2ErrorSerializer`` (a query envelope) and ``RpcV2CborErrorSerializer`` (CBOR).
 """
 
 from __future__ import annotations
@@ -447,11 +450,67 @@ class S3ResponseSerializer(RestXMLResponseSerializer):
         return body.encode("utf-8")
 
 
+class EC2ErrorSerializer(QueryResponseSerializer):
+    """ec2 protocol, errors only (no EC2 operation is served): botocore's EC2 parser
+    reads the query protocol's ``<ErrorResponse><Error>`` envelope."""
+
+    def serialize_response(
+        self, operation: OperationModel, output: dict[str, Any], request_id: str
+    ) -> HttpResponse:
+        raise NotImplementedError("the ec2 protocol serves errors only")
+
+
+class RpcV2CborErrorSerializer(ResponseSerializer):
+    """smithy-rpc-v2-cbor protocol, errors only (for services whose SDKs speak nothing
+    else): a CBOR map ``{"__type", "message"}``."""
+
+    def serialize_response(
+        self, operation: OperationModel, output: dict[str, Any], request_id: str
+    ) -> HttpResponse:
+        raise NotImplementedError("the smithy-rpc-v2-cbor protocol serves errors only")
+
+    def serialize_error(
+        self, operation: OperationModel | None, error: ErrorDetails, request_id: str
+    ) -> HttpResponse:
+        body = cbor_text_map({"__type": error.code, "message": error.message})
+        headers = [
+            ("Content-Type", "application/cbor"),
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("x-amzn-RequestId", request_id),
+        ]
+        return HttpResponse(error.status, headers, body)
+
+
+def cbor_text_map(items: dict[str, str]) -> bytes:
+    """A CBOR (RFC 8949) map of text strings.
+
+    >>> cbor_text_map({"a": "b"}).hex()
+    'a161616162'
+    """
+
+    def head(major: int, length: int) -> bytes:
+        if length < 24:
+            return bytes([major << 5 | length])
+        for extra, size in ((24, 1), (25, 2), (26, 4)):
+            if length < 1 << (8 * size):
+                return bytes([major << 5 | extra]) + length.to_bytes(size, "big")
+        raise ValueError("text too long for CBOR head")
+
+    out = bytearray(head(5, len(items)))
+    for key, value in items.items():
+        for text in (key, value):
+            raw = text.encode("utf-8")
+            out += head(3, len(raw)) + raw
+    return bytes(out)
+
+
 SERIALIZERS: dict[str, type[ResponseSerializer]] = {
     "query": QueryResponseSerializer,
     "json": JSONResponseSerializer,
     "rest-json": RestJSONResponseSerializer,
     "rest-xml": RestXMLResponseSerializer,
+    "ec2": EC2ErrorSerializer,
+    "smithy-rpc-v2-cbor": RpcV2CborErrorSerializer,
 }
 #: quirk subclasses by service name, looked up before the protocol table
 SERVICE_SERIALIZERS: dict[str, type[ResponseSerializer]] = {"s3": S3ResponseSerializer}
