@@ -15,13 +15,14 @@ from lakestack.services.athena.ports import (
     CatalogTable,
 )
 from lakestack.services.glue import models as glue_models
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 
 
 class GlueCatalogForAthena:
-    """The Glue engine as Athena's ``Catalog`` port (services never import each other)."""
+    """The Glue catalog engine as Athena's ``Catalog`` port (services never import each
+    other)."""
 
-    def __init__(self, glue: GlueEngine) -> None:
+    def __init__(self, glue: GlueCatalogEngine) -> None:
         self.glue = glue
 
     def get_database(self, account: str, region: str, name: str) -> CatalogDatabase:

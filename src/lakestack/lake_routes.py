@@ -25,7 +25,7 @@ from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AwsError
 from lakestack.gateway.context import RequestContext
 from lakestack.gateway.http import HttpResponse
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.engine import GlueEngines
 from lakestack.services.s3.engine import S3Engine
 
 Route = Callable[[RequestContext], HttpResponse]
@@ -33,9 +33,9 @@ _MAX_BODY = 16 << 20
 
 
 class LakeRoutes:
-    def __init__(self, s3: S3Engine, glue: GlueEngine, credentials: CredentialStore) -> None:
+    def __init__(self, s3: S3Engine, glue: GlueEngines, credentials: CredentialStore) -> None:
         self._s3 = s3
-        self._glue = glue
+        self._jobs = glue.jobs
         self._credentials = credentials
 
     def routes(self) -> dict[str, Route]:
@@ -91,11 +91,11 @@ class LakeRoutes:
     def bookmark(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
         job = body["job"]
         if body.get("action") == "commit":
-            entry = self._glue.commit_job_bookmark(
+            entry = self._jobs.commit_job_bookmark(
                 account, region, job, body["run_id"], json.dumps(body["state"])
             )
             return {"version": entry.version, "run": entry.run}
-        state = self._glue.load_job_bookmark(account, region, job, body.get("run_id"))
+        state = self._jobs.load_job_bookmark(account, region, job, body.get("run_id"))
         return {"state": json.loads(state)}
 
     def _json(self, handler: Callable[[dict[str, Any], str, str], dict[str, Any]]) -> Route:

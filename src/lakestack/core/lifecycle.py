@@ -71,7 +71,7 @@ class Lifecycle(Generic[S]):
         return None if self.is_settled(state) else self.recovery.get(state)
 
     def recover(
-        self, found: Iterable[T], state_of: Callable[[T], S], move: Callable[[T, S], None]
+        self, found: Iterable[T], state_of: Callable[[T], S], move: Callable[[T, S], object]
     ) -> int:
         """Move every resource a dead process left unsettled to its recovery state;
         returns how many moved.

@@ -1,5 +1,7 @@
 """Usage records: counters aggregated in memory and persisted to SQLite, plus
-time-integrated gauges (stored bytes -> byte-hours).
+time-integrated gauges (stored bytes -> byte-hours), and the notes that say why a
+quantity is what it is (a Glue run's "10 DPU x 10-minute minimum (Glue 0.9)"), counted
+per distinct text.
 
 Owns the usage ledger. Knows no prices (see ``pricing.py``) and no service.
 """
@@ -20,6 +22,10 @@ CREATE TABLE IF NOT EXISTS usage (
   account TEXT, region TEXT, service TEXT, operation TEXT, dimension TEXT, unit TEXT,
   resource TEXT, quantity REAL,
   PRIMARY KEY (account, region, service, operation, dimension, unit, resource));
+CREATE TABLE IF NOT EXISTS notes (
+  account TEXT, region TEXT, service TEXT, operation TEXT, dimension TEXT, unit TEXT,
+  resource TEXT, note TEXT, count INTEGER,
+  PRIMARY KEY (account, region, service, operation, dimension, unit, resource, note));
 CREATE TABLE IF NOT EXISTS gauges (
   account TEXT, region TEXT, service TEXT, operation TEXT, dimension TEXT, unit TEXT,
   resource TEXT, value REAL, since REAL,
@@ -43,7 +49,10 @@ class UsageSink(Protocol):
         account: str,
         region: str,
         resource: str | None = None,
-    ) -> None: ...
+        note: str | None = None,
+    ) -> None:
+        """Add ``quantity``; ``note`` explains it (shown on the bill, counted per text)."""
+        ...
 
     def set_gauge(
         self,
@@ -68,6 +77,12 @@ class UsageRow:
     unit: str
     resource: str
     quantity: float
+    notes: tuple[tuple[str, int], ...] = ()
+    """(why, how many records said so), e.g. ``(("10 DPU x 10-minute minimum (Glue 0.9)",
+    3),)``."""
+
+    def __post_init__(self) -> None:  # rows read back from JSON carry lists
+        object.__setattr__(self, "notes", tuple((str(n), int(c)) for n, c in self.notes))
 
 
 class Meter:
@@ -91,6 +106,7 @@ class Meter:
         self.clock = clock
         self._lock = threading.Lock()
         self._pending: dict[Key, float] = {}
+        self._notes: dict[tuple[Key, str], int] = {}
         self._gauges: dict[GaugeKey, tuple[float, float]] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
@@ -112,10 +128,13 @@ class Meter:
         account: str,
         region: str,
         resource: str | None = None,
+        note: str | None = None,
     ) -> None:
         key = (account, region, service, operation, dimension, unit, resource or "")
         with self._lock:
             self._pending[key] = self._pending.get(key, 0.0) + quantity
+            if note:
+                self._notes[(key, note)] = self._notes.get((key, note), 0) + 1
 
     def set_gauge(
         self,
@@ -154,11 +173,14 @@ class Meter:
             for key in list(self._gauges):
                 self._accrue(key, now)
             pending, self._pending = self._pending, {}
+            notes, self._notes = self._notes, {}
             gauges = [(*k, v, s) for k, (v, s) in self._gauges.items()]
         if self._db is None:
             with self._lock:
                 for key, qty in pending.items():
                     self._pending[key] = self._pending.get(key, 0.0) + qty
+                for nkey, count in notes.items():
+                    self._notes[nkey] = self._notes.get(nkey, 0) + count
             return
         with self._lock:
             self._db.execute("BEGIN")
@@ -167,6 +189,11 @@ class Meter:
                 "SET quantity = quantity + excluded.quantity",
                 [(*k, q) for k, q in pending.items()],
             )
+            self._db.executemany(
+                "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE "
+                "SET count = count + excluded.count",
+                [(*k, note, count) for (k, note), count in notes.items()],
+            )
             self._db.executemany("INSERT OR REPLACE INTO gauges VALUES (?,?,?,?,?,?,?,?,?)", gauges)
             self._db.execute("COMMIT")
 
@@ -174,21 +201,32 @@ class Meter:
         """All usage so far (persisted plus pending), gauges accrued up to now."""
         self.flush()
         totals: dict[Key, float] = {}
+        notes: dict[Key, dict[str, int]] = {}
         if self._db is not None:
             with self._lock:
                 for row in self._db.execute("SELECT * FROM usage"):
                     totals[tuple(row[:7])] = row[7]
+                for row in self._db.execute("SELECT * FROM notes"):
+                    notes.setdefault(tuple(row[:7]), {})[row[7]] = row[8]
         with self._lock:
             for key, qty in self._pending.items():
                 totals[key] = totals.get(key, 0.0) + qty
-        return [UsageRow(*k, q) for k, q in sorted(totals.items())]
+            for (key, note), count in self._notes.items():
+                mine = notes.setdefault(key, {})
+                mine[note] = mine.get(note, 0) + count
+        return [
+            UsageRow(*k, q, tuple(sorted(notes.get(k, {}).items())))
+            for k, q in sorted(totals.items())
+        ]
 
     def reset(self) -> None:
         with self._lock:
             self._pending.clear()
+            self._notes.clear()
             self._gauges.clear()
             if self._db is not None:
                 self._db.execute("DELETE FROM usage")
+                self._db.execute("DELETE FROM notes")
                 self._db.execute("DELETE FROM gauges")
 
     def close(self) -> None:

@@ -61,7 +61,7 @@ def create(glue: Any, name: str = "sales", path: str = "s3://lake/sales/", **kw:
 
 def crawl(emu: Emulator, glue: Any, name: str = "sales") -> dict[str, Any]:
     glue.start_crawler(Name=name)
-    emu.glue.wait_crawler(ACCOUNT, REGION, name, timeout=30)
+    emu.glue.crawlers.wait_crawler(ACCOUNT, REGION, name, timeout=30)
     return dict(glue.get_crawler(Name=name)["Crawler"])
 
 
@@ -323,7 +323,7 @@ def test_start_while_running_raises_crawler_running_then_stop_cancels(
 ) -> None:
     put_sales(s3, "01", [1], [1.0])
     create(glue)
-    lakestack.glue.hold_crawls()
+    lakestack.glue.crawlers.hold_crawls()
     try:
         glue.start_crawler(Name="sales")
         assert glue.get_crawler(Name="sales")["Crawler"]["State"] == "RUNNING"
@@ -344,8 +344,8 @@ def test_start_while_running_raises_crawler_running_then_stop_cancels(
         assert error_code(exc) == "CrawlerStoppingException"
         assert glue.get_crawler(Name="sales")["Crawler"]["State"] == "STOPPING"
     finally:
-        lakestack.glue.release_crawls()
-    lakestack.glue.wait_crawler(ACCOUNT, REGION, "sales", timeout=30)
+        lakestack.glue.crawlers.release_crawls()
+    lakestack.glue.crawlers.wait_crawler(ACCOUNT, REGION, "sales", timeout=30)
     crawler = glue.get_crawler(Name="sales")["Crawler"]
     assert crawler["State"] == "READY" and crawler["LastCrawl"]["Status"] == "CANCELLED"
     assert glue.get_tables(DatabaseName="lake")["TableList"] == []

@@ -130,7 +130,7 @@ def _job(s3: Any, glue: Any, name: str, script: str, bookmarks: bool = False) ->
 
 def _run(emu: Emulator, glue: Any, name: str, **kwargs: Any) -> dict[str, Any]:
     run_id = glue.start_job_run(JobName=name, **kwargs)["JobRunId"]
-    emu.glue.wait_job_run(ACCOUNT, REGION, name, run_id, timeout=240)
+    emu.glue.jobs.wait_job_run(ACCOUNT, REGION, name, run_id, timeout=240)
     return dict(glue.get_job_run(JobName=name, RunId=run_id)["JobRun"])
 
 
@@ -245,7 +245,7 @@ def test_failing_script_fails_run_with_readable_error_and_log(
     run = _run(lakestack, glue, "broken")
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "KeyError: 'no_such_column'"
-    stored = lakestack.glue.get_job_run(ACCOUNT, REGION, "broken", run["Id"])
+    stored = lakestack.glue.jobs.get_job_run(ACCOUNT, REGION, "broken", run["Id"])
     assert "starting broken" in Path(stored.stdout_path).read_text()
     assert "Traceback" in Path(stored.stderr_path).read_text()
 
@@ -301,10 +301,10 @@ def test_stopping_a_spark_run_kills_its_driver_and_the_next_run_works(
     for _ in range(600):  # wait (bounded) until the script is running on Spark
         if glue.get_job_run(JobName="slow", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING":
             break
-        lakestack.glue.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=0.2)
+        lakestack.glue.jobs.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=0.2)
     out = glue.batch_stop_job_run(JobName="slow", JobRunIds=[run_id])
     assert out["SuccessfulSubmissions"] == [{"JobName": "slow", "JobRunId": run_id}]
-    lakestack.glue.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=60)
+    lakestack.glue.jobs.wait_job_run(ACCOUNT, REGION, "slow", run_id, timeout=60)
     assert glue.get_job_run(JobName="slow", RunId=run_id)["JobRun"]["JobRunState"] == "STOPPED"
     _job(s3, glue, "after", PID_SCRIPT)
     assert _run(lakestack, glue, "after")["JobRunState"] == "SUCCEEDED"
@@ -313,8 +313,8 @@ def test_stopping_a_spark_run_kills_its_driver_and_the_next_run_works(
 def test_spark_run_past_its_timeout_is_timeout(lakestack: Emulator, lake: tuple[Any, Any]) -> None:
     s3, glue = lake
     _job(s3, glue, "sleepy", "import time\ntime.sleep(120)\n")
-    run = lakestack.glue.start_job_run(ACCOUNT, REGION, "sleepy", timeout_seconds=20)
-    lakestack.glue.wait_job_run(ACCOUNT, REGION, "sleepy", run.id, timeout=120)
+    run = lakestack.glue.jobs.start_job_run(ACCOUNT, REGION, "sleepy", timeout_seconds=20)
+    lakestack.glue.jobs.wait_job_run(ACCOUNT, REGION, "sleepy", run.id, timeout=120)
     got = glue.get_job_run(JobName="sleepy", RunId=run.id)["JobRun"]
     assert got["JobRunState"] == "TIMEOUT" and "timed out" in got["ErrorMessage"]
 

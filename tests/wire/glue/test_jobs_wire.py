@@ -51,7 +51,7 @@ def _create(glue: Any, s3: Any, script: str, name: str = "writer", **extra: Any)
 
 
 def _finish(emu: Emulator, glue: Any, name: str, run_id: str) -> dict[str, Any]:
-    emu.glue.wait_job_run(ACCOUNT, REGION, name, run_id, timeout=15)
+    emu.glue.jobs.wait_job_run(ACCOUNT, REGION, name, run_id, timeout=15)
     return dict(glue.get_job_run(JobName=name, RunId=run_id)["JobRun"])
 
 

@@ -1,20 +1,22 @@
-"""Shared plumbing of the Glue catalog engine: construction, lookups, name and size
-validation, paging tokens and request metering.
+"""Shared plumbing of the Glue Data Catalog engine: construction and lifecycle of its
+one SQLite file, lookups, name and size validation, paging tokens and request metering.
 
-The resource mixins (``catalog_databases``, ``catalog_tables``,
-``catalog_partitions``) build on :class:`CatalogBase`; ``engine.GlueEngine``
-composes them. Knows no HTTP and no other service.
+The operation groups (``catalog_databases``, ``catalog_tables``,
+``catalog_partitions``) add methods to :class:`CatalogBase` and nothing else (no
+state, no lifecycle of their own); ``catalog.GlueCatalogEngine`` is their union. The
+validation and paging helpers are shared with the jobs and crawlers engines. Knows no
+HTTP and no other service.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from lakestack.core import pagination
 from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
+from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
 from lakestack.services.glue.errors import (
     InvalidInputException,
@@ -105,9 +107,19 @@ def decode_token(token: str | None) -> str | None:
         raise InvalidInputException("Invalid pagination token") from None
 
 
+CATALOG_FILE = "catalog.sqlite"
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a closed SQLite database with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 class CatalogBase:
-    """``GlueEngine(data_dir, clock, ids, meter)``: the Data Catalog of every account
-    and region, in ``<data_dir>/glue/catalog.sqlite``.
+    """``GlueCatalogEngine(data_dir, clock, ids, meter)``: the Data Catalog of every
+    account and region, in ``<data_dir>/glue/catalog.sqlite``, a file only this engine
+    opens.
 
     ``account`` in every method is the catalog id (Glue's ``CatalogId`` defaults
     to the caller's account id).
@@ -118,11 +130,8 @@ class CatalogBase:
         self._clock = clock
         self._ids = ids
         self._meter = meter
-        self._open()
-
-    def _open(self) -> None:
-        self._root.mkdir(parents=True, exist_ok=True)
-        self._store = GlueStore(self._root / "catalog.sqlite")
+        private_dir(self._root)
+        self._store = GlueStore(self._root / CATALOG_FILE)
 
     def close(self) -> None:
         self._store.close()
@@ -130,8 +139,9 @@ class CatalogBase:
     def reset(self) -> None:
         """Forget every database, table and partition of every catalog."""
         self._store.close()
-        shutil.rmtree(self._root, ignore_errors=True)
-        self._open()
+        remove_database_files(self._root / CATALOG_FILE)
+        private_dir(self._root)
+        self._store = GlueStore(self._root / CATALOG_FILE)
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Database operations of the Data Catalog: create, get, list, update, delete.
 
-Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP.
+Part of :class:`lakestack.services.glue.catalog.GlueCatalogEngine`; knows no HTTP.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Glue crawlers as plain dataclasses, the crawler state table, the crawler errors, the
 validation CreateCrawler/UpdateCrawler apply, and the small protocols a crawl works
-through (listing S3, writing the engine's own catalog).
+through (listing S3, reading and writing the catalog).
 
 Field names are botocore's members in snake_case (``Crawler.last_crawl`` is
 ``LastCrawl``), so the provider maps them by name; what only lakestack keeps (tags,
 run history) lives beside the crawler in :class:`CrawlerEntry`. Knows no HTTP and imports
 no other service (the S3 engine satisfies ``core.objects.ObjectLister`` structurally;
-``emulator.py`` passes it to the Glue engine as ``scripts``).
+``emulator.py`` passes it to ``build_glue`` as ``objects``).
 """
 
 from __future__ import annotations
@@ -19,21 +19,34 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from lakestack.core.lifecycle import Lifecycle
 from lakestack.services.glue.catalog_base import validation_error
 from lakestack.services.glue.errors import InvalidInputException
-from lakestack.services.glue.models import EntryError, Partition, PartitionInput, Table, TableInput
+from lakestack.services.glue.models import (
+    Database,
+    EntryError,
+    Partition,
+    PartitionInput,
+    Table,
+    TableInput,
+)
 
 # -- states ----------------------------------------------------------------------------------
 
 READY, RUNNING, STOPPING = "READY", "RUNNING", "STOPPING"
 SUCCEEDED, CANCELLED, FAILED = "SUCCEEDED", "CANCELLED", "FAILED"
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    READY: frozenset({RUNNING}),
-    RUNNING: frozenset({STOPPING, READY}),
-    STOPPING: frozenset({READY}),
-}
-"""Allowed moves of a crawler's ``State``; a crawl ends by going back to READY."""
+LIFECYCLE: Lifecycle[str] = Lifecycle(
+    {
+        READY: frozenset({RUNNING}),
+        RUNNING: frozenset({STOPPING, READY}),
+        STOPPING: frozenset({READY}),
+    },
+    recovery={RUNNING: READY, STOPPING: READY},
+    resting=frozenset({READY}),
+)
+"""A crawler's ``State``: a crawl ends by going back to READY (its LastCrawl says how);
+one left RUNNING or STOPPING by a stopped lakestack goes back to READY, FAILED."""
 
 UPDATE_IN_DATABASE, LOG_ONLY = "UPDATE_IN_DATABASE", "LOG"
 DELETE_FROM_DATABASE, DEPRECATE_IN_DATABASE = "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE"
@@ -47,7 +60,7 @@ def can_move(current: str, new: str) -> bool:
     >>> can_move("READY", "RUNNING"), can_move("STOPPING", "RUNNING")
     (True, False)
     """
-    return new in TRANSITIONS.get(current, frozenset())
+    return LIFECYCLE.can_move(current, new)
 
 
 # -- resources -------------------------------------------------------------------------------
@@ -270,11 +283,24 @@ def _check_policies(c: Crawler) -> None:
         )
 
 
-# -- what a crawl needs from S3 ---------------------------------------------------------------
+# -- what a crawl needs from the catalog ---------------------------------------------------------
 
 
-class CatalogWriter(Protocol):
-    """The Glue engine's own catalog operations a crawl writes through."""
+class CrawlerCatalog(Protocol):
+    """The Data Catalog a crawl reads and writes through (the catalog engine satisfies it;
+    ``build_glue`` passes it to the crawlers engine)."""
+
+    def find_database(self, account: str, region: str, name: str) -> Database | None:
+        """The database, or None; not billed (a lookup, not a request)."""
+        ...
+
+    def find_table(self, account: str, region: str, database: str, name: str) -> Table | None:
+        """The table, or None; not billed."""
+        ...
+
+    def tables_in(self, account: str, region: str, database: str) -> list[Table]:
+        """Every table of a database, by name; not billed."""
+        ...
 
     def create_table(
         self,

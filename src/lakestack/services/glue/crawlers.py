@@ -1,16 +1,17 @@
 """Glue crawlers over S3: CreateCrawler/GetCrawler(s)/ListCrawlers/UpdateCrawler/
 DeleteCrawler, StartCrawler/StopCrawler and GetCrawlerMetrics.
 
-Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP. Crawlers live
-in the catalog's SQLite file. StartCrawler moves a crawler READY -> RUNNING and crawls in
-a thread of its own (StopCrawler: -> STOPPING); the crawl lists each S3 target through the
-injected :class:`ObjectLister`, reads each file's schema (``crawler_infer``), groups files
-into tables and partitions (``crawler_plan``) and writes them with this engine's own
-catalog methods, then the crawler goes back to READY with its
-``LastCrawl`` (SUCCEEDED, CANCELLED or FAILED: failures are state, not exceptions) and the
-run is billed. ``hold_crawls`` keeps crawls where they are until ``release_crawls`` (tests,
-demos); the engine never sleeps. Crawls in progress when lakestack stopped are failed on
-the next start; ``reset``/``close`` stop every crawl.
+:class:`GlueCrawlersEngine` knows no HTTP. Crawlers live in
+``<data_dir>/glue/crawlers.sqlite``, a file this engine alone opens. StartCrawler moves a
+crawler READY -> RUNNING and crawls in a thread of its own (StopCrawler: -> STOPPING)
+along ``crawler_models.LIFECYCLE``; the crawl lists each S3 target through the injected
+:class:`ObjectLister`, reads each file's schema (``crawler_infer``), groups files into
+tables and partitions (``crawler_plan``) and writes them through the injected
+:class:`CrawlerCatalog` (the catalog engine), then the crawler goes back to READY with
+its ``LastCrawl`` (SUCCEEDED, CANCELLED or FAILED: failures are state, not exceptions),
+the run is billed and one INFO line logs its end. ``hold_crawls`` keeps crawls where they
+are until ``release_crawls`` (tests, demos); the engine never sleeps. Crawls in progress
+when lakestack stopped are failed on the next start; ``reset``/``close`` stop every crawl.
 """
 
 from __future__ import annotations
@@ -20,36 +21,39 @@ import hashlib
 import logging
 import threading
 from pathlib import Path
-from typing import cast
 
 from lakestack.core.clock import Clock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
+from lakestack.core.lifecycle import Waiters
 from lakestack.core.objects import ObjectLister
-from lakestack.core.sqlite import SqliteDatabase
+from lakestack.core.sqlite import SqliteDatabase, dump, load
+from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
+from lakestack.metering.pricing import usd
 from lakestack.services.glue import crawler_infer as infer
 from lakestack.services.glue import crawler_plan as planning
 from lakestack.services.glue.catalog_base import (
     SERVICE,
-    CatalogBase,
     check_max_results,
     decode_token,
     encode_token,
+    remove_database_files,
 )
 from lakestack.services.glue.crawler_models import (
     CANCELLED,
     DELETE_FROM_DATABASE,
     DEPRECATE_IN_DATABASE,
     FAILED,
+    LIFECYCLE,
     LOG_GROUP,
     LOG_ONLY,
     READY,
     RUNNING,
     STOPPING,
     SUCCEEDED,
-    CatalogWriter,
     Crawler,
+    CrawlerCatalog,
     CrawlerEntry,
     CrawlerMetrics,
     CrawlOutcome,
@@ -66,14 +70,13 @@ from lakestack.services.glue.errors import (
     CrawlerStoppingException,
     EntityNotFoundException,
     InvalidInputException,
+    database_not_found,
 )
-from lakestack.services.glue.job_models import ScriptSource
 from lakestack.services.glue.models import (
     Page,
     PartitionInput,
     TableInput,
 )
-from lakestack.services.glue.store import dump, load
 
 LOG = logging.getLogger(__name__)
 
@@ -91,6 +94,7 @@ MAX_HISTORY = 100
 BATCH = 100
 _OWNED = {"state", "version", "creation_time", "last_updated", "last_crawl", "crawl_elapsed_time"}
 INTERRUPTED = "lakestack stopped while this crawl was in progress; the crawl was abandoned."
+CRAWLERS_FILE = "crawlers.sqlite"
 
 
 class _Cancelled(Exception):
@@ -98,7 +102,7 @@ class _Cancelled(Exception):
 
 
 class CrawlerStore(SqliteDatabase):
-    """Crawlers as JSON rows (with tags and run history), in ``catalog.sqlite``."""
+    """Crawlers as JSON rows (with tags and run history), in ``crawlers.sqlite``."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
@@ -129,9 +133,12 @@ class CrawlerStore(SqliteDatabase):
             "DELETE FROM crawlers WHERE account=? AND region=? AND name=?", (account, region, name)
         )
 
-    def active(self) -> list[tuple[str, str, str]]:
-        rows = self.query("SELECT account, region, name FROM crawlers WHERE state<>?", (READY,))
-        return [(r[0], r[1], r[2]) for r in rows]
+    def active(self) -> list[tuple[str, str, str, str]]:
+        """(account, region, name, state) of every crawler that is not READY."""
+        rows = self.query(
+            "SELECT account, region, name, state FROM crawlers WHERE state<>?", (READY,)
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 @dataclasses.dataclass
@@ -142,39 +149,57 @@ class _Live:
     region: str
     name: str
     message_prefix: str
-    done: threading.Event = dataclasses.field(default_factory=threading.Event)
     thread: threading.Thread | None = None
     cancel: bool = False
     shutdown: bool = False
 
 
-class CrawlerOps(CatalogBase):
-    """Crawlers. Lists S3 through ``self._scripts`` (the S3 engine, given to ``JobOps``)."""
+class GlueCrawlersEngine:
+    """``GlueCrawlersEngine(data_dir, clock, ids, meter, catalog, objects=None)``: the
+    crawlers of every account and region.
 
-    _scripts: ScriptSource | None
+    Args:
+        catalog: the Data Catalog crawls read and write (the catalog engine).
+        objects: lists S3 (the S3 engine); without it every crawl fails.
+    """
 
-    def __init__(self, data_dir: Path, clock: Clock, ids: Ids, meter: UsageSink) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Clock,
+        ids: Ids,
+        meter: UsageSink,
+        catalog: CrawlerCatalog,
+        objects: ObjectLister | None = None,
+    ) -> None:
+        self._root = Path(data_dir) / "glue"
+        self._clock = clock
+        self._ids = ids
+        self._meter = meter
+        self._catalog = catalog
+        self._objects = objects
         self._crawls: dict[tuple[str, str, str], _Live] = {}
+        self._waiters: Waiters[tuple[str, str, str]] = Waiters()
         self._gate = threading.Condition()
         self._held = False
-        super().__init__(data_dir, clock, ids, meter)
+        self._open()
 
     def _open(self) -> None:
-        super()._open()
-        self._crawlers = CrawlerStore(self._root / "catalog.sqlite")
+        private_dir(self._root)
+        self._crawlers = CrawlerStore(self._root / CRAWLERS_FILE)
         self._fail_interrupted_crawls()
 
     def close(self) -> None:
         self._abandon_crawls()
         self._crawlers.close()
-        super().close()
 
     def reset(self) -> None:
-        """Stop every crawl and forget every crawler (and the catalog)."""
+        """Stop every crawl and forget every crawler."""
         self._abandon_crawls()
         self.release_crawls()
         self._crawlers.close()
-        super().reset()
+        remove_database_files(self._root / CRAWLERS_FILE)
+        self._open()
 
     # -- definitions ------------------------------------------------------------------------
 
@@ -286,6 +311,7 @@ class CrawlerOps(CatalogBase):
         )
         with self._gate:
             self._crawls[(account, region, name)] = live
+        self._waiters.begin((account, region, name))
         live.thread.start()
         return entry.crawler
 
@@ -317,10 +343,7 @@ class CrawlerOps(CatalogBase):
         self, account: str, region: str, name: str, timeout: float | None = 30.0
     ) -> Crawler:
         """The crawler once its crawl has ended (or after ``timeout`` seconds, as it is)."""
-        with self._gate:
-            live = self._crawls.get((account, region, name))
-        if live is not None:
-            live.done.wait(timeout)
+        self._waiters.wait((account, region, name), timeout)
         return self.get_crawler(account, region, name)
 
     def hold_crawls(self) -> None:
@@ -377,15 +400,18 @@ class CrawlerOps(CatalogBase):
             finally:
                 with self._gate:
                     self._crawls.pop((live.account, live.region, live.name), None)
-                live.done.set()
+                self._waiters.settle((live.account, live.region, live.name))
 
     def _crawl(self, live: _Live, crawler: Crawler, outcome: CrawlOutcome) -> None:
-        lister = self._scripts if isinstance(self._scripts, ObjectLister) else None
+        lister = self._objects
         if lister is None:
             raise InvalidInputException("lakestack was built without an object store")
         if not crawler.database_name:
             raise InvalidInputException("DatabaseName is required to crawl S3 targets")
-        db = self._database(live.account, live.region, crawler.database_name).name
+        database = self._catalog.find_database(live.account, live.region, crawler.database_name)
+        if database is None:
+            raise database_not_found(crawler.database_name)
+        db = database.name
         combine, level = planning.grouping(crawler.configuration)
         plans: list[planning.TablePlan] = []
         for target in (crawler.targets.s3_targets if crawler.targets else None) or []:
@@ -450,7 +476,7 @@ class CrawlerOps(CatalogBase):
             _check(live)
             name = self._claim_name(live, db, (crawler.table_prefix or "") + plan.name, plan, used)
             table = planning.table_input(crawler.name, name, plan)
-            old = self._store.get_table(*where, db, name)
+            old = self._catalog.find_table(*where, db, name)
             changed = False
             if old is None:
                 self._catalog.create_table(*where, db, table, created_by=f"{by}/AWS-Crawler")
@@ -472,7 +498,7 @@ class CrawlerOps(CatalogBase):
     ) -> str:
         """The plan's table name, with a hash of its location added when another table
         (of this crawl or already in the database) holds the name for another location."""
-        old = self._store.get_table(live.account, live.region, db, name)
+        old = self._catalog.find_table(live.account, live.region, db, name)
         here = plan.location.rstrip("/") + "/"
         if name in used or (old is not None and planning.location_of(old) != here):
             name = f"{name}_{hashlib.md5(plan.location.encode()).hexdigest()[:8]}"
@@ -517,7 +543,7 @@ class CrawlerOps(CatalogBase):
             "s3://" + "/".join(planning.split_path(t.path)).rstrip("/") + "/"
             for t in (crawler.targets.s3_targets if crawler.targets else None) or []
         ]
-        for t in self._store.list_tables(live.account, live.region, db):
+        for t in self._catalog.tables_in(live.account, live.region, db):
             params = t.parameters or {}
             if (
                 t.name in kept
@@ -567,16 +593,28 @@ class CrawlerOps(CatalogBase):
         if outcome is not None:
             for line in outcome.messages:
                 LOG.info("crawler %s: %s", live.name, line)
+            dpu_seconds, why = crawl_billing(seconds)
             self._meter.record(
                 SERVICE,
                 "CrawlerRun",
                 "DPU-Seconds",
-                CRAWLER_DPUS * max(seconds, MIN_BILLED_SECONDS),
+                dpu_seconds,
                 "DPU-Seconds",
                 live.account,
                 live.region,
                 live.name,
+                note=why,
             )
+            LOG.info(
+                "Glue crawler %s %s after %.1f s: %g DPU-seconds, $%.4f",
+                live.name,
+                status,
+                seconds,
+                dpu_seconds,
+                usd(SERVICE, "DPU-Seconds", dpu_seconds),
+            )
+        else:
+            LOG.info("Glue crawler %s %s: %s", live.name, status, error or "no crawl to bill")
 
     def _abandon_crawls(self) -> None:
         """Stop every crawl of this process and wait for it to record that."""
@@ -590,18 +628,16 @@ class CrawlerOps(CatalogBase):
                 live.thread.join()
 
     def _fail_interrupted_crawls(self) -> None:
-        for account, region, name in self._crawlers.active():
-            if (account, region, name) not in self._crawls:
-                self._finish(
-                    _Live(account, region, name, self._ids.uuid()), FAILED, INTERRUPTED, None
-                )
+        """Crawls a previous process left RUNNING or STOPPING end FAILED, interrupted."""
+        LIFECYCLE.recover(
+            [row for row in self._crawlers.active() if tuple(row[:3]) not in self._crawls],
+            lambda row: row[3],
+            lambda row, _: self._finish(
+                _Live(row[0], row[1], row[2], self._ids.uuid()), FAILED, INTERRUPTED, None
+            ),
+        )
 
     # -- helpers ---------------------------------------------------------------------------
-
-    @property
-    def _catalog(self) -> CatalogWriter:
-        """This engine's table and partition operations (``TableOps``, ``PartitionOps``)."""
-        return cast(CatalogWriter, self)
 
     def _entry(self, account: str, region: str, name: str) -> CrawlerEntry:
         entry = self._crawlers.get(account, region, name)
@@ -624,6 +660,21 @@ class CrawlerOps(CatalogBase):
             elapsed = self._clock.utcnow() - entry.stats.started_on
             crawler.crawl_elapsed_time = max(0, int(elapsed.total_seconds() * 1000))
         return crawler
+
+
+def crawl_billing(seconds: float) -> tuple[float, str]:
+    """The DPU-seconds a crawl of ``seconds`` is billed, and why.
+
+    >>> crawl_billing(12)
+    (600.0, '1 DPU x 10-minute minimum (crawler run)')
+    >>> crawl_billing(900)[1]
+    '1 DPU x run time, per second (crawler run, 10-minute minimum)'
+    """
+    if seconds < MIN_BILLED_SECONDS:
+        why = f"{CRAWLER_DPUS:g} DPU x 10-minute minimum (crawler run)"
+    else:
+        why = f"{CRAWLER_DPUS:g} DPU x run time, per second (crawler run, 10-minute minimum)"
+    return CRAWLER_DPUS * max(seconds, MIN_BILLED_SECONDS), why
 
 
 def _check(live: _Live) -> None:

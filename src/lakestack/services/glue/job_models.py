@@ -1,4 +1,4 @@
-"""Glue jobs and job runs as plain dataclasses, the job-run state machine as a table,
+"""Glue jobs and job runs as plain dataclasses, the job-run lifecycle (``core.lifecycle``),
 and the small protocol through which the job engine reads scripts from S3.
 
 Engines and models use snake_case; the provider maps them to botocore's members.
@@ -12,23 +12,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from lakestack.core.lifecycle import Lifecycle
+
 # -- job-run states ------------------------------------------------------------------------
 
 STARTING, RUNNING, STOPPING = "STARTING", "RUNNING", "STOPPING"
 SUCCEEDED, FAILED, TIMEOUT, STOPPED = "SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    STARTING: frozenset({RUNNING, FAILED, STOPPING, STOPPED}),
-    RUNNING: frozenset({SUCCEEDED, FAILED, TIMEOUT, STOPPING}),
-    STOPPING: frozenset({STOPPED, FAILED}),
-    SUCCEEDED: frozenset(),
-    FAILED: frozenset(),
-    TIMEOUT: frozenset(),
-    STOPPED: frozenset(),
-}
-"""Allowed moves of ``JobRunState``; a state with no exits is final."""
+LIFECYCLE: Lifecycle[str] = Lifecycle(
+    {
+        STARTING: frozenset({RUNNING, FAILED, STOPPING, STOPPED}),
+        RUNNING: frozenset({SUCCEEDED, FAILED, TIMEOUT, STOPPING}),
+        STOPPING: frozenset({STOPPED, FAILED}),
+        SUCCEEDED: frozenset(),
+        FAILED: frozenset(),
+        TIMEOUT: frozenset(),
+        STOPPED: frozenset(),
+    },
+    recovery={STARTING: FAILED, RUNNING: FAILED, STOPPING: STOPPED},
+)
+"""Allowed moves of ``JobRunState``; a state with no exits is final. A run a stopped
+lakestack left active is failed on the next start (one being stopped is STOPPED)."""
 
-ACTIVE = frozenset({STARTING, RUNNING, STOPPING})
+ACTIVE = LIFECYCLE.active
 
 
 def can_move(current: str, new: str) -> bool:
@@ -37,7 +43,7 @@ def can_move(current: str, new: str) -> bool:
     >>> can_move("RUNNING", "SUCCEEDED"), can_move("SUCCEEDED", "RUNNING")
     (True, False)
     """
-    return new in TRANSITIONS.get(current, frozenset())
+    return LIFECYCLE.can_move(current, new)
 
 
 # -- resources -----------------------------------------------------------------------------
@@ -69,6 +75,8 @@ class Job:
     number_of_workers: int | None = None
     glue_version: str | None = None
     execution_class: str | None = None
+    allocated_capacity: int | None = None
+    """Deprecated twin of MaxCapacity that Glue still reports (whole DPUs)."""
     created_on: datetime | None = None
     last_modified_on: datetime | None = None
     other: dict[str, Any] = field(default_factory=dict)
@@ -94,13 +102,14 @@ class JobRun:
     worker_type: str | None = None
     number_of_workers: int | None = None
     glue_version: str | None = None
+    allocated_capacity: int | None = None
     dpu_seconds: float | None = None
     stdout_path: str | None = None
     stderr_path: str | None = None
 
     @property
     def finished(self) -> bool:
-        return not TRANSITIONS[self.job_run_state]
+        return LIFECYCLE.is_terminal(self.job_run_state)
 
 
 @dataclass(slots=True)

@@ -1,6 +1,7 @@
 """How a Python shell job's script runs: its command line and environment as Glue
-gives them, one OS process group per run, the error message Glue reports for a
-failed script, and the DPU-seconds Glue bills.
+gives them, one OS process group per run (started and recorded by
+``children.ChildProcesses``), the error message Glue reports for a failed script, and
+the DPU-seconds Glue bills with the reason why.
 
 Pure helpers plus :class:`ScriptProcess`; knows no SQLite, HTTP or other service.
 """
@@ -8,11 +9,13 @@ Pure helpers plus :class:`ScriptProcess`; knows no SQLite, HTTP or other service
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+from lakestack.core.storage.private import private_open
+from lakestack.services.glue.children import ChildProcesses, kill_group
 
 PYTHONSHELL_DPUS = (0.0625, 1.0)
 MIN_BILLED_SECONDS = 60  # Glue 2.0+ Spark and Python shell: per second, 1-minute minimum
@@ -88,9 +91,30 @@ def billed_dpu_seconds(
     >>> billed_dpu_seconds(10, 90, "1.0", "glueetl")
     6000
     """
+    return billing(dpus, seconds, glue_version, command)[0]
+
+
+def billing(
+    dpus: float, seconds: float, glue_version: str | None, command: str
+) -> tuple[float, str]:
+    """The DPU-seconds Glue bills for a run, and why (the bill shows it).
+
+    >>> billing(10, 0, "0.9", "glueetl")
+    (6000, '10 DPU x 10-minute minimum (Glue 0.9)')
+    >>> billing(2, 75, "4.0", "glueetl")
+    (150, '2 DPU x run time, per second (Glue 4.0, 1-minute minimum)')
+    >>> billing(0.0625, 5, "3.0", "pythonshell")
+    (3.75, '0.0625 DPU x 1-minute minimum (Python shell)')
+    """
     legacy = command != "pythonshell" and glue_version in (None, "0.9", "1.0")
     minimum = LEGACY_MIN_BILLED_SECONDS if legacy else MIN_BILLED_SECONDS
-    return dpus * max(seconds, minimum)
+    kind = "Python shell" if command == "pythonshell" else f"Glue {glue_version or '0.9'}"
+    rule = f"{minimum // 60}-minute minimum"
+    if seconds < minimum:
+        why = f"{dpus:g} DPU x {rule} ({kind})"
+    else:
+        why = f"{dpus:g} DPU x run time, per second ({kind}, {rule})"
+    return dpus * max(seconds, minimum), why
 
 
 def read_tail(path: Path) -> str:
@@ -107,30 +131,36 @@ class ScriptProcess:
     """A script in its own process group, stdout/stderr going to files."""
 
     def __init__(
-        self, argv: list[str], env: dict[str, str], cwd: Path, stdout: Path, stderr: Path
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        cwd: Path,
+        stdout: Path,
+        stderr: Path,
+        children: ChildProcesses,
     ) -> None:
-        with open(stdout, "wb") as out, open(stderr, "wb") as err:
-            self._proc = subprocess.Popen(
+        self._children = children
+        with private_open(stdout, "wb") as out, private_open(stderr, "wb") as err:
+            self._proc = children.spawn(
                 [sys.executable, *argv],
+                "python shell script",
                 cwd=cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
-                start_new_session=True,
             )
 
     def wait(self, timeout: float | None) -> int | None:
         """The exit code, or None when ``timeout`` seconds passed first."""
         try:
-            return self._proc.wait(timeout)
+            code = self._proc.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
+        self._children.forget(self._proc.pid)
+        return code
 
     def kill(self) -> None:
         """Kill the whole process group (the script and anything it started)."""
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._proc.wait()
+        kill_group(self._proc)
+        self._children.forget(self._proc.pid)

@@ -1,15 +1,17 @@
-"""Glue jobs and job runs: CreateJob/GetJob(s)/UpdateJob/DeleteJob, StartJobRun,
-GetJobRun(s), BatchStopJobRun.
+"""The Glue jobs engine: CreateJob/GetJob(s)/UpdateJob/DeleteJob, StartJobRun,
+GetJobRun(s), BatchStopJobRun, and job bookmarks (``bookmarks.JobBookmarks``).
 
-Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP. Jobs and
-runs live in the catalog's SQLite file, in tables this module creates. A run is a
-state machine (``job_models.TRANSITIONS``): ``pythonshell`` scripts are fetched from
-S3 through the injected :class:`ScriptSource` and run by a watcher thread per run, which
-waits on the script (the engine never sleeps) and enforces the timeout: ``pythonshell``
-scripts in their own process, ``glueetl`` scripts on a warm Spark driver
-(``spark_drivers``; the job argument ``--lakestack-spark-master`` or the environment's
-``LAKESTACK_SPARK_MASTER`` picks the Spark master, ``local[*]`` by default).
-Runs active when lakestack stopped are failed on the next start.
+:class:`GlueJobsEngine` knows no HTTP and no catalog. Jobs, runs and bookmarks live in
+``<data_dir>/glue/jobs.sqlite`` (``job_store``), a file this engine alone opens. A run
+follows ``job_models.LIFECYCLE``: scripts are fetched from S3 through the injected
+:class:`ScriptSource` and run by a watcher thread per run, which waits on the script
+(the engine never sleeps) and enforces the timeout: ``pythonshell`` scripts in their
+own process, ``glueetl`` scripts on a warm Spark driver (``spark_drivers``; the job
+argument ``--lakestack-spark-master`` or the environment's ``LAKESTACK_SPARK_MASTER``
+picks the Spark master, ``local[*]`` by default). Child processes are recorded and
+reaped by ``children.ChildProcesses``. A finished run is billed with the reason for its
+price and logs one INFO line. Runs active when lakestack stopped are failed on the next
+start.
 """
 
 from __future__ import annotations
@@ -17,36 +19,40 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import re
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from lakestack.core.clock import Clock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
-from lakestack.core.sqlite import SqliteDatabase
+from lakestack.core.lifecycle import Waiters
+from lakestack.core.storage.private import private_dir, private_open
 from lakestack.metering.meter import UsageSink
+from lakestack.metering.pricing import usd
 from lakestack.services.glue import job_runner
+from lakestack.services.glue.bookmarks import JobBookmarkEntry, JobBookmarks
 from lakestack.services.glue.catalog_base import (
     SERVICE,
-    CatalogBase,
     check_max_results,
     decode_token,
     encode_token,
+    remove_database_files,
     validation_error,
 )
+from lakestack.services.glue.children import ChildProcesses
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     ConcurrentRunsExceededException,
     EntityNotFoundException,
     InvalidInputException,
 )
+from lakestack.services.glue.job_definitions import MAX_TIMEOUT, capacity, validated_job
 from lakestack.services.glue.job_models import (
-    ACTIVE,
     FAILED,
+    LIFECYCLE,
     RUNNING,
     STARTING,
     STOPPED,
@@ -59,123 +65,20 @@ from lakestack.services.glue.job_models import (
     StopError,
     can_move,
 )
+from lakestack.services.glue.job_store import JOBS_FILE, JobStore
 from lakestack.services.glue.models import Page
 from lakestack.services.glue.spark_drivers import DriverError, DriverPool, SparkDriver
-from lakestack.services.glue.store import dump, load
 
 LOG = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs(
-  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
-  PRIMARY KEY(account, region, name));
-CREATE TABLE IF NOT EXISTS job_runs(
-  account TEXT NOT NULL, region TEXT NOT NULL, job TEXT NOT NULL, id TEXT NOT NULL,
-  seq INTEGER NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL,
-  PRIMARY KEY(account, region, id));
-CREATE INDEX IF NOT EXISTS job_runs_seq ON job_runs(account, region, job, seq);
-"""
-COMMANDS = ("pythonshell", "glueetl")
-WORKER_DPUS = {
-    "G.025X": 0.25,
-    "G.1X": 1.0,
-    "G.2X": 2.0,
-    "G.4X": 4.0,
-    "G.8X": 8.0,
-    "Z.2X": 2.0,
-    "Standard": 1.0,
-}
-MAX_TIMEOUT = 10_080
 MAX_JOBS_PAGE = 1000
 MAX_RUNS_PAGE = 200
 MASTER_ARGUMENT = "--lakestack-spark-master"
 INTERRUPTED = "lakestack stopped while this run was in progress; the run was abandoned."
-_JOB_NAME = re.compile("[\u0020-\ud7ff\ue000-\ufffd\t]{1,255}")
 
 
 class _ExtraMissing(Exception):
     """An ``--extra-py-files`` / ``--extra-files`` object could not be fetched."""
-
-
-class JobStore(SqliteDatabase):
-    """Jobs and runs as JSON rows, next to the catalog in ``catalog.sqlite``."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
-
-    def get_job(self, account: str, region: str, name: str) -> Job | None:
-        rows = self.query(
-            "SELECT body FROM jobs WHERE account=? AND region=? AND name=?", (account, region, name)
-        )
-        return load(Job, rows[0][0]) if rows else None
-
-    def list_jobs(self, account: str, region: str, after: str, limit: int) -> list[Job]:
-        rows = self.query(
-            "SELECT body FROM jobs WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?",
-            (account, region, after, limit),
-        )
-        return [load(Job, r[0]) for r in rows]
-
-    def put_job(self, account: str, region: str, job: Job) -> None:
-        self.execute(
-            "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?)", (account, region, job.name, dump(job))
-        )
-
-    def delete_job(self, account: str, region: str, name: str) -> None:
-        with self.transaction() as c:
-            c.execute(
-                "DELETE FROM job_runs WHERE account=? AND region=? AND job=?",
-                (account, region, name),
-            )
-            c.execute(
-                "DELETE FROM jobs WHERE account=? AND region=? AND name=?", (account, region, name)
-            )
-
-    def get_run(self, account: str, region: str, run_id: str) -> JobRun | None:
-        rows = self.query(
-            "SELECT body FROM job_runs WHERE account=? AND region=? AND id=?",
-            (account, region, run_id),
-        )
-        return load(JobRun, rows[0][0]) if rows else None
-
-    def list_runs(
-        self, account: str, region: str, job: str, before: int, limit: int
-    ) -> list[tuple[int, JobRun]]:
-        """(seq, run), newest first, with seq below ``before``."""
-        rows = self.query(
-            "SELECT seq, body FROM job_runs WHERE account=? AND region=? "
-            "AND job=? AND seq<? ORDER BY seq DESC LIMIT ?",
-            (account, region, job, before, limit),
-        )
-        return [(r[0], load(JobRun, r[1])) for r in rows]
-
-    def count_active(self, account: str, region: str, job: str) -> int:
-        marks = ",".join("?" * len(ACTIVE))
-        rows = self.query(
-            f"SELECT COUNT(*) FROM job_runs WHERE account=? AND region=? "
-            f"AND job=? AND state IN ({marks})",
-            (account, region, job, *ACTIVE),
-        )
-        return int(rows[0][0])
-
-    def active_runs(self) -> list[tuple[str, str, JobRun]]:
-        marks = ",".join("?" * len(ACTIVE))
-        rows = self.query(
-            f"SELECT account, region, body FROM job_runs WHERE state IN ({marks})", tuple(ACTIVE)
-        )
-        return [(r[0], r[1], load(JobRun, r[2])) for r in rows]
-
-    def insert_run(self, account: str, region: str, run: JobRun) -> None:
-        self.execute(
-            "INSERT INTO job_runs SELECT ?,?,?,?,COALESCE(MAX(seq),0)+1,?,? FROM job_runs",
-            (account, region, run.job_name, run.id, run.job_run_state, dump(run)),
-        )
-
-    def update_run(self, account: str, region: str, run: JobRun) -> None:
-        self.execute(
-            "UPDATE job_runs SET state=?, body=? WHERE account=? AND region=? AND id=?",
-            (run.job_run_state, dump(run), account, region, run.id),
-        )
 
 
 @dataclasses.dataclass
@@ -185,18 +88,24 @@ class _Live:
     account: str
     region: str
     run_id: str
-    done: threading.Event = dataclasses.field(default_factory=threading.Event)
     thread: threading.Thread | None = None
     proc: job_runner.ScriptProcess | SparkDriver | None = None
     stop_requested: bool = False
     shutdown: bool = False
 
 
-class JobOps(CatalogBase):
-    """Job definitions and runs. Extra constructor dependencies: ``scripts`` (the S3
-    engine's ``get_object``), ``endpoint`` (the URL scripts' boto3 calls go to, asked
-    when a run starts) and ``warm_spark`` (start a Spark driver as soon as a glueetl job
-    is created, so its first run finds Spark up)."""
+class GlueJobsEngine:
+    """``GlueJobsEngine(data_dir, clock, ids, meter, *, scripts=None, endpoint=None,
+    warm_spark=False)``: the jobs, runs and bookmarks of every account and region.
+
+    Args:
+        scripts: reads scripts and extra files from S3 (the S3 engine's ``get_object``).
+        endpoint: the URL scripts' boto3 calls go to, asked when a run starts.
+        warm_spark: start a Spark driver as soon as a glueetl job is created, so its
+            first run finds Spark up.
+
+    Thread-safe: the store's lock makes check-then-write steps atomic.
+    """
 
     def __init__(
         self,
@@ -209,30 +118,42 @@ class JobOps(CatalogBase):
         endpoint: Callable[[], str | None] | None = None,
         warm_spark: bool = False,
     ) -> None:
+        self._root = Path(data_dir) / "glue"
+        self._clock = clock
+        self._ids = ids
+        self._meter = meter
         self._scripts = scripts
         self._warm_spark = warm_spark
         self._endpoint = endpoint or (lambda: None)
         self._live: dict[str, _Live] = {}
         self._live_lock = threading.Lock()
-        super().__init__(data_dir, clock, ids, meter)
-        self._drivers = DriverPool(self._root / "spark-drivers")
+        self._waiters: Waiters[str] = Waiters()
+        self._root.mkdir(parents=True, exist_ok=True)
+        self._children = ChildProcesses(self._root / "children")
+        self._children.reap()
+        self._drivers = DriverPool(self._root / "spark-drivers", self._children)
+        self._open()
 
     def _open(self) -> None:
-        super()._open()
-        self._jobs = JobStore(self._root / "catalog.sqlite")
+        self._root.mkdir(parents=True, exist_ok=True)
+        self._jobs = JobStore(self._root / JOBS_FILE)
+        self._bookmarks = JobBookmarks(self._jobs)
         self._fail_interrupted_runs()
 
     def close(self) -> None:
+        """Kill every run and Spark driver of this process; close the store."""
         self._abandon_live_runs()
         self._drivers.close()
+        self._children.close()
         self._jobs.close()
-        super().close()
 
     def reset(self) -> None:
-        """Kill every running job and forget all jobs, runs and the catalog."""
+        """Kill every running job and forget all jobs, runs and bookmarks."""
         self._abandon_live_runs()
         self._jobs.close()
-        super().reset()
+        remove_database_files(self._root / JOBS_FILE)
+        shutil.rmtree(self._root / "job-runs", ignore_errors=True)
+        self._open()
 
     # -- jobs ---------------------------------------------------------------------------
 
@@ -244,7 +165,7 @@ class JobOps(CatalogBase):
             AlreadyExistsException: a job of that name exists.
         """
         now = self._clock.utcnow()
-        job = _validated(job, now, now)
+        job = validated_job(job, now, now)
         with self._jobs.lock:
             if self._jobs.get_job(account, region, job.name) is not None:
                 raise AlreadyExistsException(f"{job.name} already exists.")
@@ -280,14 +201,15 @@ class JobOps(CatalogBase):
         """
         with self._jobs.lock:
             old = self.get_job(account, region, name)
-            job = _validated(
+            job = validated_job(
                 dataclasses.replace(update, name=name), old.created_on, self._clock.utcnow()
             )
             self._jobs.put_job(account, region, job)
         return job
 
     def delete_job(self, account: str, region: str, name: str) -> str:
-        """Delete a job and its runs (running ones are killed); a missing job is no error."""
+        """Delete a job, its runs (running ones are killed) and its bookmark; a missing job
+        is no error."""
         with self._live_lock:
             doomed = [
                 live
@@ -365,6 +287,7 @@ class JobOps(CatalogBase):
         )
         with self._live_lock:
             self._live[run_id] = live
+        self._waiters.begin(run_id)
         live.thread.start()
         return run
 
@@ -427,11 +350,39 @@ class JobOps(CatalogBase):
         self, account: str, region: str, job_name: str, run_id: str, timeout: float | None = 30.0
     ) -> JobRun:
         """The run once it has finished (or after ``timeout`` seconds, whatever its state)."""
-        with self._live_lock:
-            live = self._live.get(run_id)
-        if live is not None:
-            live.done.wait(timeout)
+        self._waiters.wait(run_id, timeout)
         return self.get_job_run(account, region, job_name, run_id)
+
+    # -- bookmarks ---------------------------------------------------------------------------
+
+    def get_job_bookmark(self, account: str, region: str, job_name: str) -> JobBookmarkEntry:
+        """Raises: EntityNotFoundException (no such job, or it never committed a bookmark)."""
+        self.get_job(account, region, job_name)
+        return self._bookmarks.get(account, region, job_name)
+
+    def reset_job_bookmark(
+        self, account: str, region: str, job_name: str, run_id: str | None = None
+    ) -> JobBookmarkEntry:
+        """Forget what the bookmark has seen, or rewind it to the state run ``run_id`` left.
+
+        Raises:
+            EntityNotFoundException: no such job, bookmark or run.
+        """
+        with self._jobs.lock:
+            self.get_job(account, region, job_name)
+            return self._bookmarks.reset(account, region, job_name, run_id)
+
+    def load_job_bookmark(
+        self, account: str, region: str, job_name: str, run_id: str | None = None
+    ) -> str:
+        """The bookmark state a run starts from (``Job.init``); ``{}`` when none."""
+        return self._bookmarks.load(account, region, job_name, run_id)
+
+    def commit_job_bookmark(
+        self, account: str, region: str, job_name: str, run_id: str, state: str
+    ) -> JobBookmarkEntry:
+        """Save the state a run commits (``Job.commit``)."""
+        return self._bookmarks.commit(account, region, job_name, run_id, state)
 
     # -- the watcher -----------------------------------------------------------------------
 
@@ -452,14 +403,14 @@ class JobOps(CatalogBase):
         finally:
             with self._live_lock:
                 self._live.pop(live.run_id, None)
-            live.done.set()
+            self._waiters.settle(live.run_id)
 
     def _execute(
         self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
     ) -> None:
         where = (live.account, live.region, live.run_id)
         run_dir = self._root / "job-runs" / live.run_id
-        run_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(run_dir)
         try:
             script = self._fetch_script(
                 live.account, live.region, job.command.script_location or "", run_dir
@@ -491,7 +442,7 @@ class JobOps(CatalogBase):
                 self._finish_stopped(live)
                 return
             live.proc = job_runner.ScriptProcess(
-                argv, env, run_dir, run_dir / "stdout", run_dir / "stderr"
+                argv, env, run_dir, run_dir / "stdout", run_dir / "stderr", self._children
             )
         self._move(*where, RUNNING)
         code = live.proc.wait(timeout_seconds)
@@ -596,9 +547,10 @@ class JobOps(CatalogBase):
         with open(obj.path, "rb") as f:
             f.seek(obj.offset)
             data = f.read(obj.length)
-        run_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(run_dir)
         target = run_dir / (Path(key).name or "script.py")
-        target.write_bytes(data)
+        with private_open(target, "wb") as f:
+            f.write(data)
         return target
 
     def _fetch_extras(self, live: _Live, arguments: dict[str, str], run_dir: Path) -> list[str]:
@@ -640,7 +592,7 @@ class JobOps(CatalogBase):
         error: str | None = None,
         bill: bool = True,
     ) -> JobRun:
-        """Move a run along TRANSITIONS; finishing sets CompletedOn, times and DPU-seconds
+        """Move a run along LIFECYCLE; finishing sets CompletedOn, times and DPU-seconds
         and records usage. An illegal move (e.g. after DeleteJob) changes nothing."""
         with self._jobs.lock:
             run = self._jobs.get_run(account, region, run_id)
@@ -649,14 +601,25 @@ class JobOps(CatalogBase):
             now = self._clock.utcnow()
             run.job_run_state, run.last_modified_on = state, now
             run.error_message = error or run.error_message
+            seconds = max(0.0, (now - run.started_on).total_seconds())
             if run.finished:
                 run.completed_on = now
-                run.execution_time = max(0, round((now - run.started_on).total_seconds()))
+                run.execution_time = max(0, round(seconds))
                 if bill:
                     self._bill_run(account, region, run)
             self._jobs.update_run(account, region, run)
         if run.job_run_state in (FAILED, TIMEOUT):
             self._log_failure(run)
+        if run.finished:
+            LOG.info(
+                "Glue job %s run %s %s after %.1f s: %g DPU-seconds, $%.4f",
+                run.job_name,
+                run.id,
+                run.job_run_state,
+                seconds,
+                run.dpu_seconds or 0,
+                usd(SERVICE, "DPU-Seconds", run.dpu_seconds or 0),
+            )
         return run
 
     @staticmethod
@@ -676,12 +639,10 @@ class JobOps(CatalogBase):
         )
 
     def _bill_run(self, account: str, region: str, run: JobRun) -> None:
-        dpus = run.max_capacity or 0.0
-        if run.worker_type and run.number_of_workers:
-            dpus = WORKER_DPUS.get(run.worker_type, 1.0) * run.number_of_workers
+        dpus = capacity(run.max_capacity, run.worker_type, run.number_of_workers)
         job = self._jobs.get_job(account, region, run.job_name)
         command = job.command.name if job else "pythonshell"
-        run.dpu_seconds = job_runner.billed_dpu_seconds(
+        run.dpu_seconds, why = job_runner.billing(
             dpus, run.execution_time, run.glue_version, command
         )
         self._meter.record(
@@ -693,6 +654,7 @@ class JobOps(CatalogBase):
             account,
             region,
             run.job_name,
+            note=why,
         )
 
     def _request_stop(self, account: str, region: str, run_id: str) -> None:
@@ -729,15 +691,12 @@ class JobOps(CatalogBase):
                 live.thread.join()
 
     def _fail_interrupted_runs(self) -> None:
-        for account, region, run in self._jobs.active_runs():
-            if run.id not in self._live:
-                self._move(
-                    account,
-                    region,
-                    run.id,
-                    STOPPED if run.job_run_state == STOPPING else FAILED,
-                    INTERRUPTED,
-                )
+        """Runs a previous process left active end as ``LIFECYCLE.recovery`` says."""
+        LIFECYCLE.recover(
+            [row for row in self._jobs.active_runs() if row[2].id not in self._live],
+            lambda row: row[2].job_run_state,
+            lambda row, state: self._move(row[0], row[1], row[2].id, state, INTERRUPTED),
+        )
 
 
 def _timed_out(seconds: float) -> str:
@@ -746,62 +705,3 @@ def _timed_out(seconds: float) -> str:
     "Job run timed out after 60 seconds (the job's Timeout)"
     """
     return f"Job run timed out after {seconds:g} seconds (the job's Timeout)"
-
-
-def _validated(job: Job, created_on: Any, now: Any) -> Job:
-    """The job with Glue's defaults filled in, or InvalidInputException."""
-    if not isinstance(job.name, str) or not _JOB_NAME.fullmatch(job.name):
-        raise validation_error(
-            str(job.name), "name", "Member must have length between 1 and 255 and be a single line"
-        )
-    if not job.role:
-        raise InvalidInputException("Role is required")
-    command = job.command.name if job.command else None
-    if command not in COMMANDS:
-        raise InvalidInputException(
-            f"Command name {command} is not supported by lakestack "
-            f"(supported: {', '.join(COMMANDS)})"
-        )
-    if not (job.command.script_location or "").startswith("s3://"):
-        raise InvalidInputException("ScriptLocation must be an s3:// URI")
-    if job.timeout is not None and not 1 <= job.timeout <= MAX_TIMEOUT:
-        raise validation_error(
-            str(job.timeout), "timeout", f"Member must be between 1 and {MAX_TIMEOUT}"
-        )
-    job = dataclasses.replace(job, created_on=created_on, last_modified_on=now)
-    if command == "pythonshell":
-        _pythonshell_capacity(job)
-    else:
-        _spark_capacity(job)
-    if job.timeout is None:
-        job.timeout = 480 if (job.glue_version or "0") >= "5.0" else 2880
-    return job
-
-
-def _pythonshell_capacity(job: Job) -> None:
-    if job.worker_type or job.number_of_workers:
-        raise InvalidInputException(
-            "WorkerType and NumberOfWorkers are not supported for "
-            "pythonshell jobs; use MaxCapacity (0.0625 or 1)"
-        )
-    if job.max_capacity is None:
-        job.max_capacity = job_runner.PYTHONSHELL_DPUS[0]
-    if job.max_capacity not in job_runner.PYTHONSHELL_DPUS:
-        raise InvalidInputException("MaxCapacity for pythonshell jobs must be 0.0625 or 1")
-    job.command.python_version = job.command.python_version or "3.9"
-    job.glue_version = job.glue_version or "3.0"
-
-
-def _spark_capacity(job: Job) -> None:
-    if job.worker_type and job.max_capacity is not None:
-        raise InvalidInputException(
-            "Please do not set Max Capacity if using Worker Type and Number of Workers."
-        )
-    if bool(job.worker_type) != bool(job.number_of_workers):
-        raise InvalidInputException("Both WorkerType and NumberOfWorkers must be set")
-    if job.worker_type and job.worker_type not in WORKER_DPUS:
-        raise InvalidInputException(f"Unknown WorkerType {job.worker_type}")
-    if not job.worker_type and job.max_capacity is None:
-        job.max_capacity = 10.0
-    job.command.python_version = job.command.python_version or "3"
-    job.glue_version = job.glue_version or "0.9"

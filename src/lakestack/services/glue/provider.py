@@ -10,15 +10,12 @@ Knows no Glue rules (the engine has them) and no HTTP.
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
-from functools import cache
 from typing import Any, TypeVar
 
+from lakestack.core.wire import WireMapper, pascal
 from lakestack.gateway.context import RequestContext
 from lakestack.services.glue.crawler_models import Crawler, Schedule
-from lakestack.services.glue.engine import GlueEngine, SearchFilter
+from lakestack.services.glue.engine import GlueEngines, SearchFilter
 from lakestack.services.glue.job_models import Job, JobCommand, JobRun
 from lakestack.services.glue.models import (
     Database,
@@ -38,71 +35,21 @@ def _catalog(ctx: RequestContext, catalog_id: str | None) -> tuple[str, str]:
     return catalog_id or ctx.account_id, ctx.region
 
 
-def _pascal(snake: str) -> str:
-    """botocore's member name for a model field.
-
-    >>> _pascal("stored_as_sub_directories")
-    'StoredAsSubDirectories'
-    """
-    return "".join(part.capitalize() for part in snake.split("_"))
+_WIRE = WireMapper("glue")
+_pascal = pascal
 
 
-@cache
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _from_wire(cls: type[M], wire: dict[str, Any]) -> M:
-    """A model from a wire structure; unknown members land in ``other`` if it has one."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = _hints(typing.cast(Any, cls))
-    kwargs = {
-        n: _value_from_wire(hints[n], wire[_pascal(n)])
-        for n in names
-        if n != "other" and _pascal(n) in wire
-    }
-    if "other" in names:
-        known = {_pascal(n) for n in names}
-        kwargs["other"] = {k: v for k, v in wire.items() if k not in known}
-    return cls(**kwargs)
-
-
-def _value_from_wire(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        tp = inner[0] if len(inner) == 1 else Any
-    if typing.get_origin(tp) is list:
-        (item,) = typing.get_args(tp)
-        return [_value_from_wire(item, v) for v in value]
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _from_wire(tp, value)
-    return value
-
-
-def _to_wire(model: Any) -> dict[str, Any]:
-    """A model as its wire structure; ``None`` members are left out."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(model):
-        value = getattr(model, f.name)
-        if f.name == "other":
-            out.update(value)
-        elif value is not None:
-            out[_pascal(f.name)] = _value_to_wire(value)
+def _to_wire(model: Any, shape: str) -> dict[str, Any]:
+    out: dict[str, Any] = _WIRE.to_wire(model, shape)
     return out
 
 
-def _value_to_wire(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_value_to_wire(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _to_wire(value)
-    return value
+def _from_wire(cls: type[M], wire: dict[str, Any], shape: str) -> M:
+    return _WIRE.from_wire(cls, wire, shape)
 
 
 def _partition_to_wire(p: Partition, exclude_columns: bool = False) -> dict[str, Any]:
-    out = _to_wire(p)
+    out = _to_wire(p, "Partition")
     if exclude_columns and "StorageDescriptor" in out:
         out["StorageDescriptor"].pop("Columns", None)
     return out
@@ -121,7 +68,7 @@ def _errors_to_wire(errors: list[EntryError], key_member: str) -> list[dict[str,
 def _table_input(wire: dict[str, Any], name: str | None = None) -> TableInput:
     if name and not wire.get("Name"):
         wire = {**wire, "Name": name}
-    return _from_wire(TableInput, wire)
+    return _from_wire(TableInput, wire, "TableInput")
 
 
 _JOB_FIELDS = (
@@ -135,16 +82,9 @@ _JOB_FIELDS = (
     "NumberOfWorkers",
     "GlueVersion",
     "ExecutionClass",
-)
-_JOB_DROPPED = {
-    "Name",
-    "Role",
-    "Command",
-    "ExecutionProperty",
-    "Tags",
     "AllocatedCapacity",
-    *_JOB_FIELDS,
-}
+)
+_JOB_DROPPED = {"Name", "Role", "Command", "ExecutionProperty", "Tags", *_JOB_FIELDS}
 
 
 def _job_from_wire(name: str, wire: dict[str, Any]) -> Job:
@@ -198,36 +138,30 @@ def _job_to_wire(job: Job) -> dict[str, Any]:
         "NumberOfWorkers": job.number_of_workers,
         "GlueVersion": job.glue_version,
         "ExecutionClass": job.execution_class,
+        "AllocatedCapacity": job.allocated_capacity,
     }
     return {k: v for k, v in out.items() if v is not None}
 
 
 def _job_run_to_wire(run: JobRun) -> dict[str, Any]:
-    out = {
-        "Id": run.id,
-        "Attempt": run.attempt,
-        "JobName": run.job_name,
-        "StartedOn": run.started_on,
-        "LastModifiedOn": run.last_modified_on,
-        "CompletedOn": run.completed_on,
-        "JobRunState": run.job_run_state,
-        "Arguments": run.arguments,
-        "ErrorMessage": run.error_message,
-        "ExecutionTime": run.execution_time,
-        "Timeout": run.timeout,
-        "MaxCapacity": run.max_capacity,
-        "WorkerType": run.worker_type,
-        "NumberOfWorkers": run.number_of_workers,
-        "GlueVersion": run.glue_version,
-        "DPUSeconds": run.dpu_seconds,
-        "LogGroupName": "/aws-glue/jobs",  # Glue's default; the logs are the run's files
-    }
-    return {k: v for k, v in out.items() if v is not None}
+    out = _to_wire_members(run, "JobRun")
+    out["LogGroupName"] = "/aws-glue/jobs"  # Glue's default; the logs are the run's files
+    return out
+
+
+def _to_wire_members(model: Any, shape: str) -> dict[str, Any]:
+    out: dict[str, Any] = _WIRE.to_wire(model, shape, members_only=True)
+    return out
 
 
 class GlueProvider:
-    def __init__(self, engine: GlueEngine) -> None:
-        self.engine = engine
+    """``GlueProvider(engines)``: the catalog, jobs and crawlers operations, each on its
+    engine."""
+
+    def __init__(self, engines: GlueEngines) -> None:
+        self.catalog = engines.catalog
+        self.jobs = engines.jobs
+        self.crawlers = engines.crawlers
 
     # -- databases --------------------------------------------------------------------
 
@@ -238,16 +172,17 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.create_database(
-            *_catalog(context, catalog_id), _from_wire(DatabaseInput, database_input)
+        self.catalog.create_database(
+            *_catalog(context, catalog_id),
+            _from_wire(DatabaseInput, database_input, "DatabaseInput"),
         )
         return {}
 
     def get_database(
         self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
     ) -> dict[str, Any]:
-        db: Database = self.engine.get_database(*_catalog(context, catalog_id), name)
-        return {"Database": _to_wire(db)}
+        db: Database = self.catalog.get_database(*_catalog(context, catalog_id), name)
+        return {"Database": _to_wire(db, "Database")}
 
     def get_databases(
         self,
@@ -257,8 +192,11 @@ class GlueProvider:
         max_results: int | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_databases(*_catalog(context, catalog_id), max_results, next_token)
-        return {"DatabaseList": [_to_wire(d) for d in page.items], "NextToken": page.next_token}
+        page = self.catalog.get_databases(*_catalog(context, catalog_id), max_results, next_token)
+        return {
+            "DatabaseList": [_to_wire(d, "Database") for d in page.items],
+            "NextToken": page.next_token,
+        }
 
     def update_database(
         self,
@@ -268,15 +206,17 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.update_database(
-            *_catalog(context, catalog_id), name, _from_wire(DatabaseInput, database_input)
+        self.catalog.update_database(
+            *_catalog(context, catalog_id),
+            name,
+            _from_wire(DatabaseInput, database_input, "DatabaseInput"),
         )
         return {}
 
     def delete_database(
         self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
     ) -> dict[str, Any]:
-        self.engine.delete_database(*_catalog(context, catalog_id), name)
+        self.catalog.delete_database(*_catalog(context, catalog_id), name)
         return {}
 
     # -- tables -----------------------------------------------------------------------
@@ -290,7 +230,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.create_table(
+        self.catalog.create_table(
             *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
         )
         return {}
@@ -303,8 +243,8 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        table: Table = self.engine.get_table(*_catalog(context, catalog_id), database_name, name)
-        return {"Table": _to_wire(table)}
+        table: Table = self.catalog.get_table(*_catalog(context, catalog_id), database_name, name)
+        return {"Table": _to_wire(table, "Table")}
 
     def get_tables(
         self,
@@ -316,10 +256,13 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_tables(
+        page = self.catalog.get_tables(
             *_catalog(context, catalog_id), database_name, expression, max_results, next_token
         )
-        return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
+        return {
+            "TableList": [_to_wire(t, "Table") for t in page.items],
+            "NextToken": page.next_token,
+        }
 
     def update_table(
         self,
@@ -330,7 +273,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.update_table(
+        self.catalog.update_table(
             *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
         )
         return {}
@@ -343,7 +286,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.delete_table(*_catalog(context, catalog_id), database_name, name)
+        self.catalog.delete_table(*_catalog(context, catalog_id), database_name, name)
         return {}
 
     def batch_delete_table(
@@ -354,7 +297,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        errors = self.engine.batch_delete_table(
+        errors = self.catalog.batch_delete_table(
             *_catalog(context, catalog_id), database_name, tables_to_delete
         )
         return {"Errors": _errors_to_wire(errors, "TableName")}
@@ -373,10 +316,13 @@ class GlueProvider:
             SearchFilter(f.get("Key", ""), f.get("Value", ""), f.get("Comparator") or "EQUALS")
             for f in filters or []
         ]
-        page = self.engine.search_tables(
+        page = self.catalog.search_tables(
             *_catalog(context, catalog_id), search_text, preds, max_results, next_token
         )
-        return {"TableList": [_to_wire(t) for t in page.items], "NextToken": page.next_token}
+        return {
+            "TableList": [_to_wire(t, "Table") for t in page.items],
+            "NextToken": page.next_token,
+        }
 
     # -- partitions -------------------------------------------------------------------
 
@@ -389,11 +335,11 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.create_partition(
+        self.catalog.create_partition(
             *_catalog(context, catalog_id),
             database_name,
             table_name,
-            _from_wire(PartitionInput, partition_input),
+            _from_wire(PartitionInput, partition_input, "PartitionInput"),
         )
         return {}
 
@@ -406,8 +352,8 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        inputs = [_from_wire(PartitionInput, p) for p in partition_input_list]
-        errors = self.engine.batch_create_partition(
+        inputs = [_from_wire(PartitionInput, p, "PartitionInput") for p in partition_input_list]
+        errors = self.catalog.batch_create_partition(
             *_catalog(context, catalog_id), database_name, table_name, inputs
         )
         return {"Errors": _errors_to_wire(errors, "PartitionValues")}
@@ -421,7 +367,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        p = self.engine.get_partition(
+        p = self.catalog.get_partition(
             *_catalog(context, catalog_id), database_name, table_name, partition_values
         )
         return {"Partition": _partition_to_wire(p)}
@@ -440,7 +386,7 @@ class GlueProvider:
         **_: Any,
     ) -> dict[str, Any]:
         seg = Segment(segment["SegmentNumber"], segment["TotalSegments"]) if segment else None
-        page = self.engine.get_partitions(
+        page = self.catalog.get_partitions(
             *_catalog(context, catalog_id),
             database_name,
             table_name,
@@ -464,7 +410,7 @@ class GlueProvider:
         **_: Any,
     ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_get]
-        result = self.engine.batch_get_partition(
+        result = self.catalog.batch_get_partition(
             *_catalog(context, catalog_id), database_name, table_name, values
         )
         return {
@@ -482,12 +428,12 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.update_partition(
+        self.catalog.update_partition(
             *_catalog(context, catalog_id),
             database_name,
             table_name,
             partition_value_list,
-            _from_wire(PartitionInput, partition_input),
+            _from_wire(PartitionInput, partition_input, "PartitionInput"),
         )
         return {}
 
@@ -501,10 +447,13 @@ class GlueProvider:
         **_: Any,
     ) -> dict[str, Any]:
         pairs = [
-            (e["PartitionValueList"], _from_wire(PartitionInput, e["PartitionInput"]))
+            (
+                e["PartitionValueList"],
+                _from_wire(PartitionInput, e["PartitionInput"], "PartitionInput"),
+            )
             for e in entries
         ]
-        errors = self.engine.batch_update_partition(
+        errors = self.catalog.batch_update_partition(
             *_catalog(context, catalog_id), database_name, table_name, pairs
         )
         return {"Errors": _errors_to_wire(errors, "PartitionValueList")}
@@ -518,7 +467,7 @@ class GlueProvider:
         catalog_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        self.engine.delete_partition(
+        self.catalog.delete_partition(
             *_catalog(context, catalog_id), database_name, table_name, partition_values
         )
         return {}
@@ -533,7 +482,7 @@ class GlueProvider:
         **_: Any,
     ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_delete]
-        errors = self.engine.batch_delete_partition(
+        errors = self.catalog.batch_delete_partition(
             *_catalog(context, catalog_id), database_name, table_name, values
         )
         return {"Errors": _errors_to_wire(errors, "PartitionValues")}
@@ -542,12 +491,12 @@ class GlueProvider:
 
     def create_job(self, context: RequestContext, name: str, **members: Any) -> dict[str, Any]:
         wire = {_pascal(k): v for k, v in members.items()}
-        job = self.engine.create_job(context.account_id, context.region, _job_from_wire(name, wire))
+        job = self.jobs.create_job(context.account_id, context.region, _job_from_wire(name, wire))
         return {"Name": job.name}
 
     def get_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
         return {
-            "Job": _job_to_wire(self.engine.get_job(context.account_id, context.region, job_name))
+            "Job": _job_to_wire(self.jobs.get_job(context.account_id, context.region, job_name))
         }
 
     def get_jobs(
@@ -557,19 +506,19 @@ class GlueProvider:
         max_results: int | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_jobs(context.account_id, context.region, max_results, next_token)
+        page = self.jobs.get_jobs(context.account_id, context.region, max_results, next_token)
         return {"Jobs": [_job_to_wire(j) for j in page.items], "NextToken": page.next_token}
 
     def update_job(
         self, context: RequestContext, job_name: str, job_update: dict[str, Any], **_: Any
     ) -> dict[str, Any]:
-        self.engine.update_job(
+        self.jobs.update_job(
             context.account_id, context.region, job_name, _job_from_wire(job_name, job_update)
         )
         return {"JobName": job_name}
 
     def delete_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
-        return {"JobName": self.engine.delete_job(context.account_id, context.region, job_name)}
+        return {"JobName": self.jobs.delete_job(context.account_id, context.region, job_name)}
 
     def start_job_run(
         self,
@@ -582,7 +531,7 @@ class GlueProvider:
         number_of_workers: int | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        run = self.engine.start_job_run(
+        run = self.jobs.start_job_run(
             context.account_id,
             context.region,
             job_name,
@@ -597,7 +546,7 @@ class GlueProvider:
     def get_job_run(
         self, context: RequestContext, job_name: str, run_id: str, **_: Any
     ) -> dict[str, Any]:
-        run = self.engine.get_job_run(context.account_id, context.region, job_name, run_id)
+        run = self.jobs.get_job_run(context.account_id, context.region, job_name, run_id)
         return {"JobRun": _job_run_to_wire(run)}
 
     def get_job_runs(
@@ -608,25 +557,25 @@ class GlueProvider:
         max_results: int | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_job_runs(
+        page = self.jobs.get_job_runs(
             context.account_id, context.region, job_name, max_results, next_token
         )
         return {"JobRuns": [_job_run_to_wire(r) for r in page.items], "NextToken": page.next_token}
 
     def get_job_bookmark(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
-        entry = self.engine.get_job_bookmark(context.account_id, context.region, job_name)
-        return {"JobBookmarkEntry": _to_wire(entry)}
+        entry = self.jobs.get_job_bookmark(context.account_id, context.region, job_name)
+        return {"JobBookmarkEntry": _to_wire(entry, "JobBookmarkEntry")}
 
     def reset_job_bookmark(
         self, context: RequestContext, job_name: str, run_id: str | None = None, **_: Any
     ) -> dict[str, Any]:
-        entry = self.engine.reset_job_bookmark(context.account_id, context.region, job_name, run_id)
-        return {"JobBookmarkEntry": _to_wire(entry)}
+        entry = self.jobs.reset_job_bookmark(context.account_id, context.region, job_name, run_id)
+        return {"JobBookmarkEntry": _to_wire(entry, "JobBookmarkEntry")}
 
     def batch_stop_job_run(
         self, context: RequestContext, job_name: str, job_run_ids: list[str], **_: Any
     ) -> dict[str, Any]:
-        ok, errors = self.engine.batch_stop_job_run(
+        ok, errors = self.jobs.batch_stop_job_run(
             context.account_id, context.region, job_name, job_run_ids
         )
         return {
@@ -647,12 +596,12 @@ class GlueProvider:
         self, context: RequestContext, name: str, tags: dict[str, str] | None = None, **members: Any
     ) -> dict[str, Any]:
         crawler = _crawler_from_wire(name, members)
-        self.engine.create_crawler(context.account_id, context.region, crawler, tags)
+        self.crawlers.create_crawler(context.account_id, context.region, crawler, tags)
         return {}
 
     def get_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
-        crawler = self.engine.get_crawler(context.account_id, context.region, name)
-        return {"Crawler": _to_wire(crawler)}
+        crawler = self.crawlers.get_crawler(context.account_id, context.region, name)
+        return {"Crawler": _to_wire(crawler, "Crawler")}
 
     def get_crawlers(
         self,
@@ -661,8 +610,13 @@ class GlueProvider:
         next_token: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_crawlers(context.account_id, context.region, max_results, next_token)
-        return {"Crawlers": [_to_wire(c) for c in page.items], "NextToken": page.next_token}
+        page = self.crawlers.get_crawlers(
+            context.account_id, context.region, max_results, next_token
+        )
+        return {
+            "Crawlers": [_to_wire(c, "Crawler") for c in page.items],
+            "NextToken": page.next_token,
+        }
 
     def list_crawlers(
         self,
@@ -672,26 +626,26 @@ class GlueProvider:
         tags: dict[str, str] | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.list_crawlers(
+        page = self.crawlers.list_crawlers(
             context.account_id, context.region, max_results, next_token, tags
         )
         return {"CrawlerNames": page.items, "NextToken": page.next_token}
 
     def update_crawler(self, context: RequestContext, name: str, **members: Any) -> dict[str, Any]:
         crawler = _crawler_from_wire(name, members)
-        self.engine.update_crawler(context.account_id, context.region, crawler)
+        self.crawlers.update_crawler(context.account_id, context.region, crawler)
         return {}
 
     def delete_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
-        self.engine.delete_crawler(context.account_id, context.region, name)
+        self.crawlers.delete_crawler(context.account_id, context.region, name)
         return {}
 
     def start_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
-        self.engine.start_crawler(context.account_id, context.region, name)
+        self.crawlers.start_crawler(context.account_id, context.region, name)
         return {}
 
     def stop_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
-        self.engine.stop_crawler(context.account_id, context.region, name)
+        self.crawlers.stop_crawler(context.account_id, context.region, name)
         return {}
 
     def get_crawler_metrics(
@@ -702,11 +656,11 @@ class GlueProvider:
         next_token: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        page = self.engine.get_crawler_metrics(
+        page = self.crawlers.get_crawler_metrics(
             context.account_id, context.region, crawler_name_list, max_results, next_token
         )
         return {
-            "CrawlerMetricsList": [_to_wire(m) for m in page.items],
+            "CrawlerMetricsList": [_to_wire(m, "CrawlerMetrics") for m in page.items],
             "NextToken": page.next_token,
         }
 
@@ -716,7 +670,7 @@ def _crawler_from_wire(name: str, members: dict[str, Any]) -> Crawler:
     cron string; in ``Crawler`` it is a structure)."""
     wire = {_pascal(k): v for k, v in members.items() if k != "catalog_id"}
     schedule = wire.pop("Schedule", None)
-    crawler = _from_wire(Crawler, {**wire, "Name": name})
+    crawler = _from_wire(Crawler, {**wire, "Name": name}, "Crawler")
     if schedule is not None:  # "" removes the schedule
         crawler.schedule = Schedule(schedule or None, "SCHEDULED" if schedule else "NOT_SCHEDULED")
     return crawler

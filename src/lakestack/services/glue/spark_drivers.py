@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import select
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from lakestack.core.storage.private import private_dir, private_open
+from lakestack.services.glue.children import ChildProcesses, kill_group
 
 LOG = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 300.0
@@ -33,20 +34,23 @@ class DriverError(Exception):
 class SparkDriver:
     """One warm driver process."""
 
-    def __init__(self, master: str | None, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, master: str | None, env: dict[str, str], log_path: Path, children: ChildProcesses
+    ) -> None:
         self.master = master
+        self._children = children
         argv = [sys.executable, "-m", "awsglue._runner"]
         if master:
             argv += ["--master", master]
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:
-            self._proc = subprocess.Popen(
+        private_dir(log_path.parent)
+        with private_open(log_path, "ab") as log:
+            self._proc = children.spawn(
                 argv,
+                "spark driver",
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
                 env=env,
-                start_new_session=True,
             )
         self._log_path = log_path
         self._ready_lock = threading.Lock()
@@ -117,11 +121,8 @@ class SparkDriver:
 
     def kill(self) -> None:
         """Kill the driver and everything it started (the JVM)."""
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._proc.wait()
+        kill_group(self._proc)
+        self._children.forget(self._proc.pid)
         for stream in (self._proc.stdin, self._proc.stdout):
             if stream is not None:
                 stream.close()
@@ -130,8 +131,9 @@ class SparkDriver:
 class DriverPool:
     """Idle drivers by master; ``acquire`` reuses one or starts one."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path, children: ChildProcesses) -> None:
         self._log_dir = log_dir
+        self._children = children
         self._idle: dict[str | None, list[SparkDriver]] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -146,9 +148,10 @@ class DriverPool:
                 driver = idle.pop(0)
                 if driver.alive:
                     return driver
+                driver.kill()  # reaps it and drops its record
             self._count += 1
             log = self._log_dir / f"driver-{self._count}.log"
-        return SparkDriver(master, env, log)
+        return SparkDriver(master, env, log, self._children)
 
     def release(self, driver: SparkDriver) -> None:
         """Give a driver back after a run that ended normally."""
@@ -169,7 +172,9 @@ class DriverPool:
             if self._closed or any(d.alive for d in self._idle.get(master, [])):
                 return
             self._count += 1
-            driver = SparkDriver(master, env, self._log_dir / f"driver-{self._count}.log")
+            driver = SparkDriver(
+                master, env, self._log_dir / f"driver-{self._count}.log", self._children
+            )
             self._idle.setdefault(master, []).append(driver)
 
         def start() -> None:

@@ -1,8 +1,8 @@
 """The Data Catalog's metadata in SQLite (WAL): databases, tables and partitions of
 every (account, region) catalog in one file.
 
-Owns the schema and the row <-> model mapping: each resource is one row holding
-its model as JSON (datetimes tagged ``{"$dt": iso}``). Partitions are keyed by
+Owns the catalog's schema: each resource is one row holding its model as JSON
+(``core.sqlite``'s row codec). Partitions are keyed by
 their values as a JSON array (``vkey``), so a prefix of leading values is a
 prefix of ``vkey`` and narrows a scan through the primary key. Knows nothing of
 Glue rules: the engine decides, the store records.
@@ -10,20 +10,14 @@ Glue rules: the engine decides, the store records.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import types
-import typing
 from collections.abc import Iterator, Sequence
-from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from lakestack.core.sqlite import SqliteDatabase
+from lakestack.core.sqlite import SqliteDatabase, dump, load
 from lakestack.services.glue.models import Database, Partition, Table
 
-M = TypeVar("M")
 _SCAN_CHUNK = 500
 
 _SCHEMA = """
@@ -59,59 +53,9 @@ def prefix_key(values: Sequence[str]) -> str:
     return values_key(values)[:-1] + ","
 
 
-# -- model <-> JSON ---------------------------------------------------------------------
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, datetime):
-        return {"$dt": o.isoformat()}
-    raise TypeError(f"cannot store {type(o).__name__}")
-
-
-def _hook(d: dict[str, Any]) -> Any:
-    if len(d) == 1 and "$dt" in d:
-        return datetime.fromisoformat(d["$dt"])
-    return d
-
-
-def dump(model: Any) -> str:
-    return json.dumps(dataclasses.asdict(model), default=_default, separators=(",", ":"))
-
-
-def load(cls: type[M], text: str) -> M:
-    """Rebuild a model (and its nested dataclasses) from ``dump`` output."""
-    return typing.cast(M, _build(cls, json.loads(text, object_hook=_hook)))
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _build(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(inner[0], value) if len(inner) == 1 else value
-    if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_build(item, v) for v in value]
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        hints = _hints(tp)
-        return tp(
-            **{
-                f.name: _build(hints[f.name], value[f.name])
-                for f in dataclasses.fields(tp)
-                if f.name in value
-            }
-        )
-    return value
-
-
 class GlueStore(SqliteDatabase):
-    """The catalog database of one data directory; one connection behind one lock."""
+    """The catalog database of one data directory (``<data_dir>/glue/catalog.sqlite``);
+    one connection behind one lock, owned by the catalog engine."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)

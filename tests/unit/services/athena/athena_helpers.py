@@ -14,7 +14,7 @@ from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
 from lakestack.metering import Meter
 from lakestack.services.athena.engine import AthenaEngine
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 from lakestack.services.s3.engine import S3Engine
 from tests.conftest import seed_events_ddl
 
@@ -51,7 +51,7 @@ class Lake:
         self.ids = Ids(seed=7)
         self.meter = Meter(None, self.clock)
         self.s3 = S3Engine(root, self.clock, self.ids, self.meter, EventBus())
-        self.glue = GlueEngine(root, self.clock, self.ids, self.meter)
+        self.glue = GlueCatalogEngine(root, self.clock, self.ids, self.meter)
         self.store = RecordingStore(self.s3)
         self.athena = AthenaEngine(
             root, self.clock, self.ids, self.meter, self.store, GlueCatalogForAthena(self.glue)

@@ -10,7 +10,7 @@ import pytest
 from glue_helpers import WHERE, events_table, make_engine
 
 from lakestack.core.clock import FixedClock
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 from lakestack.services.glue.models import DatabaseInput
 
 
@@ -20,19 +20,19 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def glue(tmp_path: Path, clock: FixedClock) -> Iterator[GlueEngine]:
+def glue(tmp_path: Path, clock: FixedClock) -> Iterator[GlueCatalogEngine]:
     engine = make_engine(tmp_path / "data", clock)
     yield engine
     engine.close()
 
 
 @pytest.fixture
-def db(glue: GlueEngine) -> str:
+def db(glue: GlueCatalogEngine) -> str:
     glue.create_database(*WHERE, DatabaseInput("lake"))
     return "lake"
 
 
 @pytest.fixture
-def events(glue: GlueEngine, db: str) -> str:
+def events(glue: GlueCatalogEngine, db: str) -> str:
     glue.create_table(*WHERE, db, events_table())
     return "events"

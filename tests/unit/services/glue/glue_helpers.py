@@ -7,7 +7,7 @@ from typing import Any
 
 from lakestack.core.clock import FixedClock
 from lakestack.core.ids import Ids
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 from lakestack.services.glue.models import (
     Column,
     PartitionInput,
@@ -24,6 +24,7 @@ WHERE = (ACCOUNT, REGION)
 class RecordingMeter:
     def __init__(self) -> None:
         self.records: list[tuple[Any, ...]] = []
+        self.notes: list[str | None] = []
 
     def record(
         self,
@@ -35,15 +36,17 @@ class RecordingMeter:
         account: str,
         region: str,
         resource: str | None = None,
+        note: str | None = None,
     ) -> None:
         self.records.append((service, operation, dimension, quantity, unit, account, region))
+        self.notes.append(note)
 
     def set_gauge(self, *args: Any, **kwargs: Any) -> None:
         pass
 
 
-def make_engine(data_dir: Path, clock: FixedClock | None = None) -> GlueEngine:
-    return GlueEngine(data_dir, clock or FixedClock(), Ids(seed=7), RecordingMeter())
+def make_engine(data_dir: Path, clock: FixedClock | None = None) -> GlueCatalogEngine:
+    return GlueCatalogEngine(data_dir, clock or FixedClock(), Ids(seed=7), RecordingMeter())
 
 
 def events_table(

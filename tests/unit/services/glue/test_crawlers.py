@@ -24,7 +24,7 @@ from lakestack.services.glue.crawler_models import (
     S3Target,
     SchemaChangePolicy,
 )
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.engine import GlueEngines, build_glue
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     CrawlerNotRunningException,
@@ -119,9 +119,9 @@ def meter() -> RecordingMeter:
 @pytest.fixture
 def engine(
     tmp_path: Path, clock: FixedClock, objects: Objects, meter: RecordingMeter
-) -> Iterator[GlueEngine]:
-    eng = GlueEngine(tmp_path / "data", clock, Ids(seed=7), meter, scripts=objects)  # type: ignore[arg-type]
-    eng.create_database(*WHERE, DatabaseInput("lake"))
+) -> Iterator[GlueEngines]:
+    eng = build_glue(tmp_path / "data", clock, Ids(seed=7), meter, objects=objects)  # type: ignore[arg-type]
+    eng.catalog.create_database(*WHERE, DatabaseInput("lake"))
     yield eng
     eng.close()
 
@@ -130,28 +130,28 @@ def crawler(name: str = "sales", path: str = "s3://lake/sales/", **kw: object) -
     return Crawler(name, ROLE, CrawlerTargets([S3Target(path)]), database_name="lake", **kw)  # type: ignore[arg-type]
 
 
-def crawl(engine: GlueEngine, name: str = "sales") -> Crawler:
-    engine.start_crawler(*WHERE, name)
-    return engine.wait_crawler(*WHERE, name)
+def crawl(engine: GlueEngines, name: str = "sales") -> Crawler:
+    engine.crawlers.start_crawler(*WHERE, name)
+    return engine.crawlers.wait_crawler(*WHERE, name)
 
 
 # -- definitions ------------------------------------------------------------------------
 
 
-def test_create_crawler_defaults(engine: GlueEngine, clock: FixedClock) -> None:
-    c = engine.create_crawler(*WHERE, crawler())
+def test_create_crawler_defaults(engine: GlueEngines, clock: FixedClock) -> None:
+    c = engine.crawlers.create_crawler(*WHERE, crawler())
     assert (c.state, c.version, c.creation_time) == ("READY", 1, clock.utcnow())
     assert c.schema_change_policy == SchemaChangePolicy(
         "UPDATE_IN_DATABASE", "DEPRECATE_IN_DATABASE"
     )
     assert c.recrawl_policy == RecrawlPolicy("CRAWL_EVERYTHING") and c.last_crawl is None
-    assert engine.get_crawler(*WHERE, "sales") == c
+    assert engine.crawlers.get_crawler(*WHERE, "sales") == c
 
 
-def test_create_crawler_duplicate_raises_already_exists(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler())
+def test_create_crawler_duplicate_raises_already_exists(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
     with pytest.raises(AlreadyExistsException, match="Crawler with name sales already exists"):
-        engine.create_crawler(*WHERE, crawler())
+        engine.crawlers.create_crawler(*WHERE, crawler())
 
 
 @pytest.mark.parametrize(
@@ -176,133 +176,135 @@ def test_create_crawler_duplicate_raises_already_exists(engine: GlueEngine) -> N
     ],
 )
 def test_create_crawler_bad_input_raises_invalid_input(
-    engine: GlueEngine, given: Crawler, message: str
+    engine: GlueEngines, given: Crawler, message: str
 ) -> None:
     with pytest.raises(InvalidInputException, match=message):
-        engine.create_crawler(*WHERE, given)
+        engine.crawlers.create_crawler(*WHERE, given)
 
 
-def test_get_crawler_missing_raises_entity_not_found(engine: GlueEngine) -> None:
+def test_get_crawler_missing_raises_entity_not_found(engine: GlueEngines) -> None:
     with pytest.raises(
         EntityNotFoundException, match="Crawler entry with name nope does not exist"
     ):
-        engine.get_crawler(*WHERE, "nope")
+        engine.crawlers.get_crawler(*WHERE, "nope")
     with pytest.raises(EntityNotFoundException):
-        engine.start_crawler(*WHERE, "nope")
+        engine.crawlers.start_crawler(*WHERE, "nope")
     with pytest.raises(EntityNotFoundException):
-        engine.delete_crawler(*WHERE, "nope")
+        engine.crawlers.delete_crawler(*WHERE, "nope")
 
 
-def test_get_crawlers_and_list_crawlers_page_in_name_order(engine: GlueEngine) -> None:
+def test_get_crawlers_and_list_crawlers_page_in_name_order(engine: GlueEngines) -> None:
     for name in ("c", "a", "b"):
-        engine.create_crawler(*WHERE, crawler(name), tags={"team": "x" if name != "b" else "y"})
-    first = engine.get_crawlers(*WHERE, max_results=2)
+        engine.crawlers.create_crawler(
+            *WHERE, crawler(name), tags={"team": "x" if name != "b" else "y"}
+        )
+    first = engine.crawlers.get_crawlers(*WHERE, max_results=2)
     assert [c.name for c in first.items] == ["a", "b"] and first.next_token
-    rest = engine.get_crawlers(*WHERE, max_results=2, next_token=first.next_token)
+    rest = engine.crawlers.get_crawlers(*WHERE, max_results=2, next_token=first.next_token)
     assert [c.name for c in rest.items] == ["c"] and rest.next_token is None
-    assert engine.list_crawlers(*WHERE).items == ["a", "b", "c"]
-    assert engine.list_crawlers(*WHERE, tags={"team": "x"}).items == ["a", "c"]
+    assert engine.crawlers.list_crawlers(*WHERE).items == ["a", "b", "c"]
+    assert engine.crawlers.list_crawlers(*WHERE, tags={"team": "x"}).items == ["a", "c"]
 
 
-def test_update_crawler_changes_given_members_and_bumps_version(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler(description="old"))
-    updated = engine.update_crawler(*WHERE, Crawler("sales", table_prefix="raw_"))
+def test_update_crawler_changes_given_members_and_bumps_version(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler(description="old"))
+    updated = engine.crawlers.update_crawler(*WHERE, Crawler("sales", table_prefix="raw_"))
     assert (updated.table_prefix, updated.description, updated.version) == ("raw_", "old", 2)
     assert updated.targets == CrawlerTargets([S3Target("s3://lake/sales/")])
     with pytest.raises(EntityNotFoundException):
-        engine.update_crawler(*WHERE, Crawler("nope", table_prefix="x"))
+        engine.crawlers.update_crawler(*WHERE, Crawler("nope", table_prefix="x"))
 
 
-def test_delete_crawler_forgets_it(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler())
-    engine.delete_crawler(*WHERE, "sales")
-    assert engine.list_crawlers(*WHERE).items == []
+def test_delete_crawler_forgets_it(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
+    engine.crawlers.delete_crawler(*WHERE, "sales")
+    assert engine.crawlers.list_crawlers(*WHERE).items == []
 
 
 # -- states -----------------------------------------------------------------------------
 
 
 def test_held_crawl_is_running_until_stopped_then_cancelled(
-    engine: GlueEngine, clock: FixedClock
+    engine: GlueEngines, clock: FixedClock
 ) -> None:
-    engine.create_crawler(*WHERE, crawler())
-    engine.hold_crawls()
-    engine.start_crawler(*WHERE, "sales")
+    engine.crawlers.create_crawler(*WHERE, crawler())
+    engine.crawlers.hold_crawls()
+    engine.crawlers.start_crawler(*WHERE, "sales")
     clock.advance(5)
-    running = engine.get_crawler(*WHERE, "sales")
+    running = engine.crawlers.get_crawler(*WHERE, "sales")
     assert (running.state, running.crawl_elapsed_time) == ("RUNNING", 5000)
     with pytest.raises(CrawlerRunningException, match="has already started"):
-        engine.start_crawler(*WHERE, "sales")
+        engine.crawlers.start_crawler(*WHERE, "sales")
     with pytest.raises(CrawlerRunningException):
-        engine.update_crawler(*WHERE, Crawler("sales", description="x"))
+        engine.crawlers.update_crawler(*WHERE, Crawler("sales", description="x"))
     with pytest.raises(CrawlerRunningException):
-        engine.delete_crawler(*WHERE, "sales")
-    assert engine.stop_crawler(*WHERE, "sales").state == "STOPPING"
+        engine.crawlers.delete_crawler(*WHERE, "sales")
+    assert engine.crawlers.stop_crawler(*WHERE, "sales").state == "STOPPING"
     with pytest.raises(CrawlerStoppingException, match="is stopping"):
-        engine.stop_crawler(*WHERE, "sales")
-    assert engine.get_crawler(*WHERE, "sales").state == "STOPPING"
-    engine.release_crawls()
-    done = engine.wait_crawler(*WHERE, "sales")
+        engine.crawlers.stop_crawler(*WHERE, "sales")
+    assert engine.crawlers.get_crawler(*WHERE, "sales").state == "STOPPING"
+    engine.crawlers.release_crawls()
+    done = engine.crawlers.wait_crawler(*WHERE, "sales")
     assert done.state == "READY" and done.last_crawl is not None
     assert (done.last_crawl.status, done.last_crawl.error_message) == ("CANCELLED", None)
-    assert engine.get_tables(*WHERE, "lake").items == []
+    assert engine.catalog.get_tables(*WHERE, "lake").items == []
 
 
-def test_stop_crawler_not_running_raises(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler())
+def test_stop_crawler_not_running_raises(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
     with pytest.raises(CrawlerNotRunningException, match="is not running"):
-        engine.stop_crawler(*WHERE, "sales")
+        engine.crawlers.stop_crawler(*WHERE, "sales")
 
 
 def test_released_crawl_runs_and_bills_its_duration(
-    engine: GlueEngine, clock: FixedClock, meter: RecordingMeter
+    engine: GlueEngines, clock: FixedClock, meter: RecordingMeter
 ) -> None:
-    engine.create_crawler(*WHERE, crawler())
-    engine.hold_crawls()
-    engine.start_crawler(*WHERE, "sales")
+    engine.crawlers.create_crawler(*WHERE, crawler())
+    engine.crawlers.hold_crawls()
+    engine.crawlers.start_crawler(*WHERE, "sales")
     clock.advance(900)
-    engine.release_crawls()
-    done = engine.wait_crawler(*WHERE, "sales")
+    engine.crawlers.release_crawls()
+    done = engine.crawlers.wait_crawler(*WHERE, "sales")
     assert done.last_crawl is not None and done.last_crawl.status == "SUCCEEDED"
     assert (
         done.last_crawl.log_group == "/aws-glue/crawlers" and done.last_crawl.log_stream == "sales"
     )
     runs = [r for r in meter.records if r[1] == "CrawlerRun"]
     assert runs == [("glue", "CrawlerRun", "DPU-Seconds", 900.0, "DPU-Seconds", *WHERE)]
-    (m,) = engine.get_crawler_metrics(*WHERE).items
+    (m,) = engine.crawlers.get_crawler_metrics(*WHERE).items
     assert (m.last_runtime_seconds, m.median_runtime_seconds, m.tables_created) == (900.0, 900.0, 1)
     assert not m.still_estimating and m.time_left_seconds == 0.0
 
 
-def test_short_crawl_billed_ten_minute_minimum(engine: GlueEngine, meter: RecordingMeter) -> None:
-    engine.create_crawler(*WHERE, crawler())
+def test_short_crawl_billed_ten_minute_minimum(engine: GlueEngines, meter: RecordingMeter) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
     crawl(engine)
     assert [r[3] for r in meter.records if r[1] == "CrawlerRun"] == [600.0]
 
 
 def test_metrics_median_over_runs_and_named_crawlers_only(
-    engine: GlueEngine, clock: FixedClock
+    engine: GlueEngines, clock: FixedClock
 ) -> None:
-    engine.create_crawler(*WHERE, crawler())
+    engine.crawlers.create_crawler(*WHERE, crawler())
     for seconds in (10, 30, 20):
-        engine.hold_crawls()
-        engine.start_crawler(*WHERE, "sales")
+        engine.crawlers.hold_crawls()
+        engine.crawlers.start_crawler(*WHERE, "sales")
         clock.advance(seconds)
-        engine.release_crawls()
-        engine.wait_crawler(*WHERE, "sales")
-    (m,) = engine.get_crawler_metrics(*WHERE, names=["sales", "nope"]).items
+        engine.crawlers.release_crawls()
+        engine.crawlers.wait_crawler(*WHERE, "sales")
+    (m,) = engine.crawlers.get_crawler_metrics(*WHERE, names=["sales", "nope"]).items
     assert (m.last_runtime_seconds, m.median_runtime_seconds) == (20.0, 20.0)
     assert (m.tables_created, m.tables_updated) == (0, 0)
 
 
-def test_reset_stops_held_crawls_and_forgets_crawlers(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler())
-    engine.hold_crawls()
-    engine.start_crawler(*WHERE, "sales")
+def test_reset_stops_held_crawls_and_forgets_crawlers(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
+    engine.crawlers.hold_crawls()
+    engine.crawlers.start_crawler(*WHERE, "sales")
     engine.reset()
-    assert engine.list_crawlers(*WHERE).items == []
-    engine.create_database(*WHERE, DatabaseInput("lake"))
-    engine.create_crawler(*WHERE, crawler())
+    assert engine.crawlers.list_crawlers(*WHERE).items == []
+    engine.catalog.create_database(*WHERE, DatabaseInput("lake"))
+    engine.crawlers.create_crawler(*WHERE, crawler())
     assert crawl(engine).last_crawl.status == "SUCCEEDED"  # type: ignore[union-attr]
 
 
@@ -310,14 +312,14 @@ def test_crawl_in_progress_at_close_is_failed_on_reopen(
     tmp_path: Path, clock: FixedClock, objects: Objects
 ) -> None:
     data = tmp_path / "restart"
-    first = GlueEngine(data, clock, Ids(seed=1), RecordingMeter(), scripts=objects)  # type: ignore[arg-type]
-    first.create_crawler(*WHERE, crawler())
-    first.hold_crawls()
-    first.start_crawler(*WHERE, "sales")
+    first = build_glue(data, clock, Ids(seed=1), RecordingMeter(), objects=objects)  # type: ignore[arg-type]
+    first.crawlers.create_crawler(*WHERE, crawler())
+    first.crawlers.hold_crawls()
+    first.crawlers.start_crawler(*WHERE, "sales")
     first.close()
-    again = GlueEngine(data, clock, Ids(seed=2), RecordingMeter(), scripts=objects)  # type: ignore[arg-type]
+    again = build_glue(data, clock, Ids(seed=2), RecordingMeter(), objects=objects)  # type: ignore[arg-type]
     try:
-        c = again.get_crawler(*WHERE, "sales")
+        c = again.crawlers.get_crawler(*WHERE, "sales")
     finally:
         again.close()
     assert c.state == "READY" and c.last_crawl is not None
@@ -328,10 +330,10 @@ def test_crawl_in_progress_at_close_is_failed_on_reopen(
 # -- what a crawl writes ----------------------------------------------------------------
 
 
-def test_crawl_creates_partitioned_table(engine: GlueEngine) -> None:
-    engine.create_crawler(*WHERE, crawler())
+def test_crawl_creates_partitioned_table(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
     assert crawl(engine).last_crawl.status == "SUCCEEDED"  # type: ignore[union-attr]
-    t = engine.get_table(*WHERE, "lake", "sales")
+    t = engine.catalog.get_table(*WHERE, "lake", "sales")
     assert t.table_type == "EXTERNAL_TABLE" and t.storage_descriptor is not None
     assert [(c.name, c.type) for c in t.storage_descriptor.columns or []] == [
         ("id", "bigint"),
@@ -339,7 +341,7 @@ def test_crawl_creates_partitioned_table(engine: GlueEngine) -> None:
     ]
     assert [(k.name, k.type) for k in t.partition_keys] == [("year", "string"), ("month", "string")]
     assert t.created_by == "arn:aws:sts::111122223333:assumed-role/crawler/AWS-Crawler"
-    parts = engine.get_partitions(*WHERE, "lake", "sales").items
+    parts = engine.catalog.get_partitions(*WHERE, "lake", "sales").items
     assert [(p.values, p.storage_descriptor.location) for p in parts] == [  # type: ignore[union-attr]
         (["2026", "01"], "s3://lake/sales/year=2026/month=01/"),
         (["2026", "02"], "s3://lake/sales/year=2026/month=02/"),
@@ -347,46 +349,52 @@ def test_crawl_creates_partitioned_table(engine: GlueEngine) -> None:
 
 
 def test_recrawl_adds_new_partition_and_counts_table_updated(
-    engine: GlueEngine, objects: Objects
+    engine: GlueEngines, objects: Objects
 ) -> None:
-    engine.create_crawler(*WHERE, crawler())
+    engine.crawlers.create_crawler(*WHERE, crawler())
     crawl(engine)
-    version = engine.get_table(*WHERE, "lake", "sales").version_id
+    version = engine.catalog.get_table(*WHERE, "lake", "sales").version_id
     objects.put("lake", "sales/year=2026/month=03/part-0.parquet", parquet(id=[3], amount=[3.5]))
     crawl(engine)
-    assert [p.values for p in engine.get_partitions(*WHERE, "lake", "sales").items][-1] == [
+    assert [p.values for p in engine.catalog.get_partitions(*WHERE, "lake", "sales").items][-1] == [
         "2026",
         "03",
     ]
-    assert engine.get_table(*WHERE, "lake", "sales").version_id == version  # shape unchanged
-    (m,) = engine.get_crawler_metrics(*WHERE).items
+    assert (
+        engine.catalog.get_table(*WHERE, "lake", "sales").version_id == version
+    )  # shape unchanged
+    (m,) = engine.crawlers.get_crawler_metrics(*WHERE).items
     assert (m.tables_created, m.tables_updated, m.tables_deleted) == (0, 1, 0)
 
 
-def test_recrawl_new_column_updates_table_in_database(engine: GlueEngine, objects: Objects) -> None:
-    engine.create_crawler(*WHERE, crawler())
+def test_recrawl_new_column_updates_table_in_database(
+    engine: GlueEngines, objects: Objects
+) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler())
     crawl(engine)
     objects.put(
         "lake", "sales/year=2026/month=03/p.parquet", parquet(id=[3], amount=[1.0], note=["n"])
     )
     crawl(engine)
-    t = engine.get_table(*WHERE, "lake", "sales")
+    t = engine.catalog.get_table(*WHERE, "lake", "sales")
     assert [c.name for c in t.storage_descriptor.columns or []] == ["id", "amount", "note"]  # type: ignore[union-attr]
     assert t.version_id == "1"
 
 
 def test_recrawl_with_log_policy_leaves_schema_but_adds_partitions(
-    engine: GlueEngine, objects: Objects
+    engine: GlueEngines, objects: Objects
 ) -> None:
-    engine.create_crawler(*WHERE, crawler(schema_change_policy=SchemaChangePolicy("LOG", "LOG")))
+    engine.crawlers.create_crawler(
+        *WHERE, crawler(schema_change_policy=SchemaChangePolicy("LOG", "LOG"))
+    )
     crawl(engine)
     objects.put(
         "lake", "sales/year=2026/month=03/p.parquet", parquet(id=[3], amount=[1.0], note=["n"])
     )
     crawl(engine)
-    t = engine.get_table(*WHERE, "lake", "sales")
+    t = engine.catalog.get_table(*WHERE, "lake", "sales")
     assert [c.name for c in t.storage_descriptor.columns or []] == ["id", "amount"]  # type: ignore[union-attr]
-    assert len(engine.get_partitions(*WHERE, "lake", "sales").items) == 3
+    assert len(engine.catalog.get_partitions(*WHERE, "lake", "sales").items) == 3
 
 
 @pytest.mark.parametrize(
@@ -394,9 +402,9 @@ def test_recrawl_with_log_policy_leaves_schema_but_adds_partitions(
     [("DEPRECATE_IN_DATABASE", "deprecated"), ("DELETE_FROM_DATABASE", "deleted"), ("LOG", "kept")],
 )
 def test_recrawl_table_gone_follows_delete_behavior(
-    engine: GlueEngine, objects: Objects, behavior: str, left: str
+    engine: GlueEngines, objects: Objects, behavior: str, left: str
 ) -> None:
-    engine.create_crawler(
+    engine.crawlers.create_crawler(
         *WHERE,
         crawler(
             path="s3://lake/",
@@ -406,50 +414,52 @@ def test_recrawl_table_gone_follows_delete_behavior(
     objects.put("lake", "events/a.json", b'{"x": "a", "y": 1}\n')
     objects.put("lake", "logs/a.csv", b"at,n\nx,1\ny,2\n")  # keeps s3://lake/ from one table
     crawl(engine)
-    names = [t.name for t in engine.get_tables(*WHERE, "lake").items]
+    names = [t.name for t in engine.catalog.get_tables(*WHERE, "lake").items]
     assert names == ["events", "logs", "sales"]
     objects.remove("lake", "events/a.json")
     crawl(engine)
-    names = [t.name for t in engine.get_tables(*WHERE, "lake").items]
-    (m,) = engine.get_crawler_metrics(*WHERE).items
+    names = [t.name for t in engine.catalog.get_tables(*WHERE, "lake").items]
+    (m,) = engine.crawlers.get_crawler_metrics(*WHERE).items
     if left == "deleted":
         assert names == ["logs", "sales"] and m.tables_deleted == 1
     else:
-        params = engine.get_table(*WHERE, "lake", "events").parameters or {}
+        params = engine.catalog.get_table(*WHERE, "lake", "events").parameters or {}
         assert ("DEPRECATED_BY_CRAWLER" in params) is (left == "deprecated")
         assert m.tables_deleted == (1 if left == "deprecated" else 0)
 
 
-def test_crawl_table_prefix_and_exclusions(engine: GlueEngine, objects: Objects) -> None:
+def test_crawl_table_prefix_and_exclusions(engine: GlueEngines, objects: Objects) -> None:
     objects.put("lake", "sales/year=2025/month=12/part-0.parquet", parquet(id=[0], amount=[0.5]))
     target = S3Target("s3://lake/sales/", exclusions=["year=2025/**"])
-    engine.create_crawler(
+    engine.crawlers.create_crawler(
         *WHERE,
         Crawler("c", ROLE, CrawlerTargets([target]), database_name="lake", table_prefix="raw_"),
     )
     crawl(engine, "c")
-    assert [p.values[0] for p in engine.get_partitions(*WHERE, "lake", "raw_sales").items] == [
+    assert [
+        p.values[0] for p in engine.catalog.get_partitions(*WHERE, "lake", "raw_sales").items
+    ] == [
         "2026",
         "2026",
     ]
 
 
 def test_crawl_name_taken_by_other_location_gets_hash_suffix(
-    engine: GlueEngine, objects: Objects
+    engine: GlueEngines, objects: Objects
 ) -> None:
     objects.put("lake", "other/sales/a.json", b'{"x": 1}\n')
-    engine.create_crawler(*WHERE, crawler())
-    engine.create_crawler(*WHERE, crawler("other", "s3://lake/other/sales/"))
+    engine.crawlers.create_crawler(*WHERE, crawler())
+    engine.crawlers.create_crawler(*WHERE, crawler("other", "s3://lake/other/sales/"))
     crawl(engine)
     crawl(engine, "other")
-    names = [t.name for t in engine.get_tables(*WHERE, "lake").items]
+    names = [t.name for t in engine.catalog.get_tables(*WHERE, "lake").items]
     assert (
         names[0] == "sales" and names[1].startswith("sales_") and len(names[1]) == len("sales_") + 8
     )
 
 
-def test_crawl_missing_database_fails(engine: GlueEngine) -> None:
-    engine.create_crawler(
+def test_crawl_missing_database_fails(engine: GlueEngines) -> None:
+    engine.crawlers.create_crawler(
         *WHERE,
         Crawler("c", ROLE, CrawlerTargets([S3Target("s3://lake/sales/")]), database_name="nodb"),
     )
@@ -460,8 +470,8 @@ def test_crawl_missing_database_fails(engine: GlueEngine) -> None:
     )
 
 
-def test_crawl_missing_bucket_fails(engine: GlueEngine, meter: RecordingMeter) -> None:
-    engine.create_crawler(*WHERE, crawler(path="s3://nobucket/x/"))
+def test_crawl_missing_bucket_fails(engine: GlueEngines, meter: RecordingMeter) -> None:
+    engine.crawlers.create_crawler(*WHERE, crawler(path="s3://nobucket/x/"))
     last = crawl(engine).last_crawl
     assert last is not None and last.status == "FAILED"
     assert (
@@ -471,8 +481,8 @@ def test_crawl_missing_bucket_fails(engine: GlueEngine, meter: RecordingMeter) -
     assert [r[3] for r in meter.records if r[1] == "CrawlerRun"] == [600.0]
 
 
-def test_crawl_unknown_files_skipped(engine: GlueEngine, objects: Objects) -> None:
+def test_crawl_unknown_files_skipped(engine: GlueEngines, objects: Objects) -> None:
     objects.put("lake", "blobs/a.bin", bytes(range(256)))
-    engine.create_crawler(*WHERE, crawler("b", "s3://lake/blobs/"))
+    engine.crawlers.create_crawler(*WHERE, crawler("b", "s3://lake/blobs/"))
     assert crawl(engine, "b").last_crawl.status == "SUCCEEDED"  # type: ignore[union-attr]
-    assert [t.name for t in engine.get_tables(*WHERE, "lake").items] == []
+    assert [t.name for t in engine.catalog.get_tables(*WHERE, "lake").items] == []

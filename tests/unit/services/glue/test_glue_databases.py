@@ -10,7 +10,7 @@ from glue_helpers import ACCOUNT, REGION, WHERE, RecordingMeter, events_table, m
 
 from lakestack.core.clock import FixedClock
 from lakestack.core.ids import Ids
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     EntityNotFoundException,
@@ -19,7 +19,7 @@ from lakestack.services.glue.errors import (
 from lakestack.services.glue.models import DatabaseInput
 
 
-def test_create_database_folds_name_and_keeps_input(glue: GlueEngine) -> None:
+def test_create_database_folds_name_and_keeps_input(glue: GlueCatalogEngine) -> None:
     glue.create_database(
         *WHERE, DatabaseInput("Sales", "the sales", "s3://lake/sales/", {"owner": "team"})
     )
@@ -34,28 +34,28 @@ def test_create_database_folds_name_and_keeps_input(glue: GlueEngine) -> None:
     assert db.create_time == datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_create_database_twice_raises_already_exists(glue: GlueEngine) -> None:
+def test_create_database_twice_raises_already_exists(glue: GlueCatalogEngine) -> None:
     glue.create_database(*WHERE, DatabaseInput("sales"))
     with pytest.raises(AlreadyExistsException, match="Database already exists."):
         glue.create_database(*WHERE, DatabaseInput("Sales"))
 
 
 @pytest.mark.parametrize("name", ["", "x" * 256, "new\nline"])
-def test_create_database_bad_name_raises_invalid_input(glue: GlueEngine, name: str) -> None:
+def test_create_database_bad_name_raises_invalid_input(glue: GlueCatalogEngine, name: str) -> None:
     with pytest.raises(InvalidInputException, match="1 validation error detected"):
         glue.create_database(*WHERE, DatabaseInput(name))
 
 
-def test_create_database_hyphen_name_is_accepted_as_glue_does(glue: GlueEngine) -> None:
+def test_create_database_hyphen_name_is_accepted_as_glue_does(glue: GlueCatalogEngine) -> None:
     assert glue.create_database(*WHERE, DatabaseInput("my-db")).name == "my-db"
 
 
-def test_get_database_missing_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_get_database_missing_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException, match=r"^Database nosuch not found\.$"):
         glue.get_database(*WHERE, "nosuch")
 
 
-def test_get_database_other_region_or_account_is_separate(glue: GlueEngine) -> None:
+def test_get_database_other_region_or_account_is_separate(glue: GlueCatalogEngine) -> None:
     glue.create_database(*WHERE, DatabaseInput("sales"))
     with pytest.raises(EntityNotFoundException):
         glue.get_database(ACCOUNT, "eu-west-1", "sales")
@@ -63,7 +63,7 @@ def test_get_database_other_region_or_account_is_separate(glue: GlueEngine) -> N
         glue.get_database("999999999999", REGION, "sales")
 
 
-def test_get_databases_pages_in_name_order(glue: GlueEngine) -> None:
+def test_get_databases_pages_in_name_order(glue: GlueCatalogEngine) -> None:
     for name in ("c", "a", "b"):
         glue.create_database(*WHERE, DatabaseInput(name))
     first = glue.get_databases(*WHERE, max_results=2)
@@ -72,13 +72,13 @@ def test_get_databases_pages_in_name_order(glue: GlueEngine) -> None:
     assert [d.name for d in second.items] == ["c"] and second.next_token is None
 
 
-def test_get_databases_bad_token_raises_invalid_input(glue: GlueEngine) -> None:
+def test_get_databases_bad_token_raises_invalid_input(glue: GlueCatalogEngine) -> None:
     with pytest.raises(InvalidInputException):
         glue.get_databases(*WHERE, next_token="garbage")
 
 
 def test_update_database_replaces_definition_keeps_create_time(
-    glue: GlueEngine, clock: FixedClock
+    glue: GlueCatalogEngine, clock: FixedClock
 ) -> None:
     created = glue.create_database(*WHERE, DatabaseInput("sales", "old", parameters={"a": "1"}))
     clock.advance(60)
@@ -87,12 +87,12 @@ def test_update_database_replaces_definition_keeps_create_time(
     assert (db.description, db.parameters, db.create_time) == ("new", None, created.create_time)
 
 
-def test_update_database_missing_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_update_database_missing_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException, match="Database nosuch not found."):
         glue.update_database(*WHERE, "nosuch", DatabaseInput("nosuch"))
 
 
-def test_delete_database_cascades_tables_and_partitions(glue: GlueEngine) -> None:
+def test_delete_database_cascades_tables_and_partitions(glue: GlueCatalogEngine) -> None:
     glue.create_database(*WHERE, DatabaseInput("lake"))
     glue.create_table(*WHERE, "lake", events_table())
     glue.create_partition(*WHERE, "lake", "events", part("2026", "01", "01"))
@@ -103,7 +103,7 @@ def test_delete_database_cascades_tables_and_partitions(glue: GlueEngine) -> Non
     assert glue.get_partitions(*WHERE, "lake", "events").items == []
 
 
-def test_delete_database_missing_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_delete_database_missing_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException):
         glue.delete_database(*WHERE, "nosuch")
 
@@ -124,7 +124,7 @@ def test_catalog_survives_restart(tmp_path: Path) -> None:
     again.close()
 
 
-def test_reset_forgets_everything(glue: GlueEngine) -> None:
+def test_reset_forgets_everything(glue: GlueCatalogEngine) -> None:
     glue.create_database(*WHERE, DatabaseInput("lake"))
     glue.reset()
     assert glue.get_databases(*WHERE).items == []
@@ -132,7 +132,7 @@ def test_reset_forgets_everything(glue: GlueEngine) -> None:
 
 def test_operations_record_catalog_requests(tmp_path: Path) -> None:
     meter = RecordingMeter()
-    engine = GlueEngine(tmp_path, FixedClock(), Ids(seed=1), meter)
+    engine = GlueCatalogEngine(tmp_path, FixedClock(), Ids(seed=1), meter)
     engine.create_database(*WHERE, DatabaseInput("lake"))
     engine.get_database(*WHERE, "lake")
     assert [r[1] for r in meter.records] == ["CreateDatabase", "GetDatabase"]

@@ -8,7 +8,7 @@ import pytest
 from glue_helpers import WHERE, part
 
 from lakestack.core.clock import FixedClock
-from lakestack.services.glue.engine import GlueEngine
+from lakestack.services.glue.catalog import GlueCatalogEngine
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     EntityNotFoundException,
@@ -27,7 +27,7 @@ DAYS = [("2026", m, d) for m in ("01", "02", "03") for d in ("01", "02")]
 
 
 @pytest.fixture
-def filled(glue: GlueEngine, events: str) -> str:
+def filled(glue: GlueCatalogEngine, events: str) -> str:
     assert glue.batch_create_partition(*WHERE, "lake", events, [part(*v) for v in DAYS]) == []
     return events
 
@@ -37,7 +37,7 @@ def values(page: object) -> list[tuple[str, ...]]:
 
 
 def test_create_partition_keeps_values_and_descriptor_exactly(
-    glue: GlueEngine, events: str
+    glue: GlueCatalogEngine, events: str
 ) -> None:
     given = part("2026", "07", "09", location="s3://lake/curated/events/2026/07/09/")
     glue.create_partition(*WHERE, "lake", events, given)
@@ -50,25 +50,27 @@ def test_create_partition_keeps_values_and_descriptor_exactly(
     assert p.creation_time == datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_create_partition_twice_raises_already_exists(glue: GlueEngine, events: str) -> None:
+def test_create_partition_twice_raises_already_exists(glue: GlueCatalogEngine, events: str) -> None:
     glue.create_partition(*WHERE, "lake", events, part("2026", "07", "09"))
     with pytest.raises(AlreadyExistsException, match="Partition already exists."):
         glue.create_partition(*WHERE, "lake", events, part("2026", "07", "09"))
 
 
 def test_create_partition_wrong_value_count_raises_invalid_input(
-    glue: GlueEngine, events: str
+    glue: GlueCatalogEngine, events: str
 ) -> None:
     with pytest.raises(InvalidInputException, match="number of partition keys"):
         glue.create_partition(*WHERE, "lake", events, part("2026"))
 
 
-def test_create_partition_missing_table_raises_entity_not_found(glue: GlueEngine, db: str) -> None:
+def test_create_partition_missing_table_raises_entity_not_found(
+    glue: GlueCatalogEngine, db: str
+) -> None:
     with pytest.raises(EntityNotFoundException, match="Table nosuch not found."):
         glue.create_partition(*WHERE, db, "nosuch", part("1"))
 
 
-def test_batch_create_partition_reports_entry_errors(glue: GlueEngine, events: str) -> None:
+def test_batch_create_partition_reports_entry_errors(glue: GlueCatalogEngine, events: str) -> None:
     glue.create_partition(*WHERE, "lake", events, part("2026", "01", "01"))
     errors = glue.batch_create_partition(
         *WHERE,
@@ -90,7 +92,7 @@ def test_batch_create_partition_reports_entry_errors(glue: GlueEngine, events: s
 
 
 def test_batch_create_partition_over_100_raises_invalid_input(
-    glue: GlueEngine, events: str
+    glue: GlueCatalogEngine, events: str
 ) -> None:
     with pytest.raises(InvalidInputException):
         glue.batch_create_partition(
@@ -98,22 +100,24 @@ def test_batch_create_partition_over_100_raises_invalid_input(
         )
 
 
-def test_get_partition_missing_raises_cannot_find(glue: GlueEngine, events: str) -> None:
+def test_get_partition_missing_raises_cannot_find(glue: GlueCatalogEngine, events: str) -> None:
     with pytest.raises(EntityNotFoundException, match=r"^Cannot find partition\.$"):
         glue.get_partition(*WHERE, "lake", events, ["2026", "7", "9"])
 
 
-def test_get_partitions_expression_filters(glue: GlueEngine, filled: str) -> None:
+def test_get_partitions_expression_filters(glue: GlueCatalogEngine, filled: str) -> None:
     page = glue.get_partitions(*WHERE, "lake", filled, "year = '2026' AND month IN ('01','02')")
     assert values(page) == DAYS[:4]
 
 
-def test_get_partitions_unknown_column_raises_invalid_input(glue: GlueEngine, filled: str) -> None:
+def test_get_partitions_unknown_column_raises_invalid_input(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     with pytest.raises(InvalidInputException, match="Invalid partition expression!.*'hour'"):
         glue.get_partitions(*WHERE, "lake", filled, "hour = '01'")
 
 
-def test_get_partitions_pages_with_next_token(glue: GlueEngine, filled: str) -> None:
+def test_get_partitions_pages_with_next_token(glue: GlueCatalogEngine, filled: str) -> None:
     seen: list[tuple[str, ...]] = []
     token = None
     while True:
@@ -128,13 +132,13 @@ def test_get_partitions_pages_with_next_token(glue: GlueEngine, filled: str) -> 
 
 
 def test_get_partitions_max_results_out_of_range_raises_invalid_input(
-    glue: GlueEngine, filled: str
+    glue: GlueCatalogEngine, filled: str
 ) -> None:
     with pytest.raises(InvalidInputException):
         glue.get_partitions(*WHERE, "lake", filled, max_results=1001)
 
 
-def test_get_partitions_segments_partition_the_table(glue: GlueEngine, filled: str) -> None:
+def test_get_partitions_segments_partition_the_table(glue: GlueCatalogEngine, filled: str) -> None:
     parts = [
         values(glue.get_partitions(*WHERE, "lake", filled, segment=Segment(i, 3))) for i in range(3)
     ]
@@ -146,19 +150,21 @@ def test_get_partitions_segments_partition_the_table(glue: GlueEngine, filled: s
 
 @pytest.mark.parametrize("segment", [Segment(0, 11), Segment(3, 3), Segment(-1, 2)])
 def test_get_partitions_bad_segment_raises_invalid_input(
-    glue: GlueEngine, filled: str, segment: Segment
+    glue: GlueCatalogEngine, filled: str, segment: Segment
 ) -> None:
     with pytest.raises(InvalidInputException, match="segment"):
         glue.get_partitions(*WHERE, "lake", filled, segment=segment)
 
 
-def test_get_partitions_missing_table_raises_entity_not_found(glue: GlueEngine, db: str) -> None:
+def test_get_partitions_missing_table_raises_entity_not_found(
+    glue: GlueCatalogEngine, db: str
+) -> None:
     with pytest.raises(EntityNotFoundException):
         glue.get_partitions(*WHERE, db, "nosuch")
 
 
 def test_get_partitions_int_key_holding_text_raises_invalid_state(
-    glue: GlueEngine, db: str
+    glue: GlueCatalogEngine, db: str
 ) -> None:
     glue.create_table(*WHERE, db, TableInput("t", partition_keys=[Column("n", "int")]))
     glue.create_partition(*WHERE, db, "t", part("null"))
@@ -166,12 +172,12 @@ def test_get_partitions_int_key_holding_text_raises_invalid_state(
         glue.get_partitions(*WHERE, db, "t", "n >= 0")
 
 
-def test_iter_partitions_returns_every_match_unpaged(glue: GlueEngine, filled: str) -> None:
+def test_iter_partitions_returns_every_match_unpaged(glue: GlueCatalogEngine, filled: str) -> None:
     got = [tuple(p.values) for p in glue.iter_partitions(*WHERE, "lake", filled, "day = '02'")]
     assert got == [v for v in DAYS if v[2] == "02"]
 
 
-def test_batch_get_partition_leaves_out_missing(glue: GlueEngine, filled: str) -> None:
+def test_batch_get_partition_leaves_out_missing(glue: GlueCatalogEngine, filled: str) -> None:
     result = glue.batch_get_partition(
         *WHERE, "lake", filled, [["2026", "01", "01"], ["1999", "01", "01"]]
     )
@@ -180,7 +186,7 @@ def test_batch_get_partition_leaves_out_missing(glue: GlueEngine, filled: str) -
 
 
 def test_update_partition_replaces_definition_keeps_values(
-    glue: GlueEngine, filled: str, clock: FixedClock
+    glue: GlueCatalogEngine, filled: str, clock: FixedClock
 ) -> None:
     clock.advance(10)
     new = PartitionInput(
@@ -197,12 +203,16 @@ def test_update_partition_replaces_definition_keeps_values(
     assert p.creation_time == datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_update_partition_missing_raises_entity_not_found(glue: GlueEngine, filled: str) -> None:
+def test_update_partition_missing_raises_entity_not_found(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     with pytest.raises(EntityNotFoundException, match="Cannot find partition."):
         glue.update_partition(*WHERE, "lake", filled, ["1", "2", "3"], PartitionInput())
 
 
-def test_batch_update_partition_reports_missing_per_entry(glue: GlueEngine, filled: str) -> None:
+def test_batch_update_partition_reports_missing_per_entry(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     errors = glue.batch_update_partition(
         *WHERE,
         "lake",
@@ -216,7 +226,9 @@ def test_batch_update_partition_reports_missing_per_entry(glue: GlueEngine, fill
     assert glue.get_partition(*WHERE, "lake", filled, ["2026", "01", "01"]).parameters == {"a": "b"}
 
 
-def test_delete_partition_then_get_raises_entity_not_found(glue: GlueEngine, filled: str) -> None:
+def test_delete_partition_then_get_raises_entity_not_found(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     glue.delete_partition(*WHERE, "lake", filled, ["2026", "01", "01"])
     with pytest.raises(EntityNotFoundException):
         glue.get_partition(*WHERE, "lake", filled, ["2026", "01", "01"])
@@ -224,7 +236,9 @@ def test_delete_partition_then_get_raises_entity_not_found(glue: GlueEngine, fil
         glue.delete_partition(*WHERE, "lake", filled, ["2026", "01", "01"])
 
 
-def test_batch_delete_partition_reports_missing_per_entry(glue: GlueEngine, filled: str) -> None:
+def test_batch_delete_partition_reports_missing_per_entry(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     errors = glue.batch_delete_partition(
         *WHERE, "lake", filled, [["2026", "01", "01"], ["1", "2", "3"]]
     )
@@ -234,6 +248,8 @@ def test_batch_delete_partition_reports_missing_per_entry(glue: GlueEngine, fill
     assert len(glue.get_partitions(*WHERE, "lake", filled).items) == len(DAYS) - 1
 
 
-def test_batch_delete_partition_over_25_raises_invalid_input(glue: GlueEngine, filled: str) -> None:
+def test_batch_delete_partition_over_25_raises_invalid_input(
+    glue: GlueCatalogEngine, filled: str
+) -> None:
     with pytest.raises(InvalidInputException):
         glue.batch_delete_partition(*WHERE, "lake", filled, [["1", "2", "3"]] * 26)

@@ -8,7 +8,7 @@ import pytest
 from glue_helpers import WHERE, events_table, part
 
 from lakestack.core.clock import FixedClock
-from lakestack.services.glue.engine import GlueEngine, SearchFilter
+from lakestack.services.glue.catalog import GlueCatalogEngine, SearchFilter
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     EntityNotFoundException,
@@ -17,7 +17,7 @@ from lakestack.services.glue.errors import (
 from lakestack.services.glue.models import Column, DatabaseInput, StorageDescriptor, TableInput
 
 
-def test_create_table_keeps_input_exactly(glue: GlueEngine, db: str) -> None:
+def test_create_table_keeps_input_exactly(glue: GlueCatalogEngine, db: str) -> None:
     given = events_table("Events")
     given.storage_descriptor.other = {"SkewedInfo": {"SkewedColumnNames": []}}  # type: ignore[union-attr]
     given.parameters = {"projection.enabled": "true", "projection.year.type": "integer"}
@@ -39,7 +39,7 @@ def test_create_table_keeps_input_exactly(glue: GlueEngine, db: str) -> None:
     assert t.catalog_id == WHERE[0] and t.created_by == f"arn:aws:iam::{WHERE[0]}:root"
 
 
-def test_create_table_view_keeps_view_text(glue: GlueEngine, db: str) -> None:
+def test_create_table_view_keeps_view_text(glue: GlueCatalogEngine, db: str) -> None:
     view = TableInput(
         "v",
         table_type="VIRTUAL_VIEW",
@@ -51,27 +51,27 @@ def test_create_table_view_keeps_view_text(glue: GlueEngine, db: str) -> None:
     assert t.is_view and t.view_original_text == "/* Presto View */"
 
 
-def test_create_table_twice_raises_already_exists(glue: GlueEngine, events: str) -> None:
+def test_create_table_twice_raises_already_exists(glue: GlueCatalogEngine, events: str) -> None:
     with pytest.raises(AlreadyExistsException, match="Table already exists."):
         glue.create_table(*WHERE, "lake", events_table())
 
 
-def test_create_table_missing_database_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_create_table_missing_database_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException, match="Database nosuch not found."):
         glue.create_table(*WHERE, "nosuch", events_table())
 
 
-def test_create_table_bad_name_raises_invalid_input(glue: GlueEngine, db: str) -> None:
+def test_create_table_bad_name_raises_invalid_input(glue: GlueCatalogEngine, db: str) -> None:
     with pytest.raises(InvalidInputException):
         glue.create_table(*WHERE, db, TableInput("x" * 256))
 
 
-def test_get_table_missing_table_raises_entity_not_found(glue: GlueEngine, db: str) -> None:
+def test_get_table_missing_table_raises_entity_not_found(glue: GlueCatalogEngine, db: str) -> None:
     with pytest.raises(EntityNotFoundException, match=r"^Table nosuch not found\.$"):
         glue.get_table(*WHERE, db, "nosuch")
 
 
-def test_get_table_missing_database_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_get_table_missing_database_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException, match="Database nosuch not found."):
         glue.get_table(*WHERE, "nosuch", "events")
 
@@ -87,19 +87,19 @@ def test_get_table_missing_database_raises_entity_not_found(glue: GlueEngine) ->
     ],
 )
 def test_get_tables_expression_filters_names(
-    glue: GlueEngine, db: str, expression: str | None, expected: list[str]
+    glue: GlueCatalogEngine, db: str, expression: str | None, expected: list[str]
 ) -> None:
     for name in ("orders", "events_raw", "events"):
         glue.create_table(*WHERE, db, TableInput(name))
     assert [t.name for t in glue.get_tables(*WHERE, db, expression).items] == expected
 
 
-def test_get_tables_bad_expression_raises_invalid_input(glue: GlueEngine, db: str) -> None:
+def test_get_tables_bad_expression_raises_invalid_input(glue: GlueCatalogEngine, db: str) -> None:
     with pytest.raises(InvalidInputException):
         glue.get_tables(*WHERE, db, "(unclosed")
 
 
-def test_get_tables_pages(glue: GlueEngine, db: str) -> None:
+def test_get_tables_pages(glue: GlueCatalogEngine, db: str) -> None:
     for name in ("a", "b", "c"):
         glue.create_table(*WHERE, db, TableInput(name))
     first = glue.get_tables(*WHERE, db, max_results=2)
@@ -108,13 +108,13 @@ def test_get_tables_pages(glue: GlueEngine, db: str) -> None:
     assert second.next_token is None
 
 
-def test_get_tables_missing_database_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_get_tables_missing_database_raises_entity_not_found(glue: GlueCatalogEngine) -> None:
     with pytest.raises(EntityNotFoundException):
         glue.get_tables(*WHERE, "nosuch")
 
 
 def test_update_table_replaces_definition_and_bumps_version(
-    glue: GlueEngine, events: str, clock: FixedClock
+    glue: GlueCatalogEngine, events: str, clock: FixedClock
 ) -> None:
     clock.advance(3600)
     changed = events_table()
@@ -127,12 +127,12 @@ def test_update_table_replaces_definition_and_bumps_version(
     assert t.update_time == datetime(2026, 1, 1, 1, tzinfo=UTC)
 
 
-def test_update_table_missing_raises_entity_not_found(glue: GlueEngine, db: str) -> None:
+def test_update_table_missing_raises_entity_not_found(glue: GlueCatalogEngine, db: str) -> None:
     with pytest.raises(EntityNotFoundException, match="Table nosuch not found."):
         glue.update_table(*WHERE, db, TableInput("nosuch"))
 
 
-def test_delete_table_removes_its_partitions(glue: GlueEngine, events: str) -> None:
+def test_delete_table_removes_its_partitions(glue: GlueCatalogEngine, events: str) -> None:
     glue.create_partition(*WHERE, "lake", events, part("2026", "01", "01"))
     glue.delete_table(*WHERE, "lake", events)
     with pytest.raises(EntityNotFoundException):
@@ -141,12 +141,12 @@ def test_delete_table_removes_its_partitions(glue: GlueEngine, events: str) -> N
     assert glue.get_partitions(*WHERE, "lake", events).items == []
 
 
-def test_delete_table_missing_raises_entity_not_found(glue: GlueEngine, db: str) -> None:
+def test_delete_table_missing_raises_entity_not_found(glue: GlueCatalogEngine, db: str) -> None:
     with pytest.raises(EntityNotFoundException):
         glue.delete_table(*WHERE, db, "nosuch")
 
 
-def test_batch_delete_table_reports_missing_per_entry(glue: GlueEngine, events: str) -> None:
+def test_batch_delete_table_reports_missing_per_entry(glue: GlueCatalogEngine, events: str) -> None:
     errors = glue.batch_delete_table(*WHERE, "lake", [events, "nosuch"])
     assert [(e.key, e.error_code, e.error_message) for e in errors] == [
         ("nosuch", "EntityNotFoundException", "Table nosuch not found.")
@@ -154,12 +154,14 @@ def test_batch_delete_table_reports_missing_per_entry(glue: GlueEngine, events: 
     assert glue.get_tables(*WHERE, "lake").items == []
 
 
-def test_batch_delete_table_missing_database_raises_entity_not_found(glue: GlueEngine) -> None:
+def test_batch_delete_table_missing_database_raises_entity_not_found(
+    glue: GlueCatalogEngine,
+) -> None:
     with pytest.raises(EntityNotFoundException):
         glue.batch_delete_table(*WHERE, "nosuch", ["a"])
 
 
-def test_search_tables_text_and_database_filter(glue: GlueEngine, db: str) -> None:
+def test_search_tables_text_and_database_filter(glue: GlueCatalogEngine, db: str) -> None:
     glue.create_database(*WHERE, DatabaseInput("other"))
     glue.create_table(*WHERE, db, TableInput("customer-link"))
     glue.create_table(*WHERE, db, TableInput("orders", description="all the orders"))

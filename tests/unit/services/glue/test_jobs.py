@@ -13,7 +13,6 @@ from glue_helpers import WHERE, RecordingMeter
 from lakestack.core.clock import FixedClock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
-from lakestack.services.glue.engine import GlueEngine
 from lakestack.services.glue.errors import (
     AlreadyExistsException,
     ConcurrentRunsExceededException,
@@ -21,6 +20,7 @@ from lakestack.services.glue.errors import (
     InvalidInputException,
 )
 from lakestack.services.glue.job_models import Job, JobCommand
+from lakestack.services.glue.jobs import GlueJobsEngine
 
 
 class NoSuchKey(AwsError):
@@ -66,8 +66,8 @@ def meter() -> RecordingMeter:
 
 def _engine(
     data: Path, scripts: Scripts, meter: RecordingMeter, clock: FixedClock | None = None
-) -> GlueEngine:
-    return GlueEngine(
+) -> GlueJobsEngine:
+    return GlueJobsEngine(
         data,
         clock or FixedClock(),
         Ids(seed=3),
@@ -78,7 +78,7 @@ def _engine(
 
 
 @pytest.fixture
-def glue(tmp_path: Path, scripts: Scripts, meter: RecordingMeter) -> Iterator[GlueEngine]:
+def glue(tmp_path: Path, scripts: Scripts, meter: RecordingMeter) -> Iterator[GlueJobsEngine]:
     engine = _engine(tmp_path / "data", scripts, meter)
     yield engine
     engine.close()
@@ -94,14 +94,14 @@ def _job(
     return Job(name, role, JobCommand(command, location), **kw)  # type: ignore[arg-type]
 
 
-def test_create_job_fills_pythonshell_defaults(glue: GlueEngine) -> None:
+def test_create_job_fills_pythonshell_defaults(glue: GlueJobsEngine) -> None:
     job = glue.create_job(*WHERE, _job("s3://scripts/a.py"))
     assert (job.max_capacity, job.timeout, job.glue_version) == (0.0625, 2880, "3.0")
     assert glue.get_job(*WHERE, "nightly").command.script_location == "s3://scripts/a.py"
     assert [j.name for j in glue.get_jobs(*WHERE).items] == ["nightly"]
 
 
-def test_create_job_twice_raises_already_exists(glue: GlueEngine) -> None:
+def test_create_job_twice_raises_already_exists(glue: GlueJobsEngine) -> None:
     glue.create_job(*WHERE, _job("s3://scripts/a.py"))
     with pytest.raises(AlreadyExistsException):
         glue.create_job(*WHERE, _job("s3://scripts/a.py"))
@@ -125,12 +125,12 @@ def test_create_job_twice_raises_already_exists(glue: GlueEngine) -> None:
         _job("s3://scripts/a.py", timeout=0),
     ],
 )
-def test_create_job_invalid_definition_raises_invalid_input(glue: GlueEngine, job: Job) -> None:
+def test_create_job_invalid_definition_raises_invalid_input(glue: GlueJobsEngine, job: Job) -> None:
     with pytest.raises(InvalidInputException):
         glue.create_job(*WHERE, job)
 
 
-def test_update_job_replaces_definition_keeps_created_on(glue: GlueEngine) -> None:
+def test_update_job_replaces_definition_keeps_created_on(glue: GlueJobsEngine) -> None:
     created = glue.create_job(*WHERE, _job("s3://scripts/a.py", default_arguments={"--a": "1"}))
     updated = glue.update_job(*WHERE, "nightly", _job("s3://scripts/b.py", max_capacity=1.0))
     assert updated.created_on == created.created_on
@@ -142,7 +142,7 @@ def test_update_job_replaces_definition_keeps_created_on(glue: GlueEngine) -> No
     )
 
 
-def test_missing_job_operations_raise_entity_not_found(glue: GlueEngine) -> None:
+def test_missing_job_operations_raise_entity_not_found(glue: GlueJobsEngine) -> None:
     for call in (
         lambda: glue.get_job(*WHERE, "nosuch"),
         lambda: glue.start_job_run(*WHERE, "nosuch"),
@@ -158,7 +158,7 @@ def test_missing_job_operations_raise_entity_not_found(glue: GlueEngine) -> None
 
 
 def test_run_pythonshell_succeeds_with_glue_argv_and_env(
-    glue: GlueEngine, scripts: Scripts, meter: RecordingMeter
+    glue: GlueJobsEngine, scripts: Scripts, meter: RecordingMeter
 ) -> None:
     loc = scripts.put(
         "ok.py", "import os, sys\nprint(sys.argv[1:])\nprint(os.environ['AWS_ENDPOINT_URL'])\n"
@@ -178,7 +178,9 @@ def test_run_pythonshell_succeeds_with_glue_argv_and_env(
     assert ("glue", "JobRun", "DPU-Seconds", 3.75, "DPU-Seconds", *WHERE) in meter.records
 
 
-def test_run_raising_script_fails_with_exception_line(glue: GlueEngine, scripts: Scripts) -> None:
+def test_run_raising_script_fails_with_exception_line(
+    glue: GlueJobsEngine, scripts: Scripts
+) -> None:
     loc = scripts.put("bad.py", "print('working')\nraise ValueError('boom')\n")
     glue.create_job(*WHERE, _job(loc))
     done = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
@@ -187,7 +189,7 @@ def test_run_raising_script_fails_with_exception_line(glue: GlueEngine, scripts:
     assert Path(done.stdout_path or "").read_text() == "working\n"
 
 
-def test_run_missing_script_fails_naming_location(glue: GlueEngine) -> None:
+def test_run_missing_script_fails_naming_location(glue: GlueJobsEngine) -> None:
     glue.create_job(*WHERE, _job("s3://scripts/nosuch.py"))
     done = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
     assert done.job_run_state == "FAILED"
@@ -195,7 +197,7 @@ def test_run_missing_script_fails_naming_location(glue: GlueEngine) -> None:
     assert "NoSuchKey" in (done.error_message or "")
 
 
-def test_run_past_timeout_is_killed_as_timeout(glue: GlueEngine, scripts: Scripts) -> None:
+def test_run_past_timeout_is_killed_as_timeout(glue: GlueJobsEngine, scripts: Scripts) -> None:
     loc = scripts.put("slow.py", "import time\ntime.sleep(30)\n")
     glue.create_job(*WHERE, _job(loc))
     run = glue.start_job_run(*WHERE, "nightly", timeout_seconds=0.3)
@@ -203,7 +205,7 @@ def test_run_past_timeout_is_killed_as_timeout(glue: GlueEngine, scripts: Script
     assert done.job_run_state == "TIMEOUT" and "timed out" in (done.error_message or "")
 
 
-def test_batch_stop_job_run_kills_to_stopped(glue: GlueEngine, scripts: Scripts) -> None:
+def test_batch_stop_job_run_kills_to_stopped(glue: GlueJobsEngine, scripts: Scripts) -> None:
     loc = scripts.put("slow.py", "import time\ntime.sleep(30)\n")
     glue.create_job(*WHERE, _job(loc))
     run = glue.start_job_run(*WHERE, "nightly")
@@ -218,7 +220,7 @@ def test_batch_stop_job_run_kills_to_stopped(glue: GlueEngine, scripts: Scripts)
 
 
 def test_start_job_run_beyond_max_concurrent_runs_raises(
-    glue: GlueEngine, scripts: Scripts
+    glue: GlueJobsEngine, scripts: Scripts
 ) -> None:
     glue.create_job(*WHERE, _job(scripts.put("slow.py", "import time\ntime.sleep(30)\n")))
     run = glue.start_job_run(*WHERE, "nightly")
@@ -228,7 +230,7 @@ def test_start_job_run_beyond_max_concurrent_runs_raises(
     glue.wait_job_run(*WHERE, "nightly", run.id, timeout=10)
 
 
-def test_glueetl_run_without_its_script_fails_naming_the_location(glue: GlueEngine) -> None:
+def test_glueetl_run_without_its_script_fails_naming_the_location(glue: GlueJobsEngine) -> None:
     glue.create_job(
         *WHERE,
         _job("s3://scripts/etl.py", command="glueetl", worker_type="G.1X", number_of_workers=2),
@@ -240,7 +242,7 @@ def test_glueetl_run_without_its_script_fails_naming_the_location(glue: GlueEngi
     assert done.error_message.startswith("Failed to download the script from s3://scripts/etl.py")
 
 
-def test_get_job_runs_newest_first_paged(glue: GlueEngine) -> None:
+def test_get_job_runs_newest_first_paged(glue: GlueJobsEngine) -> None:
     glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
     ids = []
     for _ in range(3):  # one at a time: MaxConcurrentRuns is 1
@@ -267,7 +269,7 @@ def test_runs_survive_restart_and_active_ones_fail(
         again.close()
 
 
-def test_delete_job_removes_job_and_runs(glue: GlueEngine) -> None:
+def test_delete_job_removes_job_and_runs(glue: GlueJobsEngine) -> None:
     glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
     glue.start_job_run(*WHERE, "nightly")
     assert glue.delete_job(*WHERE, "nightly") == "nightly"
