@@ -58,11 +58,11 @@ class RequestContext:
     @property
     def service_name(self) -> str:
         if self.service is not None:
-            return self.service.service_name
+            return str(self.service.service_name)
         return "internal" if self.internal_route is not None else "-"
 
     @property
     def operation_name(self) -> str:
         if self.operation is not None:
-            return self.operation.name
+            return str(self.operation.name)
         return self.internal_route or "-"
