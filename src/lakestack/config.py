@@ -19,7 +19,11 @@ class Config:
         data_dir: where state lives (objects, metadata, credentials, usage).
         host, port: where ``serve`` listens; port 0 picks a free one.
         auth: ``open`` accepts unknown access keys, ``strict`` refuses them. Binding to
-            anything but loopback forces ``strict``.
+            anything but loopback forces ``strict``. In ``open`` mode an unsigned request
+            is AWS's anonymous principal (S3 serves it only what a bucket grants to
+            everyone; other services refuse it); ``strict`` refuses unsigned requests.
+            Either way header-signed requests more than 15 minutes off the wall clock
+            are refused.
         fsync: make acknowledged writes survive power loss (slower).
         time_scale: how fast the clock runs relative to real time.
         hostname: the host name virtual-host style S3 requests are made against
