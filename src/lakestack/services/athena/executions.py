@@ -1,5 +1,5 @@
 """Query executions: start (idempotent by client token), the QUEUED -> RUNNING ->
-SUCCEEDED/FAILED/CANCELLED state machine (:data:`models.TRANSITIONS`), a small worker
+SUCCEEDED/FAILED/CANCELLED state machine (:data:`LIFECYCLE`, ``core.lifecycle``), a small worker
 pool, results, stop, listing, and billing of bytes scanned.
 
 Failures are state (``StateChangeReason`` + ``AthenaError``), never exceptions to
@@ -29,6 +29,7 @@ from io import BytesIO
 import duckdb
 
 from lakestack.core.errors import AwsError
+from lakestack.core.lifecycle import Lifecycle
 from lakestack.services.athena.base import (
     SERVICE,
     AthenaBase,
@@ -77,6 +78,12 @@ NO_OUTPUT = (
     "the Workgroup result configuration setting or as an API input."
 )
 INTERRUPTED = "Query did not finish: lakestack stopped while the query was running. Run it again."
+LIFECYCLE: Lifecycle[QueryState] = Lifecycle(
+    TRANSITIONS,
+    recovery={QueryState.QUEUED: QueryState.FAILED, QueryState.RUNNING: QueryState.FAILED},
+)
+"""A query's states (``models.TRANSITIONS``); one a stopped lakestack left queued or
+running comes back FAILED with ``INTERRUPTED`` on the next start."""
 _CACHE = 8
 
 
@@ -253,16 +260,16 @@ class ExecutionOps(AthenaBase):
         reason: str | None = None,
         error: AthenaError | None = None,
     ) -> bool:
-        """Move ``job`` to ``state`` if the transitions table allows it; persist."""
+        """Move ``job`` to ``state`` if ``LIFECYCLE`` allows it; persist."""
         with self._lock:
             q = job.query
-            if state not in TRANSITIONS[q.state]:
+            if not LIFECYCLE.can_move(q.state, state):
                 return False
             q.state = state
             if reason is not None:
                 q.state_change_reason = reason
             q.error = error
-            if is_terminal(state):
+            if LIFECYCLE.is_terminal(state):
                 q.completed = self._clock.utcnow()
             self._store.update_execution(job.account, job.region, q)
             return True
@@ -582,13 +589,17 @@ class ExecutionOps(AthenaBase):
             job.done.wait(timeout)
 
     def _recover(self) -> None:
-        """Queries a previous process left unfinished come back FAILED."""
-        for account, region, q in self._store.unfinished_executions():
-            q.state = QueryState.FAILED
+        """Queries a previous process left unfinished end as ``LIFECYCLE.recovery`` says."""
+
+        def move(row: tuple[str, str, QueryExecution], state: QueryState) -> None:
+            account, region, q = row
+            q.state = state
             q.state_change_reason = INTERRUPTED
             q.error = AthenaError(1, 401, True, INTERRUPTED)
             q.completed = self._clock.utcnow()
             self._store.update_execution(account, region, q)
+
+        LIFECYCLE.recover(self._store.unfinished_executions(), lambda row: row[2].state, move)
 
     def _stop_all(self, timeout: float = 10.0) -> None:
         for job in list(self._jobs.values()):
