@@ -25,6 +25,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from lakestack.core.storage.private import private_dir
+
 DEFAULT_ACCOUNT_ID = "000000000000"
 DEFAULT_ACCESS_KEY_ID = "test"
 DEFAULT_SECRET_ACCESS_KEY = "test"
@@ -234,7 +236,7 @@ class CredentialStore:
             "version": _FORMAT_VERSION,
             "credentials": [_to_row(c) for c in self.list()],
         }
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self._path.parent)
         fd, tmp = tempfile.mkstemp(prefix=".credentials.", dir=self._path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
