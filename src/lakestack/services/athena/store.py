@@ -1,27 +1,18 @@
 """Athena's metadata in SQLite (WAL): work groups, named queries and query executions of
 every (account, region), in ``<data_dir>/athena/athena.sqlite``.
 
-Each resource is one row holding its model as JSON; executions also keep their work
-group, submission order and client request token in columns for listing and
-idempotency. Knows no Athena rules: the engine decides, the store records.
+Each resource is one row holding its model as JSON (``core.sqlite``'s row codec);
+executions also keep their work group, submission order and client request token in
+columns for listing and idempotency. Knows no Athena rules: the engine decides, the store records.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import json
-import types
-import typing
-from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from lakestack.core.sqlite import SqliteDatabase
+from lakestack.core.sqlite import SqliteDatabase, dump, load
 from lakestack.services.athena.models import NamedQuery, QueryExecution, WorkGroup
-
-M = TypeVar("M")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workgroups(
@@ -37,56 +28,6 @@ CREATE TABLE IF NOT EXISTS executions(
 CREATE INDEX IF NOT EXISTS executions_wg ON executions(account, region, workgroup, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS executions_token ON executions(account, region, token);
 """
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, datetime):
-        return {"$dt": o.isoformat()}
-    raise TypeError(f"cannot store {type(o).__name__}")
-
-
-def _hook(d: dict[str, Any]) -> Any:
-    if len(d) == 1 and "$dt" in d:
-        return datetime.fromisoformat(d["$dt"])
-    return d
-
-
-def dump(model: Any) -> str:
-    return json.dumps(dataclasses.asdict(model), default=_default, separators=(",", ":"))
-
-
-@cache
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def load(cls: type[M], text: str) -> M:
-    """A model from its stored JSON.
-
-    >>> from lakestack.services.athena.models import NamedQuery
-    >>> load(NamedQuery, dump(NamedQuery("i", "n", "db", "SELECT 1"))).query_string
-    'SELECT 1'
-    """
-    built: M = _build(cls, json.loads(text, object_hook=_hook))
-    return built
-
-
-def _build(cls: Any, data: dict[str, Any]) -> Any:
-    hints = _hints(cls)
-    return cls(**{k: _value(hints[k], v) for k, v in data.items() if k in hints})
-
-
-def _value(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        tp = inner[0] if len(inner) == 1 else Any
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp) and isinstance(value, dict):
-        return _build(tp, value)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
-    return value
 
 
 class AthenaStore(SqliteDatabase):

@@ -1,7 +1,8 @@
 """S3 metadata in SQLite (WAL): buckets, bucket configurations, object versions,
 multipart uploads and parts.
 
-Owns the schema and the row <-> model mapping. Keys are stored as BLOB (UTF-8
+Owns the schema and the row <-> model mapping (JSON columns through ``core.sqlite``'s
+row codec). Keys are stored as BLOB (UTF-8
 bytes) so ``ORDER BY key`` is S3's UTF-8 binary order and range seeks are memcmp.
 One connection guarded by one lock (measured faster than a connection per thread
 for this workload). Knows nothing of blob files beyond the relative path column,
@@ -10,12 +11,10 @@ and nothing of S3 rules: the engine decides, the store records.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lakestack.core.sqlite import SqliteDatabase
+from lakestack.core.sqlite import SqliteDatabase, dumps, loads
 from lakestack.services.s3.models import (
     Bucket,
     Checksum,
@@ -56,36 +55,6 @@ _OBJ_COLS = (
     "seq, bucket, key, version_id, is_latest, is_delete_marker, size, etag, "
     "last_modified, blob, meta, checksum, tags, storage_class, parts, owner"
 )
-
-
-def dumps(value: Any) -> str:
-    """JSON that keeps datetimes (as ``{"$dt": iso}``) so configs round-trip exactly.
-
-    >>> from datetime import UTC
-    >>> loads(dumps({"d": datetime(2026, 1, 1, tzinfo=UTC)}))["d"].year
-    2026
-    """
-
-    def default(o: Any) -> Any:
-        if isinstance(o, datetime):
-            return {"$dt": o.isoformat()}
-        if isinstance(o, bytes):
-            return {"$b": o.decode("latin-1")}
-        raise TypeError(f"cannot store {type(o).__name__}")
-
-    return json.dumps(value, default=default, separators=(",", ":"))
-
-
-def loads(text: str) -> Any:
-    def hook(d: dict[str, Any]) -> Any:
-        if len(d) == 1:
-            if "$dt" in d:
-                return datetime.fromisoformat(d["$dt"])
-            if "$b" in d:
-                return d["$b"].encode("latin-1")
-        return d
-
-    return json.loads(text, object_hook=hook)
 
 
 def _meta_dump(m: ObjectMetadata) -> str | None:
