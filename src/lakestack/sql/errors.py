@@ -92,6 +92,14 @@ class ConstraintViolation(AthenaQueryError):
     error_name = "CONSTRAINT_VIOLATION"
 
 
+class InvalidParameterUsage(AthenaQueryError):
+    error_name = "INVALID_PARAMETER_USAGE"
+
+
+class ExpressionNotConstant(AthenaQueryError):
+    error_name = "EXPRESSION_NOT_CONSTANT"
+
+
 class InvalidTableProperty(AthenaQueryError):
     """A partition projection configuration Athena rejects (HIVE_METASTORE_ERROR)."""
 

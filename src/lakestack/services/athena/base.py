@@ -10,11 +10,10 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 from lakestack.core import pagination
 from lakestack.core.clock import Clock
@@ -27,8 +26,20 @@ from lakestack.services.athena.models import PRIMARY, WorkGroup
 from lakestack.services.athena.ports import Catalog, ObjectStore
 from lakestack.services.athena.runner import QueryRunner
 from lakestack.services.athena.store import AthenaStore
+from lakestack.sql.session import SqlSession
 
 SERVICE = "athena"
+# Every cursor's session: Athena's zone, DuckDB's profiler on (bytes scanned come from
+# it), no progress bar.
+SESSION_SQL = (
+    "SET TimeZone='UTC'",
+    "PRAGMA enable_profiling='no_output'",
+    "SET profiling_coverage='ALL'",
+    "SET enable_progress_bar=false",
+    # DuckDB 2.0 pushes TRY_CAST into read_csv as a strict cast ("Could not convert
+    # string"), failing Hive text tables whose empty fields must read as NULL.
+    "SET disabled_optimizers='type_pushdown'",
+)
 
 
 def encode_token(position: str) -> str:
@@ -67,6 +78,8 @@ class AthenaBase:
         objects: the object store results and CTAS data are written to (S3 engine).
         catalog: the Data Catalog (Glue, through the emulator's adapter).
         workers: threads running queries.
+        blob_dirs: where the object store keeps object bytes, the only files DuckDB may
+            read besides Athena's own (default: the S3 engine's ``<data_dir>/s3/blobs``).
     """
 
     def __init__(
@@ -78,6 +91,7 @@ class AthenaBase:
         objects: ObjectStore,
         catalog: Catalog,
         workers: int = 2,
+        blob_dirs: Sequence[Path] | None = None,
     ) -> None:
         self._root = Path(data_dir) / "athena"
         self._clock = clock
@@ -87,13 +101,18 @@ class AthenaBase:
         self._catalog = catalog
         self._workers = workers
         self._mirror = HiveMirror(self._root / "hive")
-        self._runner = QueryRunner(catalog, objects, self._mirror)
+        staging = self._root / "staging"
+        self._runner = QueryRunner(catalog, objects, self._mirror, staging)
         self._lock = threading.RLock()
-        self._duckdb = duckdb.connect(":memory:")
-        self._duckdb.execute("SET TimeZone='UTC'")
+        blobs = list(blob_dirs or [Path(data_dir) / "s3" / "blobs"])
+        self._sql = SqlSession(
+            [*blobs, self._mirror.root, staging],
+            self._root / "spill",
+            cursors=workers,
+            session_sql=SESSION_SQL,
+        )
         self._jobs: dict[str, Any] = {}  # query id -> executions._Job
         self._results: OrderedDict[str, Any] = OrderedDict()  # query id -> parsed result
-        self._local = threading.local()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="athena")
         self._open()
 

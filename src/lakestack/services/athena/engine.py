@@ -29,7 +29,8 @@ class AthenaEngine(WorkGroupOps, NamedQueryOps, ExecutionOps, CatalogOps):
     """``AthenaEngine(data_dir, clock, ids, meter, objects, catalog, workers=2)``.
 
     Thread-safe: metadata through one locked SQLite connection, queries on a pool of
-    ``workers`` threads each with its own DuckDB cursor of one shared connection.
+    ``workers`` threads each with its own cursor of one locked DuckDB database
+    (:class:`lakestack.sql.session.SqlSession`).
     """
 
     def __init__(
@@ -56,4 +57,4 @@ class AthenaEngine(WorkGroupOps, NamedQueryOps, ExecutionOps, CatalogOps):
         self._stop_all()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._store.close()
-        self._duckdb.close()
+        self._sql.close()

@@ -8,15 +8,14 @@ records there and never leaves the engine. Knows nothing of HTTP or JSON.
 
 from __future__ import annotations
 
-from typing import Any
-
-from lakestack.core.errors import AwsError, ErrorTable
+from lakestack.core.errors import AwsError
 from lakestack.sql.errors import (
     SYSTEM,
     USER,
     USER_ERROR_TYPE,
     AthenaQueryError,
 )
+from lakestack.sql.session import error_table
 
 
 class AthenaApiError(AwsError):
@@ -146,16 +145,24 @@ class QueryCancelled(Exception):
         self.scanned = scanned
 
 
-def duckdb_error_table(duckdb_module: Any) -> ErrorTable:
-    """DuckDB's exceptions -> the Athena failure they show as, most specific first."""
-    d = duckdb_module
-    return (
-        (d.ConversionException, InvalidCastArgument),
-        (d.OutOfRangeException, NumericValueOutOfRange),
-        (d.BinderException, EngineSyntaxError),
-        (d.ParserException, EngineSyntaxError),
-        (d.CatalogException, EngineSyntaxError),
-        (d.InvalidInputException, HiveBadData),
-        (d.IOException, HiveCannotOpenSplit),
-        (d.NotImplementedException, EngineNotSupported),
-    )
+class PermissionDenied(QueryFailed):
+    """DuckDB refused a file outside the directories its session allows (a bug: lakestack
+    hands DuckDB only object-store files and its own staging directory)."""
+
+    code = "PERMISSION_DENIED"
+
+
+# DuckDB's exceptions -> the Athena failure they show as (see lakestack.sql.session).
+ENGINE_ERRORS = error_table(
+    {
+        "conversion": InvalidCastArgument,
+        "out_of_range": NumericValueOutOfRange,
+        "binder": EngineSyntaxError,
+        "parser": EngineSyntaxError,
+        "catalog": EngineSyntaxError,
+        "permission": PermissionDenied,
+        "invalid_input": HiveBadData,
+        "io": HiveCannotOpenSplit,
+        "not_implemented": EngineNotSupported,
+    }
+)

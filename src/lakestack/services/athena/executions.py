@@ -65,6 +65,7 @@ from lakestack.services.athena.results import (
 from lakestack.services.athena.runner import RunContext, parse
 from lakestack.services.athena.scan import split_uri
 from lakestack.sql.errors import AthenaQueryError
+from lakestack.sql.parameters import bind_parameters
 from lakestack.sql.statements import CreateTableAs, Statement, statement_type
 
 LOG = logging.getLogger(__name__)
@@ -96,37 +97,6 @@ def billable_bytes(scanned: int) -> int:
     if scanned <= 0:
         return 0
     return max(math.ceil(scanned / MB), MIN_BILLED_MB) * MB
-
-
-def bind_parameters(query: str, parameters: Sequence[str]) -> str:
-    """Put ``ExecutionParameters`` into the ``?`` placeholders (outside quotes).
-
-    >>> bind_parameters("SELECT * FROM t WHERE a = ? AND b = '?'", ["'x'"])
-    "SELECT * FROM t WHERE a = 'x' AND b = '?'"
-    """
-    out, i, quote = [], 0, ""
-    for ch in query:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "?":
-            if i >= len(parameters):
-                raise QueryFailed(
-                    f"Incorrect number of parameters: expected at least {i + 1} "
-                    f"but found {len(parameters)}",
-                    code="INVALID_PARAMETER_USAGE",
-                )
-            out.append(parameters[i])
-            i += 1
-            continue
-        out.append(ch)
-    if i != len(parameters):
-        raise QueryFailed(
-            f"Incorrect number of parameters: expected {i} but found {len(parameters)}",
-            code="INVALID_PARAMETER_USAGE",
-        )
-    return "".join(out)
 
 
 @dataclass(slots=True)
@@ -383,18 +353,8 @@ class ExecutionOps(AthenaBase):
                 )
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
-        if cursor is None:
-            cursor = self._duckdb.cursor()
-            cursor.execute("SET TimeZone='UTC'")
-            cursor.execute("PRAGMA enable_profiling='no_output'")
-            cursor.execute("SET profiling_coverage='ALL'")
-            cursor.execute("SET enable_progress_bar=false")
-            # DuckDB 2.0 pushes TRY_CAST into read_csv as a strict cast ("Could not convert
-            # string"), failing Hive text tables whose empty fields must read as NULL.
-            cursor.execute("SET disabled_optimizers='type_pushdown'")
-            self._local.cursor = cursor
-        return cursor
+        """This worker thread's cursor of the locked session."""
+        return self._sql.cursor()
 
     # -- results ----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ Parquet scan from the profile (the column chunks of the row groups actually read
 Athena bills); CSV/JSON/ORC count whole objects.
 
 CTAS, INSERT INTO and UNLOAD live in :mod:`writes`. Every DuckDB call goes through
-``translating(duckdb_error_table)`` so engine errors become Athena failures.
+``translating(ENGINE_ERRORS)`` so engine errors become Athena failures.
 
 Must not know: HTTP, Glue's models, the execution lifecycle (``executions`` owns it).
 """
@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -35,7 +37,7 @@ from lakestack.services.athena.catalog_statements import (
     StatementResult,
     decode_view,
 )
-from lakestack.services.athena.errors import QueryCancelled, QueryFailed, duckdb_error_table
+from lakestack.services.athena.errors import ENGINE_ERRORS, QueryCancelled, QueryFailed
 from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import Catalog, CatalogPartition, CatalogTable, ObjectStore
 from lakestack.services.athena.results import columns_for, render
@@ -51,6 +53,7 @@ from lakestack.sql import statements as st
 from lakestack.sql.ddl import parse_statement
 from lakestack.sql.errors import SchemaNotFound, SqlSyntaxError
 from lakestack.sql.predicates import TRUE
+from lakestack.sql.quoting import quote_identifier
 from lakestack.sql.translate import TableSchema, Translated, parse_query, translate
 
 _HEAD = re.compile(
@@ -61,7 +64,7 @@ _HEAD = re.compile(
 # The text AWS lists for a query over its work group's cutoff (Athena user guide,
 # "Troubleshooting workgroups").
 CUTOFF_REASON = "query state CANCELED. Bytes scanned limit was exceeded."
-_ERRORS = duckdb_error_table(duckdb)
+_ERRORS = ENGINE_ERRORS
 _MAX_VIEW_DEPTH = 10
 
 
@@ -145,18 +148,24 @@ class ViewCache:
 
 
 def _view_name(placeholder: str) -> str:
-    return '"' + placeholder.replace('"', '""') + '"'
+    return quote_identifier(placeholder)
 
 
 class QueryRunner:
     """Runs statements for the execution layer; one instance per engine."""
 
     def __init__(
-        self, catalog: Catalog, objects: ObjectStore, mirror: HiveMirror | None = None
+        self,
+        catalog: Catalog,
+        objects: ObjectStore,
+        mirror: HiveMirror | None = None,
+        staging: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.objects = objects
         self.mirror = mirror
+        # Where CTAS, INSERT and UNLOAD let DuckDB write before upload.
+        self.staging = staging or Path(tempfile.gettempdir()) / "lakestack-athena"
         self.views = ViewCache()
 
     def lister(self, ctx: RunContext) -> Lister:

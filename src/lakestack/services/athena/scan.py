@@ -28,12 +28,14 @@ from lakestack.services.athena.hive_mirror import HiveMirror
 from lakestack.services.athena.ports import CatalogPartition, CatalogTable, ObjectStore
 from lakestack.sql.predicates import TRUE, Predicate
 from lakestack.sql.projection import ProjectedLayout, is_enabled, project, projected_layout, prune
-from lakestack.sql.types import to_duckdb
+from lakestack.sql.quoting import quote_identifier as _ident
+from lakestack.sql.quoting import quote_list
+from lakestack.sql.quoting import quote_literal as _literal
+from lakestack.sql.types import is_string_type, to_duckdb
 
 # Above this many candidate partitions one listing of their common prefix is cheaper
 # than one listing each.
 _BULK_LISTING = 48
-_STRING_TYPES = ("string", "varchar", "char")
 _FILE_COLUMN = '"__lakestack_file"'
 
 
@@ -269,20 +271,12 @@ def _owner(uri: str, wanted: dict[str, tuple[str, ...]]) -> str | None:
 # -- the DuckDB relation -----------------------------------------------------------------
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _paths(files: Sequence[ScanFile]) -> str:
-    return "[" + ", ".join(_literal(f.path) for f in files) + "]"
+    return quote_list(f.path for f in files)
 
 
 def _is_string(hive_type: str) -> bool:
-    return hive_type.split("(")[0].strip().lower() in _STRING_TYPES
+    return is_string_type(hive_type)
 
 
 def _partition_value(value: str, hive_type: str) -> str:
@@ -526,6 +520,11 @@ def _csv_reader(table: CatalogTable, files: Sequence[ScanFile], *, opencsv: bool
             delim = "\x01"
         quote, escape = "", params.get("escape.delim", "")
     skip = table.parameters.get("skip.header.line.count", "0").strip() or "0"
+    if not skip.isdigit() or len(skip) > 9:
+        raise QueryFailed(
+            f"Invalid value for table property skip.header.line.count: {skip}",
+            code="HIVE_INVALID_METADATA",
+        )
     null = params.get("serialization.null.format", "\\N")
     columns = ", ".join(f"{_literal(c.name)}: 'VARCHAR'" for c in table.columns)
     return (

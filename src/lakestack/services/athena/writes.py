@@ -21,15 +21,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import duckdb
-
 from lakestack.core.errors import AwsError, translating
+from lakestack.core.storage.private import private_dir
 from lakestack.services.athena.catalog_statements import (
     CatalogStatements,
     StatementResult,
     hive_type,
 )
-from lakestack.services.athena.errors import QueryFailed, duckdb_error_table
+from lakestack.services.athena.errors import ENGINE_ERRORS, QueryFailed
 from lakestack.services.athena.ports import (
     CatalogColumn,
     CatalogPartition,
@@ -41,13 +40,14 @@ from lakestack.sql import formats
 from lakestack.sql import statements as st
 from lakestack.sql.errors import TableNotFound
 from lakestack.sql.projection import is_enabled
+from lakestack.sql.quoting import quote_identifier, quote_literal
 from lakestack.sql.types import to_duckdb
 
 if TYPE_CHECKING:
     from lakestack.services.athena.runner import Prepared, QueryRunner, RunContext
 
 LOG = logging.getLogger(__name__)
-_ERRORS = duckdb_error_table(duckdb)
+_ERRORS = ENGINE_ERRORS
 _COMPRESSION = {
     "GZIP": "gzip",
     "SNAPPY": "snappy",
@@ -149,13 +149,7 @@ def _ctas(runner: QueryRunner, ctx: RunContext, s: st.CreateTableAs) -> Statemen
     runner.check_cutoff(ctx, prepared)
     with runner.bound(ctx, prepared):
         described = _described(ctx, prepared.translated.sql)
-        names = [n for n, _ in described]
-        if partitioned and names[-len(partitioned) :] != partitioned:
-            raise QueryFailed(
-                f"Partition keys must be the last columns in the table and in the "
-                f"same order as the table properties: {partitioned}",
-                code="HIVE_COLUMN_ORDER_MISMATCH",
-            )
+        _check_partition_order([n for n, _ in described], partitioned)
         written, count, scanned = _write(
             runner,
             ctx,
@@ -237,9 +231,9 @@ def _insert(runner: QueryRunner, ctx: RunContext, s: st.InsertInto) -> Statement
             )
         aliases = ", ".join(f'"c{i}"' for i in range(len(target)))
         casts = ", ".join(
-            f'CAST("c{i}" AS {to_duckdb(c.type)}) AS "{c.name}"'
+            f'CAST("c{i}" AS {to_duckdb(c.type)}) AS {quote_identifier(c.name)}'
             if c not in table.partition_keys
-            else f'CAST("c{i}" AS VARCHAR) AS "{c.name}"'
+            else f'CAST("c{i}" AS VARCHAR) AS {quote_identifier(c.name)}'
             for i, c in enumerate(target)
         )
         sql = f"SELECT {casts} FROM ({prepared.translated.sql}) AS __q({aliases})"
@@ -275,6 +269,9 @@ def _unload(runner: QueryRunner, ctx: RunContext, s: st.Unload) -> StatementResu
     prepared = runner.prepare(ctx, s.query)
     runner.check_cutoff(ctx, prepared)
     with runner.bound(ctx, prepared):
+        if partitioned:
+            names = [n for n, _ in _described(ctx, prepared.translated.sql)]
+            _check_partition_order(names, partitioned)
         written, count, scanned = _write(
             runner,
             ctx,
@@ -290,6 +287,16 @@ def _unload(runner: QueryRunner, ctx: RunContext, s: st.Unload) -> StatementResu
     return StatementResult(
         "update", update_count=count, scanned=scanned, manifest=[uri for uri, _ in written]
     )
+
+
+def _check_partition_order(names: Sequence[str], partitioned: Sequence[str]) -> None:
+    """``partitioned_by`` must name the query's last columns, in order (Athena's rule)."""
+    if partitioned and list(names[-len(partitioned) :]) != list(partitioned):
+        raise QueryFailed(
+            f"Partition keys must be the last columns in the table and in the "
+            f"same order as the table properties: {list(partitioned)}",
+            code="HIVE_COLUMN_ORDER_MISMATCH",
+        )
 
 
 def _slash(location: str) -> str:
@@ -317,12 +324,16 @@ def _write(
     """
     if not with_data:
         return [], 0, 0
-    tmp = tempfile.mkdtemp(prefix=f"athena-{ctx.query_id}-")
+    # DuckDB may write only inside the staging directory (see lakestack.sql.session).
+    private_dir(runner.staging)
+    tmp = tempfile.mkdtemp(prefix="query-", dir=runner.staging)
     try:
         target = tmp if partitioned else os.path.join(tmp, "data_0")
         options = _copy_options(fmt, compression, partitioned, props)
         with translating(_ERRORS):
-            row = ctx.cursor.execute(f"COPY ({sql}) TO '{target}' ({options})").fetchone()
+            row = ctx.cursor.execute(
+                f"COPY ({sql}) TO {quote_literal(target)} ({options})"
+            ).fetchone()
         scanned, _ = runner.scanned(ctx, prepared)
         written = _upload(runner, ctx, tmp, location, fmt, compression, template)
         return written, int(row[0]) if row else 0, scanned
@@ -339,10 +350,10 @@ def _copy_options(
     elif compression == "GZIP":
         options.append("COMPRESSION gzip")
     if fmt == "TEXTFILE":
-        delim = _option(props, "field_delimiter", default="\x01").replace("'", "''")
-        options += [f"DELIMITER '{delim}'", "HEADER false", "QUOTE ''"]
+        delim = _option(props, "field_delimiter", default="\x01")
+        options += [f"DELIMITER {quote_literal(delim)}", "HEADER false", "QUOTE ''"]
     if partitioned:
-        options.append("PARTITION_BY (" + ", ".join(f'"{c}"' for c in partitioned) + ")")
+        options.append("PARTITION_BY (" + ", ".join(map(quote_identifier, partitioned)) + ")")
         options.append("OVERWRITE_OR_IGNORE")
     return ", ".join(options)
 

@@ -4,7 +4,7 @@ paging.
 
 Partition values are strings kept exactly (``07`` stays ``07``); a partition's
 StorageDescriptor is what its writer gave, nothing inherited from the table.
-Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP.
+Part of :class:`lakestack.services.glue.catalog.GlueCatalogEngine`; knows no HTTP.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from lakestack.services.glue.models import (
     Table,
 )
 from lakestack.services.glue.store import values_key
+from lakestack.sql.types import check_column_types
 
 MAX_PARTITIONS_PAGE = 1000
 MAX_BATCH_CREATE = 100
@@ -245,6 +246,8 @@ class PartitionOps(CatalogBase):
 
     def _insert(self, account: str, region: str, t: Table, given: PartitionInput) -> Partition:
         _check_values(t, given.values)
+        sd = given.storage_descriptor
+        check_column_types(sd.columns if sd else None, error=InvalidInputException)
         p = _partition(given, list(given.values), t, self._clock.utcnow())
         if not self._store.insert_partition(account, region, p):
             raise AlreadyExistsException("Partition already exists.")
@@ -253,6 +256,8 @@ class PartitionOps(CatalogBase):
     def _replace(
         self, account: str, region: str, t: Table, values: Sequence[str], given: PartitionInput
     ) -> Partition:
+        sd = given.storage_descriptor
+        check_column_types(sd.columns if sd else None, error=InvalidInputException)
         old = self._partition(account, region, t, values)
         p = _partition(given, old.values, t, old.creation_time)
         self._store.replace_partition(account, region, p)

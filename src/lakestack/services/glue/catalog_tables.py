@@ -1,7 +1,7 @@
 """Table operations of the Data Catalog: create, get, list (with a name pattern),
 update, delete, batch delete and a basic SearchTables.
 
-Part of :class:`lakestack.services.glue.engine.GlueEngine`; knows no HTTP.
+Part of :class:`lakestack.services.glue.catalog.GlueCatalogEngine`; knows no HTTP.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from lakestack.services.glue.catalog_base import (
 )
 from lakestack.services.glue.errors import AlreadyExistsException, InvalidInputException
 from lakestack.services.glue.models import EntryError, Page, Table, TableInput
+from lakestack.sql.types import check_column_types
 
 MAX_TABLES_PAGE = 100
 MAX_BATCH_DELETE_TABLES = 100
@@ -77,10 +78,15 @@ class TableOps(CatalogBase):
         Raises:
             EntityNotFoundException: no such database.
             AlreadyExistsException: the table exists.
-            InvalidInputException: a name Glue refuses.
+            InvalidInputException: a name Glue refuses, or a column type that is not a
+                Hive type (lakestack executes types; Glue itself stores any string).
         """
         self._bill("CreateTable", account, region)
         name = normalize_name(table.name, "tableInput.name")
+        sd = table.storage_descriptor
+        check_column_types(
+            sd.columns if sd else None, table.partition_keys, error=InvalidInputException
+        )
         with self._store.lock:
             db = self._database(account, region, database)
             if self._store.get_table(account, region, db.name, name) is not None:
@@ -125,6 +131,10 @@ class TableOps(CatalogBase):
         """
         self._bill("UpdateTable", account, region)
         with self._store.lock:
+            sd = table.storage_descriptor
+            check_column_types(
+                sd.columns if sd else None, table.partition_keys, error=InvalidInputException
+            )
             old = self._table(account, region, database, table.name)
             new = _table(
                 table,
