@@ -122,14 +122,14 @@ def _s3_engine(parts: Parts) -> Any:
 
 
 def _glue_engine(parts: Parts) -> Any:
-    from lakestack.services.glue.engine import GlueEngine
+    from lakestack.services.glue.engine import build_glue
 
-    return GlueEngine(
+    return build_glue(
         parts.data_dir,
         parts.clock,
         parts.ids,
         parts.meter,
-        scripts=parts.engine("s3"),
+        objects=parts.engine("s3"),
         endpoint=parts.endpoint,
         warm_spark=True,
     )
@@ -145,7 +145,7 @@ def _athena_engine(parts: Parts) -> Any:
         parts.ids,
         parts.meter,
         parts.engine("s3"),
-        GlueCatalogForAthena(parts.engine("glue")),
+        GlueCatalogForAthena(parts.engine("glue").catalog),
     )
 
 

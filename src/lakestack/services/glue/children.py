@@ -95,24 +95,7 @@ class ChildProcesses:
 
     def reap(self) -> int:
         """Kill every recorded group a previous server left running; how many were."""
-        killed = 0
-        for path in sorted(self._dir.glob("[0-9]*")):
-            try:
-                record = json.loads(path.read_text())
-                pgid, started = int(record["pgid"]), record.get("start")
-            except (OSError, ValueError, KeyError, TypeError):
-                path.unlink(missing_ok=True)
-                continue
-            now = start_time(pgid)
-            if now is None or now == started:
-                try:
-                    os.killpg(pgid, signal.SIGKILL)
-                    killed += 1
-                    LOG.warning("killed %s (process group %d) left by a previous run", record, pgid)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            path.unlink(missing_ok=True)
-        return killed
+        return reap_recorded(self._dir)
 
     def close(self) -> None:
         self._spawner.shutdown(wait=True)
@@ -124,6 +107,35 @@ class ChildProcesses:
         with private_open(tmp, "w") as f:
             f.write(body)
         os.replace(tmp, self._dir / str(pid))
+
+
+def children_dir(data_dir: Path) -> Path:
+    """Where the Glue engines of ``data_dir`` record their child process groups."""
+    return Path(data_dir) / "glue" / "children"
+
+
+def reap_recorded(directory: Path) -> int:
+    """Kill every process group recorded in ``directory`` that is still ours and drop the
+    records; how many groups were killed. Call it only while holding the data dir (a
+    live server's children are recorded there too)."""
+    killed = 0
+    for path in sorted(directory.glob("[0-9]*")):
+        try:
+            record = json.loads(path.read_text())
+            pgid, started = int(record["pgid"]), record.get("start")
+        except (OSError, ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)
+            continue
+        now = start_time(pgid)
+        if now is None or now == started:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+                killed += 1
+                LOG.warning("killed %s (process group %d) left by a previous server", record, pgid)
+            except (ProcessLookupError, PermissionError):
+                pass
+        path.unlink(missing_ok=True)
+    return killed
 
 
 def _popen(argv: list[str], popen: dict[str, Any]) -> subprocess.Popen[bytes]:
