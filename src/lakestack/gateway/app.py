@@ -63,7 +63,7 @@ _AUTH_CODES = {
 # How each protocol says that a request is dated too far from the server's clock.
 _SKEW_ERRORS = {
     "json": ("InvalidSignatureException", 400),
-    "rest-json": ("InvalidSignatureException", 400),
+    "rest-json": ("InvalidSignatureException", 403),
     "query": ("SignatureDoesNotMatch", 403),
 }
 # The error of an unsigned request to a service that has no anonymous access.

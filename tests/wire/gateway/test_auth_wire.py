@@ -169,6 +169,16 @@ def test_json_request_dated_too_long_ago_is_signature_expired(
     assert err["Message"].endswith(" - 15 min.)")
 
 
+def test_rest_json_request_dated_too_long_ago_is_signature_expired_403(
+    lakestack: Emulator, skewed: Callable[[timedelta], None]
+) -> None:
+    client = lakestack.client("lambda")
+    skewed(timedelta(hours=-1))
+    err = _error(client.list_functions)
+    assert (err["Code"], err["Status"]) == ("InvalidSignatureException", 403)
+    assert err["Message"].startswith("Signature expired: ")
+
+
 def test_query_request_dated_too_long_ago_is_signature_expired(
     lakestack: Emulator, skewed: Callable[[timedelta], None]
 ) -> None:
