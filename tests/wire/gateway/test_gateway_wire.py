@@ -39,10 +39,10 @@ def test_error_carries_the_same_request_id_in_header_and_body(lakestack_client: 
 
 def test_unimplemented_operation_answers_not_implemented_naming_it(lakestack_client: Any) -> None:
     with pytest.raises(botocore.exceptions.ClientError) as exc:
-        lakestack_client("s3").get_bucket_website(Bucket="b")
+        lakestack_client("s3").get_bucket_analytics_configuration(Bucket="b", Id="a")
     code, status = _error(exc)
     assert (code, status) == ("NotImplemented", 501)
-    assert "GetBucketWebsite" in exc.value.response["Error"]["Message"]
+    assert "GetBucketAnalyticsConfiguration" in exc.value.response["Error"]["Message"]
 
 
 def test_unimplemented_service_answers_not_implemented(lakestack_client: Any) -> None:
