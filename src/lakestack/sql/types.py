@@ -26,7 +26,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from lakestack.sql.errors import AthenaQueryError, SqlSyntaxError
 from lakestack.sql.lexer import EOF, NUMBER, PUNCT, QUOTED, WORD, Cursor
@@ -346,6 +346,84 @@ def to_trino(hive_type: str) -> str:
         InvalidHiveType: not a Hive type.
     """
     return parse_type(hive_type).trino()
+
+
+_FROM_ENGINE = {
+    "BOOLEAN": "boolean",
+    "TINYINT": "tinyint",
+    "UTINYINT": "smallint",
+    "SMALLINT": "smallint",
+    "USMALLINT": "int",
+    "INT": "int",
+    "UINT": "bigint",
+    "BIGINT": "bigint",
+    "FLOAT": "float",
+    "DOUBLE": "double",
+    "DATE": "date",
+    "BINARY": "binary",
+    "VARBINARY": "binary",
+    "BLOB": "binary",
+}
+_TIMESTAMPS = (
+    "TIMESTAMP",
+    "TIMESTAMPTZ",
+    "TIMESTAMPLTZ",
+    "TIMESTAMPNTZ",
+    "TIMESTAMP_S",
+    "TIMESTAMP_MS",
+    "TIMESTAMP_NS",
+    "DATETIME",
+)
+_WIDE_INTEGERS = ("UBIGINT", "INT128", "UINT128", "INT256", "UINT256", "BIGDECIMAL")
+
+
+def from_engine_type(text: str, dialect: str) -> HiveType:
+    """The Hive type Glue stores for a query engine's result type (DuckDB's for CTAS,
+    Trino's for a view's columns); types Hive lacks (``uuid``, ``json``, ``time``,
+    ``interval``, ``unknown``) are stored as ``string``.
+
+    >>> [str(from_engine_type(t, "duckdb")) for t in ("VARCHAR", "DECIMAL(10,2)", "INTEGER[]",
+    ...     'STRUCT(a INTEGER, "b c" MAP(VARCHAR, TIMESTAMP WITH TIME ZONE))', "UUID")]
+    ['string', 'decimal(10,2)', 'array<int>', 'struct<a:int,`b c`:map<string,timestamp>>', 'string']
+    >>> [str(from_engine_type(t, "trino")) for t in ("timestamp(3)", "row(x real)", "unknown")]
+    ['timestamp', 'struct<x:float>', 'string']
+    """
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    try:
+        parsed = exp.DataType.build(text, dialect=dialect)
+    except (SqlglotError, ValueError):
+        return HiveType("string")
+    return _from_sqlglot(parsed)
+
+
+def _from_sqlglot(dt: Any) -> HiveType:
+    from sqlglot import exp
+
+    kind = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
+    args = [int(p.this.this) for p in dt.expressions if isinstance(p, exp.DataTypeParam)]
+    nested = [e for e in dt.expressions if not isinstance(e, exp.DataTypeParam)]
+    if kind == "ARRAY" and len(nested) == 1:
+        return HiveType("array", children=(_from_sqlglot(nested[0]),))
+    if kind == "MAP" and len(nested) == 2:
+        return HiveType("map", children=(_from_sqlglot(nested[0]), _from_sqlglot(nested[1])))
+    if kind == "STRUCT" and nested and all(isinstance(e, exp.ColumnDef) for e in nested):
+        names = tuple(e.name.lower() for e in nested)
+        if len(set(names)) == len(names) and all(names):
+            children = tuple(_from_sqlglot(e.args["kind"]) for e in nested)
+            return HiveType("struct", children=children, fields=names)
+    if kind == "DECIMAL":
+        precision, scale = (args + [18, 3][len(args) :])[:2]
+        if 1 <= precision <= _MAX_PRECISION and 0 <= scale <= precision:
+            return HiveType("decimal", (precision, scale))
+    if kind == "CHAR" and len(args) == 1 and 1 <= args[0] <= _LENGTHS["char"]:
+        return HiveType("char", (args[0],))
+    if kind in _WIDE_INTEGERS:
+        return HiveType("decimal", (_MAX_PRECISION, 0))
+    if kind in _TIMESTAMPS:
+        return HiveType("timestamp")
+    return HiveType(_FROM_ENGINE.get(kind, "string"))
 
 
 def is_string_type(hive_type: str) -> bool:

@@ -33,6 +33,7 @@ from lakestack.services.athena.ports import (
 )
 from lakestack.services.athena.scan import Lister, split_uri
 from lakestack.sql import statements as st
+from lakestack.sql.types import from_engine_type
 
 _NOT_FOUND = "EntityNotFoundException"
 DEFAULT_DATABASE = "default"
@@ -100,13 +101,10 @@ def _hive_type(athena_type: str) -> str:
 
     >>> _hive_type("varchar"), _hive_type("integer"), _hive_type("array(varchar)")
     ('string', 'int', 'array<string>')
+    >>> _hive_type("row(a timestamp(3), b map(varchar, real))"), _hive_type("unknown")
+    ('struct<a:timestamp,b:map<string,float>>', 'string')
     """
-    text = athena_type.strip().lower()
-    if text.startswith("array("):
-        return f"array<{_hive_type(text[6:-1])}>"
-    return {"varchar": "string", "integer": "int", "real": "float", "unknown": "string"}.get(
-        re.sub(r"^varchar\(\d+\)$", "varchar", text), text
-    )
+    return str(from_engine_type(athena_type, "trino"))
 
 
 hive_type = _hive_type

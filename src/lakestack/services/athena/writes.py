@@ -26,7 +26,6 @@ from lakestack.core.storage.private import private_dir
 from lakestack.services.athena.catalog_statements import (
     CatalogStatements,
     StatementResult,
-    hive_type,
 )
 from lakestack.services.athena.errors import ENGINE_ERRORS, QueryFailed
 from lakestack.services.athena.ports import (
@@ -34,14 +33,13 @@ from lakestack.services.athena.ports import (
     CatalogPartition,
     CatalogTable,
 )
-from lakestack.services.athena.results import athena_type
 from lakestack.services.athena.scan import split_uri, table_kind
 from lakestack.sql import formats
 from lakestack.sql import statements as st
 from lakestack.sql.errors import TableNotFound
 from lakestack.sql.projection import is_enabled
 from lakestack.sql.quoting import quote_identifier, quote_literal
-from lakestack.sql.types import to_duckdb
+from lakestack.sql.types import from_engine_type, to_duckdb
 
 if TYPE_CHECKING:
     from lakestack.services.athena.runner import Prepared, QueryRunner, RunContext
@@ -117,13 +115,10 @@ def _described(ctx: RunContext, sql: str) -> list[tuple[str, str]]:
 def _hive_of(duckdb_type: str) -> str:
     """The Hive type Glue stores for a DuckDB result type.
 
-    >>> _hive_of("VARCHAR"), _hive_of("DECIMAL(10,2)"), _hive_of("BIGINT")
-    ('string', 'decimal(10,2)', 'bigint')
+    >>> _hive_of("VARCHAR"), _hive_of("DECIMAL(10,2)"), _hive_of("BIGINT"), _hive_of("INTEGER[]")
+    ('string', 'decimal(10,2)', 'bigint', 'array<int>')
     """
-    col = athena_type(duckdb_type)
-    if col.type == "decimal":
-        return f"decimal({col.precision},{col.scale})"
-    return hive_type(col.type)
+    return str(from_engine_type(duckdb_type, "duckdb"))
 
 
 def _ctas(runner: QueryRunner, ctx: RunContext, s: st.CreateTableAs) -> StatementResult:
