@@ -89,3 +89,35 @@ def test_reset_forgets_usage(tmp_path: Path) -> None:
     m.reset()
     assert m.rows() == []
     m.close()
+
+
+def test_notes_are_counted_per_text_persist_and_show_under_their_resource(
+    tmp_path: Path,
+) -> None:
+    m = Meter(tmp_path / "usage.sqlite", FixedClock())
+    why = "10 DPU x 10-minute minimum (Glue 0.9)"
+    for _ in range(2):
+        m.record("glue", "JobRun", "DPU-Seconds", 6000, "DPU-Seconds", "1", "us-east-1", "j", why)
+    m.record("glue", "JobRun", "DPU-Seconds", 700, "DPU-Seconds", "1", "us-east-1", "j", "other")
+    m.close()
+    again = Meter(tmp_path / "usage.sqlite", FixedClock())
+    (row,) = again.rows()
+    assert (row.quantity, row.notes) == (
+        12700.0,
+        (("10 DPU x 10-minute minimum (Glue 0.9)", 2), ("other", 1)),
+    )
+    text = format_bill(price_rows([row]))
+    assert "      2 x 10 DPU x 10-minute minimum (Glue 0.9)" in text
+    assert "      other" in text
+    again.reset()
+    assert again.rows() == []
+    again.close()
+
+
+def test_usage_rows_read_back_from_json_keep_their_notes() -> None:
+    from lakestack.metering import UsageRow
+
+    row = UsageRow(
+        "1", "us-east-1", "glue", "JobRun", "DPU-Seconds", "DPU-Seconds", "j", 1.0, [["why", 3]]
+    )  # type: ignore[arg-type]
+    assert row.notes == (("why", 3),)

@@ -176,3 +176,25 @@ def test_pythonshell_extra_py_files_are_importable(lakestack: Emulator, glue: An
     )["JobRunId"]
     assert _finish(lakestack, glue, "withlib", run_id)["JobRunState"] == "SUCCEEDED"
     assert s3.get_object(Bucket="code", Key="out/util")["Body"].read() == b"from util"
+
+
+def test_glueetl_job_without_glue_version_gets_aws_defaults_and_an_explained_bill(
+    lakestack: Emulator, glue: Any
+) -> None:
+    from lakestack.metering.pricing import format_bill, price_rows
+
+    glue.create_job(
+        Name="legacy",
+        Role=ROLE,
+        Command={"Name": "glueetl", "ScriptLocation": "s3://code/jobs/missing.py"},
+    )
+    job = glue.get_job(JobName="legacy")["Job"]
+    assert (job["GlueVersion"], job["MaxCapacity"], job["AllocatedCapacity"]) == ("0.9", 10.0, 10)
+    assert (job["Timeout"], job["MaxRetries"]) == (2880, 0)
+    assert "WorkerType" not in job and "NumberOfWorkers" not in job
+    run_id = glue.start_job_run(JobName="legacy")["JobRunId"]
+    run = _finish(lakestack, glue, "legacy", run_id)
+    assert (run["JobRunState"], run["DPUSeconds"], run["AllocatedCapacity"]) == ("FAILED", 6000, 10)
+    bill = format_bill(price_rows(lakestack.usage()))
+    assert "10 DPU x 10-minute minimum (Glue 0.9)" in bill
+    assert "$    0.733333" in bill

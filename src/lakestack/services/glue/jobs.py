@@ -272,6 +272,9 @@ class GlueJobsEngine:
             stdout_path=str(run_dir / "stdout"),
             stderr_path=str(run_dir / "stderr"),
         )
+        run.allocated_capacity = int(
+            capacity(run.max_capacity, run.worker_type, run.number_of_workers)
+        )
         with self._jobs.lock:
             if self._jobs.count_active(account, region, job.name) >= job.max_concurrent_runs:
                 raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {job.name}")

@@ -275,3 +275,57 @@ def test_delete_job_removes_job_and_runs(glue: GlueJobsEngine) -> None:
     assert glue.delete_job(*WHERE, "nightly") == "nightly"
     with pytest.raises(EntityNotFoundException):
         glue.get_job(*WHERE, "nightly")
+
+
+def test_create_glueetl_job_without_versions_gets_aws_defaults(glue: GlueJobsEngine) -> None:
+    job = glue.create_job(*WHERE, _job("s3://scripts/etl.py", command="glueetl"))
+    assert (job.glue_version, job.max_capacity, job.allocated_capacity) == ("0.9", 10.0, 10)
+    assert (job.timeout, job.max_retries, job.max_concurrent_runs) == (2880, 0, 1)
+    assert (job.worker_type, job.number_of_workers) == (None, None)
+
+
+def test_create_job_reports_capacity_of_its_workers_and_takes_allocated_capacity(
+    glue: GlueJobsEngine,
+) -> None:
+    workers = glue.create_job(
+        *WHERE,
+        _job(
+            "s3://s/a.py",
+            "w",
+            "glueetl",
+            glue_version="4.0",
+            worker_type="G.2X",
+            number_of_workers=5,
+        ),
+    )
+    assert (workers.allocated_capacity, workers.max_capacity, workers.timeout) == (10, None, 2880)
+    legacy = glue.create_job(*WHERE, _job("s3://s/a.py", "l", "glueetl", allocated_capacity=5))
+    assert (legacy.max_capacity, legacy.allocated_capacity) == (5.0, 5)
+    newest = glue.create_job(*WHERE, _job("s3://s/a.py", "n", "glueetl", glue_version="5.0"))
+    assert newest.timeout == 480
+
+
+def test_finished_run_is_billed_with_its_reason_and_logs_one_line(
+    glue: GlueJobsEngine,
+    scripts: Scripts,
+    meter: RecordingMeter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    glue.create_job(*WHERE, _job(scripts.put("ok.py", "pass\n")))
+    caplog.set_level("INFO", logger="lakestack.services.glue.jobs")
+    run = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
+    assert run.job_run_state == "SUCCEEDED"
+    assert meter.notes == ["0.0625 DPU x 1-minute minimum (Python shell)"]
+    lines = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    assert lines == [
+        f"Glue job nightly run {run.id} SUCCEEDED after 0.0 s: 3.75 DPU-seconds, $0.0005"
+    ]
+
+
+def test_failed_zero_second_glue_0_9_run_costs_ten_minutes_of_ten_dpus(
+    glue: GlueJobsEngine, meter: RecordingMeter
+) -> None:
+    glue.create_job(*WHERE, _job("s3://scripts/nosuch.py", command="glueetl"))
+    run = glue.wait_job_run(*WHERE, "nightly", glue.start_job_run(*WHERE, "nightly").id)
+    assert (run.job_run_state, run.dpu_seconds, run.allocated_capacity) == ("FAILED", 6000, 10)
+    assert meter.notes == ["10 DPU x 10-minute minimum (Glue 0.9)"]
