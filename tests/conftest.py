@@ -19,6 +19,25 @@ import pytest
 # them in sibling folders then clash. They hold fixtures, not doctests.
 collect_ignore_glob = ["**/conftest.py"]
 
+# Tests that start Spark (a JVM): those using the session fixtures, and these modules,
+# which start Glue ETL runs or the demo. ``pytest -m "not spark"`` is the fast loop.
+SPARK_FIXTURES = frozenset({"spark", "glue_context"})
+SPARK_MODULES = frozenset(
+    {
+        "tests/wire/glue/test_etl_jobs_wire.py",
+        "tests/scenarios/test_demo.py",
+    }
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        module = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else ""
+        if module in SPARK_MODULES or SPARK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.spark)
+
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "data-aws-skill.md"
 

@@ -7,6 +7,7 @@ keeps Hive partition values as strings (``07`` stays ``07``).
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 MASTER_ENV = "LAKESTACK_SPARK_MASTER"
@@ -46,6 +47,8 @@ def spark_session(master_url: str | None = None, app_name: str = "lakestack-glue
     """The process's SparkSession, created with Glue's settings on first use."""
     from pyspark.sql import SparkSession
 
+    # Python workers run this interpreter, not whichever ``python3`` is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(master(master_url)).appName(app_name)
     memory = os.environ.get(DRIVER_MEMORY_ENV) or DEFAULT_DRIVER_MEMORY
     conf = {**STARTUP_CONF, "spark.driver.memory": memory, **SESSION_CONF}
