@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote, unquote, unquote_plus
 
@@ -314,7 +315,7 @@ class SigV4Verifier:
     def _check_v2_date(self, request: HttpRequest) -> None:
         """The date of a SigV2 header-signed request: ``x-amz-date`` or ``Date``."""
         raw = request.headers.get("x-amz-date") or request.headers.get("date") or ""
-        if _AMZ_DATE.fullmatch(raw):
+        if _is_amz_date(raw):
             self._check_skew(raw, raw)
             return
         try:
@@ -523,7 +524,7 @@ def _parse_authorization(value: str, headers: dict[str, str]) -> _Signed:
 
 def _request_timestamp(headers: dict[str, str]) -> str:
     amz_date = headers.get("x-amz-date")
-    if amz_date is not None and _AMZ_DATE.fullmatch(amz_date):
+    if amz_date is not None and _is_amz_date(amz_date):
         return amz_date
     date = headers.get("date")
     if amz_date is None and date:
@@ -546,7 +547,7 @@ def _parse_scope(credential: str, timestamp: str, error: type[AwsError]) -> tupl
             "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
             'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
         )
-    if not _AMZ_DATE.fullmatch(timestamp):
+    if not _is_amz_date(timestamp):
         raise error("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
     if parts[1] != timestamp[:8]:
         raise error(
@@ -643,7 +644,25 @@ def _canonical_request(request: HttpRequest, signed: _Signed, path: str, payload
     )
 
 
+def _is_amz_date(value: str) -> bool:
+    """Whether ``value`` is a real moment in ``yyyymmddTHHMMSSZ`` form.
+
+    >>> _is_amz_date("20260101T000000Z"), _is_amz_date("20261399T999999Z")
+    (True, False)
+    """
+    if not _AMZ_DATE.fullmatch(value):
+        return False
+    try:
+        _epoch(value)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
 def _epoch(timestamp: str) -> float:
+    """Epoch seconds of a ``yyyymmddTHHMMSSZ`` timestamp (cached: every request of the
+    same second carries the same one)."""
     return datetime.strptime(timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
 
 

@@ -692,3 +692,20 @@ def test_verify_anonymous_strict_raises_anonymous_refused(
     with pytest.raises(AnonymousRefused) as info:
         SigV4Verifier(store, "strict", clock).verify(HttpRequest("GET", "/bkt/k"))
     assert info.value.code == "AccessDenied"
+
+
+def test_verify_impossible_x_amz_date_is_refused_not_a_crash(verifier: SigV4Verifier) -> None:
+    request = sign(SigV4Auth, "glue", "POST", f"{ENDPOINT}/", b"{}")
+    request.headers["x-amz-date"] = "20261399T999999Z"
+    with pytest.raises(AccessDenied):
+        verifier.verify(request)
+
+
+def test_verify_presigned_impossible_date_is_query_parameters_error(
+    verifier: SigV4Verifier,
+) -> None:
+    request = presigned("get_object", {"Bucket": "bkt", "Key": "k"})
+    stamp = dict(request.query_params())["X-Amz-Date"]
+    request.query = request.query.replace(stamp, "20261399T999999Z")
+    with pytest.raises(AuthorizationQueryParametersError):
+        verifier.verify(request)
