@@ -468,3 +468,17 @@ def test_other_account_allowed_to_manage_the_policy_gets_method_not_allowed(
     with pytest.raises(botocore.exceptions.ClientError) as exc:
         other.get_bucket_policy(Bucket="mine")
     assert _code(exc) == ("MethodNotAllowed", 405)
+
+
+def test_expected_bucket_owner_mismatch_is_access_denied(owner: Any, other: Any) -> None:
+    got = owner.get_object(Bucket="mine", Key="data/a.csv", ExpectedBucketOwner=OWNER)
+    assert got["Body"].read() == b"a,b\n1,2\n"
+    _denied(owner.get_object, Bucket="mine", Key="data/a.csv", ExpectedBucketOwner=OTHER)
+    _denied(owner.list_objects_v2, Bucket="mine", ExpectedBucketOwner=OTHER)
+    _denied(
+        owner.copy_object,
+        Bucket="mine",
+        Key="copy",
+        CopySource="mine/data/a.csv",
+        ExpectedSourceBucketOwner=OTHER,
+    )

@@ -67,6 +67,7 @@ class AccessOps(EngineBase):
         key: str | None = None,
         version_id: str | None = None,
         values: Callable[[], dict[str, list[str]]] | None = None,
+        expected_owner: str | None = None,
     ) -> None:
         """Allow ``principal`` to run ``operation`` on ``bucket``/``key``, or raise.
 
@@ -78,6 +79,8 @@ class AccessOps(EngineBase):
             operation: the S3 operation name (``GetObject``), see ``access.OPERATIONS``.
             values: the request's own condition keys (``s3:prefix``, ``s3:x-amz-acl`` ...),
                 lower-cased, each with its values; called only if a policy is evaluated.
+            expected_owner: the account the caller expects to own the bucket
+                (``x-amz-expected-bucket-owner``); another owner is AccessDenied.
 
         Raises:
             AccessDenied, MethodNotAllowed.
@@ -89,6 +92,8 @@ class AccessOps(EngineBase):
         state = self._access_state(bucket)
         if state is None:
             return
+        if expected_owner is not None and expected_owner != state.owner:
+            raise AccessDenied()
         decide(
             principal,
             operation,

@@ -34,6 +34,7 @@ from lakestack.services.s3.models import (
     ObjectVersion,
 )
 from lakestack.services.s3.rules import (
+    MAX_UPLOAD_BYTES,
     check_copy_conditions,
     check_read_conditions,
     parse_range,
@@ -340,6 +341,11 @@ class ObjectOps(EngineBase):
         self._bucket(source_bucket)
         validate_key(key)
         src = self._copy_source(source_bucket, source_key, source_version_id)
+        if src.size > MAX_UPLOAD_BYTES:
+            raise InvalidRequest(
+                "The specified copy source is larger than the maximum allowable size for a "
+                f"copy source: {MAX_UPLOAD_BYTES}"
+            )
         check_copy_conditions(
             src,
             copy_source_if_match,

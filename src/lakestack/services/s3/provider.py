@@ -138,6 +138,7 @@ def _checked(operation: str) -> Callable[[_Method], _Method]:
                 kw.get("key"),
                 kw.get("version_id"),
                 lambda: _condition_values(kw),
+                kw.get("expected_bucket_owner"),
             )
             return method(self, context, **kw)
 
@@ -754,7 +755,7 @@ class S3Provider:
         self, context: RequestContext, bucket: str, key: str, copy_source: str, **kw: Any
     ) -> dict[str, Any]:
         source = _copy_kwargs({**kw, "copy_source": copy_source})
-        self._authorize_source(context, source)
+        self._authorize_source(context, source, kw.get("expected_source_bucket_owner"))
         new, src = self.engine.copy_object(
             *_where(context),
             bucket,
@@ -779,7 +780,9 @@ class S3Provider:
             **self.engine.object_encryption(bucket),
         }
 
-    def _authorize_source(self, context: RequestContext, source: dict[str, Any]) -> None:
+    def _authorize_source(
+        self, context: RequestContext, source: dict[str, Any], expected_owner: str | None
+    ) -> None:
         """A copy reads its source: the caller needs GetObject there too."""
         self.engine.authorize(
             _principal(context),
@@ -787,6 +790,7 @@ class S3Provider:
             source["source_bucket"],
             source["source_key"],
             source["source_version_id"],
+            expected_owner=expected_owner,
         )
 
     @_checked("PutObjectTagging")
@@ -986,7 +990,7 @@ class S3Provider:
         **kw: Any,
     ) -> dict[str, Any]:
         source = _copy_kwargs({**kw, "copy_source": copy_source})
-        self._authorize_source(context, source)
+        self._authorize_source(context, source, kw.get("expected_source_bucket_owner"))
         p, src = self.engine.upload_part_copy(
             *_where(context),
             bucket,
