@@ -132,6 +132,7 @@ def _glue_engine(parts: Parts) -> Any:
         objects=parts.engine("s3"),
         endpoint=parts.endpoint,
         warm_spark=True,
+        logs=parts.engine("logs"),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from lakestack.core.clock import Clock
 from lakestack.core.ids import Ids
+from lakestack.core.logs import LogWriter
 from lakestack.core.objects import ObjectLister
 from lakestack.core.sqlite import SqliteDatabase
 from lakestack.metering.meter import UsageSink
@@ -84,6 +85,7 @@ def build_glue(
     objects: GlueObjects | None = None,
     endpoint: Callable[[], str | None] | None = None,
     warm_spark: bool = False,
+    logs: LogWriter | None = None,
 ) -> GlueEngines:
     """Build Glue's engines on ``data_dir`` (upgrading an older data dir first).
 
@@ -91,11 +93,19 @@ def build_glue(
         objects: the S3 engine (scripts for runs, listings for crawls).
         endpoint: the URL job scripts' boto3 calls go to, asked when a run starts.
         warm_spark: start a Spark driver as soon as a glueetl job is created.
+        logs: where runs' stdout and stderr go (CloudWatch Logs).
     """
     migrate_legacy_catalog(Path(data_dir) / "glue")
     catalog = GlueCatalogEngine(data_dir, clock, ids, meter)
     jobs = GlueJobsEngine(
-        data_dir, clock, ids, meter, scripts=objects, endpoint=endpoint, warm_spark=warm_spark
+        data_dir,
+        clock,
+        ids,
+        meter,
+        scripts=objects,
+        endpoint=endpoint,
+        warm_spark=warm_spark,
+        logs=logs,
     )
     crawlers = GlueCrawlersEngine(data_dir, clock, ids, meter, catalog, objects)
     return GlueEngines(catalog, jobs, crawlers)

@@ -29,6 +29,7 @@ from lakestack.core.clock import Clock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
 from lakestack.core.lifecycle import Waiters
+from lakestack.core.logs import LogWriter, lines_as_events
 from lakestack.core.storage.private import private_dir, private_open
 from lakestack.metering.meter import UsageSink
 from lakestack.metering.pricing import usd
@@ -70,6 +71,8 @@ from lakestack.services.glue.models import Page
 from lakestack.services.glue.spark_drivers import DriverError, DriverPool, SparkDriver
 
 LOG = logging.getLogger(__name__)
+LOG_GROUP_OUTPUT = "/aws-glue/jobs/output"
+LOG_GROUP_ERROR = "/aws-glue/jobs/error"
 
 MAX_JOBS_PAGE = 1000
 MAX_RUNS_PAGE = 200
@@ -117,8 +120,10 @@ class GlueJobsEngine:
         scripts: ScriptSource | None = None,
         endpoint: Callable[[], str | None] | None = None,
         warm_spark: bool = False,
+        logs: LogWriter | None = None,
     ) -> None:
         self._root = Path(data_dir) / "glue"
+        self._logs = logs
         self._clock = clock
         self._ids = ids
         self._meter = meter
@@ -406,7 +411,26 @@ class GlueJobsEngine:
         finally:
             with self._live_lock:
                 self._live.pop(live.run_id, None)
+            self._write_logs(live)
             self._waiters.settle(live.run_id)
+
+    def _write_logs(self, live: _Live) -> None:
+        """Send a finished run's stdout and stderr to CloudWatch Logs, as Glue does:
+        groups ``/aws-glue/jobs/output`` and ``/aws-glue/jobs/error``, stream = run id."""
+        if self._logs is None:
+            return
+        run_dir = self._root / "job-runs" / live.run_id
+        now = int(self._clock.now() * 1000)
+        for name, group in (("stdout", LOG_GROUP_OUTPUT), ("stderr", LOG_GROUP_ERROR)):
+            try:
+                path = run_dir / name
+                text = path.read_text(errors="replace") if path.exists() else ""
+                events = lines_as_events(text, now)
+                self._logs.write(live.account, live.region, group, live.run_id, events)
+            except Exception:  # noqa: BLE001 - logs are a copy; the run's state stands
+                LOG.exception(
+                    "could not send %s of job run %s to CloudWatch Logs", name, live.run_id
+                )
 
     def _execute(
         self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
