@@ -75,7 +75,7 @@ class WireMapper:
     def _model_shapes(self) -> dict[str, Any]:
         with self._lock:
             if self._shapes is None:
-                from botocore.loaders import create_loader  # type: ignore[import-untyped]
+                from botocore.loaders import create_loader
 
                 model = create_loader().load_service_model(self._service, "service-2")
                 self._shapes = dict(model["shapes"])
@@ -94,7 +94,7 @@ class WireMapper:
         with self._lock:
             cached = self._names.get(shape)
         if cached is None:
-            from botocore import xform_name  # type: ignore[import-untyped]
+            from botocore import xform_name
 
             cached = {xform_name(m): m for m in self._members(shape)}
             with self._lock:
