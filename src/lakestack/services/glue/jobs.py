@@ -133,14 +133,14 @@ class GlueJobsEngine:
         self._live: dict[str, _Live] = {}
         self._live_lock = threading.Lock()
         self._waiters: Waiters[str] = Waiters()
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_dir(self._root)
         self._children = ChildProcesses(self._root / "children")
         self._children.reap()
         self._drivers = DriverPool(self._root / "spark-drivers", self._children)
         self._open()
 
     def _open(self) -> None:
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_dir(self._root)
         self._jobs = JobStore(self._root / JOBS_FILE)
         self._bookmarks = JobBookmarks(self._jobs)
         self._fail_interrupted_runs()
