@@ -56,6 +56,7 @@ def test_create_get_list_delete_role(iam: Any) -> None:
     assert [r["RoleName"] for r in iam.list_roles(PathPrefix="/service-role/")["Roles"]] == [
         "GlueJobRole"
     ]
+    assert iam.list_instance_profiles_for_role(RoleName="GlueJobRole")["InstanceProfiles"] == []
     iam.delete_role(RoleName="GlueJobRole")
     assert iam.list_roles()["Roles"] == []
 

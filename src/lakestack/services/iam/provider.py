@@ -80,6 +80,18 @@ class IamProvider:
         self.engine.update_role(context.account_id, role_name, description)
         return {"Role": _role(self.engine.get_role(context.account_id, role_name))}
 
+    def list_instance_profiles_for_role(
+        self,
+        context: RequestContext,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Wire:
+        # lakestack has no instance profiles (CreateInstanceProfile is not implemented), so
+        # a role is in none; Terraform asks before it deletes a role.
+        self.engine.get_role(context.account_id, role_name)
+        return {"InstanceProfiles": [], "IsTruncated": False}
+
     def tag_role(self, context: RequestContext, role_name: str, tags: list[Wire]) -> Wire:
         self.engine.tag_role(context.account_id, role_name, _tags_in(tags))
         return {}

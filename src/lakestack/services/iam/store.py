@@ -7,13 +7,10 @@ decides, the store records.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from pathlib import Path
-from typing import Any
 
-from lakestack.core.sqlite import SqliteDatabase
-from lakestack.services.iam.models import AccessKey, ManagedPolicy, PolicyVersion, Role, User
+from lakestack.core.sqlite import SqliteDatabase, dump, load
+from lakestack.services.iam.models import AccessKey, ManagedPolicy, Role, User
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS roles(
@@ -36,16 +33,6 @@ CREATE INDEX IF NOT EXISTS access_keys_user ON access_keys(account, user);
 """
 
 
-def _dump(model: Any) -> str:
-    return json.dumps(dataclasses.asdict(model), separators=(",", ":"))
-
-
-def _policy(body: str) -> ManagedPolicy:
-    data = json.loads(body)
-    data["versions"] = [PolicyVersion(**v) for v in data["versions"]]
-    return ManagedPolicy(**data)
-
-
 class IamStore(SqliteDatabase):
     """Roles, users, managed policies, inline role policies, attachments and keys."""
 
@@ -57,16 +44,16 @@ class IamStore(SqliteDatabase):
         rows = self.query(
             "SELECT body FROM roles WHERE account=? AND key=?", (account, name.lower())
         )
-        return Role(**json.loads(rows[0][0])) if rows else None
+        return load(Role, rows[0][0]) if rows else None
 
     def put_role(self, account: str, role: Role) -> None:
         self.execute(
-            "INSERT OR REPLACE INTO roles VALUES(?,?,?)", (account, role.name.lower(), _dump(role))
+            "INSERT OR REPLACE INTO roles VALUES(?,?,?)", (account, role.name.lower(), dump(role))
         )
 
     def list_roles(self, account: str) -> list[Role]:
         rows = self.query("SELECT body FROM roles WHERE account=? ORDER BY key", (account,))
-        return [Role(**json.loads(r[0])) for r in rows]
+        return [load(Role, r[0]) for r in rows]
 
     def delete_role(self, account: str, name: str) -> None:
         self.execute("DELETE FROM roles WHERE account=? AND key=?", (account, name.lower()))
@@ -133,7 +120,7 @@ class IamStore(SqliteDatabase):
     # -- managed policies ----------------------------------------------------------------
     def get_policy(self, account: str, arn: str) -> ManagedPolicy | None:
         rows = self.query("SELECT body FROM policies WHERE account=? AND arn=?", (account, arn))
-        return _policy(rows[0][0]) if rows else None
+        return load(ManagedPolicy, rows[0][0]) if rows else None
 
     def policy_name_taken(self, account: str, name: str) -> bool:
         rows = self.query(
@@ -144,12 +131,12 @@ class IamStore(SqliteDatabase):
     def put_policy(self, account: str, policy: ManagedPolicy) -> None:
         self.execute(
             "INSERT OR REPLACE INTO policies VALUES(?,?,?,?)",
-            (account, policy.arn, policy.name.lower(), _dump(policy)),
+            (account, policy.arn, policy.name.lower(), dump(policy)),
         )
 
     def list_policies(self, account: str) -> list[ManagedPolicy]:
         rows = self.query("SELECT body FROM policies WHERE account=? ORDER BY key", (account,))
-        return [_policy(r[0]) for r in rows]
+        return [load(ManagedPolicy, r[0]) for r in rows]
 
     def delete_policy(self, account: str, arn: str) -> None:
         self.execute("DELETE FROM policies WHERE account=? AND arn=?", (account, arn))
@@ -159,16 +146,16 @@ class IamStore(SqliteDatabase):
         rows = self.query(
             "SELECT body FROM users WHERE account=? AND key=?", (account, name.lower())
         )
-        return User(**json.loads(rows[0][0])) if rows else None
+        return load(User, rows[0][0]) if rows else None
 
     def put_user(self, account: str, user: User) -> None:
         self.execute(
-            "INSERT OR REPLACE INTO users VALUES(?,?,?)", (account, user.name.lower(), _dump(user))
+            "INSERT OR REPLACE INTO users VALUES(?,?,?)", (account, user.name.lower(), dump(user))
         )
 
     def list_users(self, account: str) -> list[User]:
         rows = self.query("SELECT body FROM users WHERE account=? ORDER BY key", (account,))
-        return [User(**json.loads(r[0])) for r in rows]
+        return [load(User, r[0]) for r in rows]
 
     def delete_user(self, account: str, name: str) -> None:
         self.execute("DELETE FROM users WHERE account=? AND key=?", (account, name.lower()))
@@ -178,12 +165,12 @@ class IamStore(SqliteDatabase):
             "SELECT body FROM access_keys WHERE account=? AND user=? ORDER BY rowid",
             (account, user.lower()),
         )
-        return [AccessKey(**json.loads(r[0])) for r in rows]
+        return [load(AccessKey, r[0]) for r in rows]
 
     def put_access_key(self, account: str, key: AccessKey) -> None:
         self.execute(
             "INSERT OR REPLACE INTO access_keys VALUES(?,?,?,?)",
-            (key.access_key_id, account, key.user_name.lower(), _dump(key)),
+            (key.access_key_id, account, key.user_name.lower(), dump(key)),
         )
 
     def delete_access_key(self, account: str, key_id: str) -> None:
