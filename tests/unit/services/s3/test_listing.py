@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pytest
 from s3_engine_helpers import ACCOUNT, REGION, put
 
