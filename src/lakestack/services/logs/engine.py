@@ -156,16 +156,24 @@ class LogsEngine:
         next_token: str | None = None,
         limit: int | None = None,
         log_group_class: str | None = None,
+        identifiers: list[str] | None = None,
     ) -> tuple[list[LogGroup], str | None]:
-        """Groups in name order, filtered by prefix or (case-insensitive) substring.
+        """Groups in name order, filtered by prefix, (case-insensitive) substring, or
+        names/ARNs (``identifiers``).
 
         Raises:
-            InvalidParameterException: both prefix and pattern, bad limit or token.
+            InvalidParameterException: more than one kind of filter, bad limit or token.
         """
         if prefix is not None and pattern is not None:
             raise InvalidParameterException(
                 "LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters."
             )
+        if identifiers is not None and (prefix is not None or pattern is not None):
+            raise InvalidParameterException(
+                "logGroupIdentifiers cannot be combined with logGroupNamePrefix or "
+                "logGroupNamePattern."
+            )
+        wanted = {_group_name(i) for i in identifiers} if identifiers is not None else None
         size = _limit(limit, 50)
         after = _decode(next_token, "groups")
         out: list[LogGroup] = []
@@ -175,6 +183,8 @@ class LogsEngine:
             if pattern is not None and pattern.lower() not in group.name.lower():
                 continue
             if log_group_class is not None and group.log_group_class != log_group_class:
+                continue
+            if wanted is not None and group.name not in wanted:
                 continue
             if len(out) == size:
                 return out, encode_token("logs:groups", out[-1].name)

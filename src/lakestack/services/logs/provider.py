@@ -43,6 +43,7 @@ class LogsProvider:
         limit: int | None = None,
         include_linked_accounts: bool = False,
         log_group_class: str | None = None,
+        log_group_identifiers: list[str] | None = None,
     ) -> Wire:
         groups, token = self.engine.describe_log_groups(
             context.account_id,
@@ -52,6 +53,7 @@ class LogsProvider:
             next_token,
             limit,
             log_group_class,
+            log_group_identifiers,
         )
         return _with_token({"logGroups": [_group(g) for g in groups]}, token)
 

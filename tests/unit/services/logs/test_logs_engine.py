@@ -81,8 +81,13 @@ def test_describe_log_groups_prefix_pattern_and_paging(logs: LogsEngine) -> None
     assert len(page) == 3 and token is not None
     rest, end = logs.describe_log_groups(ACC, REG, next_token=token, limit=3)
     assert [g.name for g in rest] == ["app"] and end is None
+    arn = f"arn:aws:logs:{REG}:{ACC}:log-group:app:*"
+    picked = logs.describe_log_groups(ACC, REG, identifiers=["/aws/lambda/Fn", arn, "/nope"])[0]
+    assert [g.name for g in picked] == ["/aws/lambda/Fn", "app"]
     with pytest.raises(InvalidParameterException, match="mutually exclusive"):
         logs.describe_log_groups(ACC, REG, prefix="/a", pattern="b")
+    with pytest.raises(InvalidParameterException):
+        logs.describe_log_groups(ACC, REG, prefix="/a", identifiers=["app"])
     with pytest.raises(InvalidParameterException):
         logs.describe_log_groups(ACC, REG, limit=51)
     with pytest.raises(InvalidParameterException):
