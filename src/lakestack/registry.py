@@ -165,7 +165,7 @@ def _iam_engine(parts: Parts) -> Any:
 def _logs_engine(parts: Parts) -> Any:
     from lakestack.services.logs.engine import LogsEngine
 
-    return LogsEngine(parts.data_dir, parts.clock)
+    return LogsEngine(parts.data_dir, parts.clock, parts.meter)
 
 
 SERVICES: tuple[ServiceEntry, ...] = (

@@ -17,6 +17,7 @@ from lakestack.core.arns import arn
 from lakestack.core.clock import Clock
 from lakestack.core.logs import LogEvent
 from lakestack.core.pagination import BadToken, decode_token, encode_token
+from lakestack.metering.meter import UsageSink
 from lakestack.services.logs.errors import (
     InvalidParameterException,
     LimitExceededException,
@@ -79,9 +80,10 @@ def _invalid(value: object, member: str, constraint: str) -> InvalidParameterExc
 class LogsEngine:
     """CloudWatch Logs for every (account, region)."""
 
-    def __init__(self, data_dir: Path, clock: Clock) -> None:
+    def __init__(self, data_dir: Path, clock: Clock, meter: UsageSink | None = None) -> None:
         self._store = LogsStore(data_dir / "logs" / "logs.sqlite")
         self._clock = clock
+        self._meter = meter
 
     def close(self) -> None:
         self._store.close()
@@ -359,6 +361,7 @@ class LogsEngine:
             self._store.append(account, region, log_group.name, stream, keep, now)
             after = self._store.get_stream(account, region, log_group.name, stream)
             assert after is not None
+        self._bill_ingestion(account, region, log_group.name, events)
         return f"{after.upload_sequence_token:056d}", RejectedEvents(too_new, too_old, expired)
 
     def write(
@@ -378,6 +381,7 @@ class LogsEngine:
                 self._store.append(
                     account, region, group, stream, ordered[start : start + MAX_BATCH_EVENTS], now
                 )
+        self._bill_ingestion(account, region, group, ordered)
 
     def get_log_events(
         self,
@@ -495,6 +499,17 @@ class LogsEngine:
         if not exhausted and position is not None:
             token = encode_token("logs:filter", event_id(*position))
         return FilteredEvents([_event(r) for r in kept], searched, token)
+
+    def _bill_ingestion(
+        self, account: str, region: str, group: str, events: Sequence[tuple[int, str]]
+    ) -> None:
+        """CloudWatch Logs bills ingested bytes: messages plus 26 bytes per event."""
+        if self._meter is None or not events:
+            return
+        size = sum(len(msg.encode()) + EVENT_OVERHEAD_BYTES for _, msg in events)
+        self._meter.record(
+            "logs", "PutLogEvents", "DataProcessing-Bytes", size, "Bytes", account, region, group
+        )
 
     def _window(
         self, group: LogGroup, start_time: int | None, end_time: int | None

@@ -369,3 +369,25 @@ def test_events_survive_reopen(tmp_path: Path, clock: FixedClock) -> None:
     again.reset()
     assert again.describe_log_groups(ACC, REG)[0] == []
     again.close()
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.records: list[tuple[object, ...]] = []
+
+    def record(self, *args: object, **kwargs: object) -> None:
+        self.records.append(args)
+
+
+def test_ingested_bytes_are_metered(tmp_path: Path, clock: FixedClock) -> None:
+    sink = _Sink()
+    engine = LogsEngine(tmp_path, clock, sink)  # type: ignore[arg-type]
+    engine.create_log_group(ACC, REG, "/g")
+    engine.create_log_stream(ACC, REG, "/g", "s")
+    engine.put_log_events(ACC, REG, "/g", "s", [(_now(clock), "abcd"), (_now(clock), "ef")])
+    engine.write(ACC, REG, "/g", "s", [LogEvent(_now(clock), "x")])
+    assert sink.records == [
+        ("logs", "PutLogEvents", "DataProcessing-Bytes", 58, "Bytes", ACC, REG, "/g"),
+        ("logs", "PutLogEvents", "DataProcessing-Bytes", 27, "Bytes", ACC, REG, "/g"),
+    ]
+    engine.close()
