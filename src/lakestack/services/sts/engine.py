@@ -240,7 +240,7 @@ def _packed_policy_size(policy: str) -> int:
     """The session policy's share of STS's packed limit, in percent.
 
     >>> _packed_policy_size('{"Version": "2012-10-17", "Statement": []}')
-    2
+    1
     """
     try:
         doc = json.loads(policy)
