@@ -276,10 +276,19 @@ def test_released_crawl_runs_and_bills_its_duration(
     assert not m.still_estimating and m.time_left_seconds == 0.0
 
 
-def test_short_crawl_billed_ten_minute_minimum(engine: GlueEngines, meter: RecordingMeter) -> None:
+def test_short_crawl_billed_ten_minute_minimum(
+    engine: GlueEngines, meter: RecordingMeter, caplog: pytest.LogCaptureFixture
+) -> None:
     engine.crawlers.create_crawler(*WHERE, crawler())
+    caplog.set_level("INFO", logger="lakestack.services.glue.crawlers")
     crawl(engine)
-    assert [r[3] for r in meter.records if r[1] == "CrawlerRun"] == [600.0]
+    runs = [
+        (r[3], n) for r, n in zip(meter.records, meter.notes, strict=True) if r[1] == "CrawlerRun"
+    ]
+    assert runs == [(600.0, "1 DPU x 10-minute minimum (crawler run)")]
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("Glue")] == [
+        "Glue crawler sales SUCCEEDED after 0.0 s: 600 DPU-seconds, $0.0733"
+    ]
 
 
 def test_metrics_median_over_runs_and_named_crawlers_only(
