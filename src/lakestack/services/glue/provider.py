@@ -111,36 +111,11 @@ def _job_from_wire(name: str, wire: dict[str, Any]) -> Job:
 
 
 def _job_to_wire(job: Job) -> dict[str, Any]:
-    out = {
-        **job.other,
-        "Name": job.name,
-        "Role": job.role,
-        "CreatedOn": job.created_on,
-        "LastModifiedOn": job.last_modified_on,
-        "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
-        "Command": {
-            k: v
-            for k, v in (
-                ("Name", job.command.name),
-                ("ScriptLocation", job.command.script_location),
-                ("PythonVersion", job.command.python_version),
-                ("Runtime", job.command.runtime),
-            )
-            if v is not None
-        },
-        "Description": job.description,
-        "DefaultArguments": job.default_arguments,
-        "NonOverridableArguments": job.non_overridable_arguments or None,
-        "MaxRetries": job.max_retries,
-        "Timeout": job.timeout,
-        "MaxCapacity": job.max_capacity,
-        "WorkerType": job.worker_type,
-        "NumberOfWorkers": job.number_of_workers,
-        "GlueVersion": job.glue_version,
-        "ExecutionClass": job.execution_class,
-        "AllocatedCapacity": job.allocated_capacity,
-    }
-    return {k: v for k, v in out.items() if v is not None}
+    out = _to_wire_members(job, "Job")
+    out["ExecutionProperty"] = {"MaxConcurrentRuns": job.max_concurrent_runs}
+    if not job.non_overridable_arguments:
+        out.pop("NonOverridableArguments", None)
+    return {**job.other, **out}
 
 
 def _job_run_to_wire(run: JobRun) -> dict[str, Any]:
