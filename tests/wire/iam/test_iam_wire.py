@@ -200,3 +200,14 @@ def test_access_key_of_a_user_works_in_strict_mode_until_deleted() -> None:
             emu.client("s3", **as_alice).list_buckets()
         assert exc.value.response["Error"]["Code"] == "InvalidAccessKeyId"
         iam.delete_user(UserName="alice")
+
+
+def test_user_tags(iam: Any) -> None:
+    iam.create_user(UserName="bob", Tags=[{"Key": "team", "Value": "data"}])
+    iam.tag_user(UserName="bob", Tags=[{"Key": "env", "Value": "dev"}])
+    iam.untag_user(UserName="bob", TagKeys=["team"])
+    assert iam.list_user_tags(UserName="bob")["Tags"] == [{"Key": "env", "Value": "dev"}]
+    assert iam.get_user(UserName="bob")["User"]["Tags"] == [{"Key": "env", "Value": "dev"}]
+    with pytest.raises(ClientError) as exc:
+        iam.tag_user(UserName="nobody", Tags=[{"Key": "a", "Value": "b"}])
+    assert _error(exc) == ("NoSuchEntity", 404)

@@ -266,6 +266,24 @@ class IamProvider:
         page = self.engine.users.list_users(context.account_id, path_prefix, marker, max_items)
         return _page("Users", [_user(u, tags=False) for u in page.items], page)
 
+    def tag_user(self, context: RequestContext, user_name: str, tags: list[Wire]) -> Wire:
+        self.engine.users.tag_user(context.account_id, user_name, _tags_in(tags))
+        return {}
+
+    def untag_user(self, context: RequestContext, user_name: str, tag_keys: list[str]) -> Wire:
+        self.engine.users.untag_user(context.account_id, user_name, tag_keys)
+        return {}
+
+    def list_user_tags(
+        self,
+        context: RequestContext,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Wire:
+        page = self.engine.users.list_user_tags(context.account_id, user_name, marker, max_items)
+        return _page("Tags", [{"Key": k, "Value": val} for k, val in page.items], page)
+
     def delete_user(self, context: RequestContext, user_name: str) -> Wire:
         self.engine.users.delete_user(context.account_id, user_name)
         return {}

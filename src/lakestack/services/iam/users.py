@@ -83,6 +83,28 @@ class UserOps:
                 raise DeleteConflict("Cannot delete entity, must delete access keys first.")
             self._store.delete_user(account, user.name)
 
+    def tag_user(self, account: str, name: str, tags: dict[str, str]) -> None:
+        v.check_tags(tags)
+        with self._store.lock:
+            user = self.get_user(account, name)
+            merged = {**user.tags, **tags}
+            if len(merged) > v.MAX_TAGS:
+                raise LimitExceeded(f"Cannot exceed quota for TagsPerUser: {v.MAX_TAGS}.")
+            user.tags = merged
+            self._store.put_user(account, user)
+
+    def untag_user(self, account: str, name: str, keys: list[str]) -> None:
+        with self._store.lock:
+            user = self.get_user(account, name)
+            user.tags = {k: val for k, val in user.tags.items() if k not in keys}
+            self._store.put_user(account, user)
+
+    def list_user_tags(
+        self, account: str, name: str, marker: str | None = None, max_items: int | None = None
+    ) -> Page[tuple[str, str]]:
+        user = self.get_user(account, name)
+        return v.paginate(user.tags.items(), lambda kv: kv[0], marker, max_items)
+
     # -- access keys -------------------------------------------------------------------
     def create_access_key(self, account: str, user_name: str) -> AccessKey:
         """A new active key pair for the user, usable at once.
