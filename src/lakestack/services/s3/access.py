@@ -224,23 +224,28 @@ def decide(
         MethodNotAllowed: another account allowed by the policy to manage the policy.
     """
     own = p.account is not None and p.account == state.owner
-    if own and (state.policy is None or not state.policy.has_deny):
-        return
+    no_deny = state.policy is None or not state.policy.has_deny
+    if own and no_deny and not state.acls_enabled:
+        return  # the fast path: the owner, ACLs disabled, nothing to deny
     action, level, permission = action_for(operation, version_id)
+    reads_object_acl = level == OBJECT and permission in _OBJECT_ACL_PERMISSIONS
+    if own and no_deny and not reads_object_acl:
+        return
     block = effective_block(state.block, account_block)
     if state.policy is not None:
         resource = resource_arn(state.name, key if level == OBJECT else None)
         verdict = state.policy.evaluate(p, action, resource, values())
         if verdict == "Deny" and not (own and action in _OWNER_ONLY):
             raise AccessDenied()
-        if own:
-            return
-        restricted = block["RestrictPublicBuckets"] and state.policy.public
-        if verdict == "Allow" and not restricted:
-            if action in _OWNER_ONLY:
-                raise MethodNotAllowed(Method="PUT", ResourceType="BUCKETPOLICY")
-            return
-    elif own:
+        if not own:
+            restricted = block["RestrictPublicBuckets"] and state.policy.public
+            if verdict == "Allow" and not restricted:
+                if action in _OWNER_ONLY:
+                    raise MethodNotAllowed(Method="PUT", ResourceType="BUCKETPOLICY")
+                return
+    if own:
+        if reads_object_acl and state.acls_enabled:
+            _owner_reads_foreign_object(p, permission or "", object_acl)
         return
     if permission is None or not state.acls_enabled:
         raise AccessDenied()
@@ -297,3 +302,13 @@ def acl_for_write(
     if acl.is_public(grants) and effective_block(state.block, account_block)["BlockPublicAcls"]:
         raise AccessDenied()
     return grants
+
+
+def _owner_reads_foreign_object(p: Principal, permission: str, object_acl: ObjectAcl) -> None:
+    """With ACLs enabled, an object another account wrote is that account's: the bucket
+    owner reads it (or its ACL) only if the object's ACL grants it."""
+    found = object_acl()
+    if found is None or found[0] == p.account:
+        return
+    if not acl.grants_permission(found[1], permission, p.account):
+        raise AccessDenied()

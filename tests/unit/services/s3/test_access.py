@@ -193,3 +193,19 @@ def test_full_control_implies_every_permission() -> None:
     authenticated = [("Group", acl.AUTHENTICATED_USERS, "WRITE")]
     assert acl.grants_permission(authenticated, "WRITE", B)
     assert not acl.grants_permission(authenticated, "WRITE", None)
+
+
+def test_bucket_owner_reads_another_accounts_object_only_if_granted(s3: S3Engine, bkt: str) -> None:
+    s3.put_bucket_ownership_controls(
+        A, REGION, bkt, {"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
+    s3.put_object(B, REGION, bkt, "theirs", Body(b"b"))
+    with pytest.raises(errors.AccessDenied):
+        s3.authorize(ROOT_A, "GetObject", bkt, "theirs")
+    s3.authorize(ROOT_A, "DeleteObject", bkt, "theirs")  # deleting is WRITE on the bucket
+    s3.authorize(ROOT_A, "GetObject", bkt, "k")  # its own objects as before
+    s3.put_object(B, REGION, bkt, "shared", Body(b"b"), acl_request=AclRequest("bucket-owner-read"))
+    s3.authorize(ROOT_A, "GetObject", bkt, "shared")
+    with pytest.raises(errors.AccessDenied):
+        s3.authorize(ROOT_A, "GetObjectAcl", bkt, "shared")
+    s3.authorize(ROOT_B, "GetObjectAcl", bkt, "theirs")
