@@ -23,10 +23,3 @@ class InvalidParameterException(AwsError):
 class LimitExceededException(AwsError):
     code = "LimitExceededException"
     status = 400
-
-
-class UnsupportedFilterPattern(AwsError):
-    """A filter pattern form lakestack does not implement (AWS accepts it)."""
-
-    code = "NotImplemented"
-    status = 501

@@ -9,9 +9,11 @@ Supported forms (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Filter
 - JSON: ``{ $.level = "ERROR" && ($.latency > 100 || $.user.id != 7) }`` with
   ``= != < > <= >=``, ``*`` wildcards in string values, ``IS NULL``, ``IS TRUE``,
   ``IS FALSE``, ``NOT EXISTS``, selectors ``$.a.b`` and ``$.list[0]``;
+- space-delimited: ``[ip, user, ..., status=4* || status=5*, bytes > 1000]`` over
+  whitespace-separated fields (``"quoted"`` and ``[bracketed]`` text is one field),
+  ``...`` standing for any number of fields;
 - regular expressions: ``%ERROR [0-9]+%``.
 
-Space-delimited patterns (``[ip, user, ...]``) are not supported and say so.
 Knows no storage, no HTTP.
 """
 
@@ -22,11 +24,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lakestack.services.logs.errors import InvalidParameterException, UnsupportedFilterPattern
+from lakestack.services.logs.errors import InvalidParameterException
 
 Matcher = Callable[[str], bool]
 
 _MISSING = object()
+_FIELD = re.compile(r'"([^"]*)"|\[([^\]]*)\]|(\S+)')
+_CLAUSE = re.compile(r"\s*([A-Za-z_][\w.-]*)\s*(?:(<=|>=|!=|=|<|>)\s*(.*?))?\s*")
+_ELLIPSIS = object()
+_NESTED_QUANTIFIER = re.compile(r"\([^()]*[+*}][^()]*\)\s*[+*{]")
 _TERM = re.compile(r'\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))')
 _JSON_TOKEN = re.compile(
     r"""\s*(?:
@@ -59,10 +65,12 @@ def compile_pattern(pattern: str | None) -> Matcher:
             raise _invalid(pattern)
         return _JsonPattern(text[1:-1], pattern or "").compile()
     if text.startswith("["):
-        raise UnsupportedFilterPattern(
-            "Space-delimited filter patterns ([field, ...]) are not supported by lakestack"
-        )
+        if not text.endswith("]"):
+            raise _invalid(pattern)
+        return _space_delimited(text[1:-1], pattern or "")
     if len(text) >= 2 and text.startswith("%") and text.endswith("%"):
+        if _NESTED_QUANTIFIER.search(text):  # (a+)+ backtracks forever on a long line
+            raise _invalid(pattern)
         try:
             regex = re.compile(text[1:-1])
         except re.error:
@@ -132,7 +140,7 @@ class _JsonPattern:
         def match(message: str) -> bool:
             try:
                 doc = json.loads(message)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return False
             return isinstance(doc, dict | list) and predicate(doc)
 
@@ -264,3 +272,89 @@ def _comparison(
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+FieldTest = Callable[[str], bool]
+
+
+def _space_delimited(body: str, pattern: str) -> Matcher:
+    """``[a, b=1, ...]``: one test per field, ``...`` for any number of fields.
+
+    >>> _space_delimited("ip, ..., status=404", "")('1.2.3.4 - - [x] "GET /" 404')
+    True
+    """
+    specs: list[object] = []
+    for part in body.split(","):
+        part = part.strip()
+        if part == "...":
+            specs.append(_ELLIPSIS)
+            continue
+        specs.append(_field_test(part, pattern))
+
+    def match(message: str) -> bool:
+        fields = [next(g for g in m.groups() if g is not None) for m in _FIELD.finditer(message)]
+        return _match_fields(specs, fields)
+
+    return match
+
+
+def _field_test(spec: str, pattern: str) -> FieldTest:
+    joiner = "||" if "||" in spec else "&&"
+    if "||" in spec and "&&" in spec:
+        raise _invalid(pattern)
+    tests: list[FieldTest] = []
+    for clause in spec.split(joiner):
+        m = _CLAUSE.fullmatch(clause)
+        if m is None or (m.group(2) is not None and not m.group(3)):
+            raise _invalid(pattern)
+        if m.group(2) is None:
+            tests.append(lambda value: True)
+            continue
+        tests.append(_value_test(m.group(2), m.group(3), pattern))
+    if joiner == "||":
+        return lambda value: any(t(value) for t in tests)
+    return lambda value: all(t(value) for t in tests)
+
+
+def _value_test(op: str, text: str, pattern: str) -> FieldTest:
+    quoted = len(text) >= 2 and text[0] == text[-1] == '"'
+    literal = text[1:-1] if quoted else text
+    number = None if quoted else _number(literal)
+    if op in ("<", ">", "<=", ">="):
+        if number is None:
+            raise _invalid(pattern)
+        bound = number
+        compare: Callable[[float, float], bool] = {
+            "<": lambda a, b: a < b,
+            ">": lambda a, b: a > b,
+            "<=": lambda a, b: a <= b,
+            ">=": lambda a, b: a >= b,
+        }[op]
+        return lambda value: (n := _number(value)) is not None and compare(n, bound)
+    wildcard = re.compile(".*".join(re.escape(part) for part in literal.split("*")), re.S)
+
+    def equals(value: str) -> bool:
+        if number is not None and (n := _number(value)) is not None:
+            return n == number
+        return wildcard.fullmatch(value) is not None
+
+    return equals if op == "=" else (lambda value: not equals(value))
+
+
+def _match_fields(specs: list[object], fields: list[str]) -> bool:
+    """Whether the field tests (and ``...`` gaps) consume exactly ``fields``; the set of
+    reachable positions keeps this linear, whatever the number of fields.
+
+    >>> _match_fields([_ELLIPSIS, str.isdigit], ["a", "b", "7"])
+    True
+    """
+    reachable = {0}
+    for spec in specs:
+        if spec is _ELLIPSIS:
+            reachable = set(range(min(reachable), len(fields) + 1))
+        else:
+            assert callable(spec)
+            reachable = {i + 1 for i in reachable if i < len(fields) and spec(fields[i])}
+        if not reachable:
+            return False
+    return len(fields) in reachable

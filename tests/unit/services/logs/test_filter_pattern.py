@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lakestack.services.logs.errors import InvalidParameterException, UnsupportedFilterPattern
+from lakestack.services.logs.errors import InvalidParameterException
 from lakestack.services.logs.filter_pattern import compile_pattern
 
 JSON_EVENT = (
@@ -45,6 +45,20 @@ CASES = [
     ("json missing field", '{ $.missing = "x" }', JSON_EVENT, False),
     ("json on plain text", '{ $.level = "ERROR" }', "ERROR not json", False),
     ("regex", "%ERROR [0-9]+%", "ERROR 42 happened", True),
+    ("space-delimited names only", "[ip, user, status]", "1.2.3.4 ann 200", True),
+    ("space-delimited field count", "[ip, user, status]", "1.2.3.4 ann 200 extra", False),
+    ("space-delimited equality", "[ip, user, status=404]", "1.2.3.4 ann 404", True),
+    ("space-delimited inequality", "[ip, user, status!=404]", "1.2.3.4 ann 404", False),
+    ("space-delimited wildcard or", "[ip, status=4* || status=5*]", "1.2.3.4 503", True),
+    ("space-delimited numeric", "[ip, bytes > 1000]", "1.2.3.4 999", False),
+    ("space-delimited ellipsis", "[..., status=200, bytes]", 'a "GET / HTTP/1.1" 200 512', True),
+    (
+        "space-delimited brackets",
+        "[ip, ts, req, status=200]",
+        '1.2.3.4 [10/Oct:13:55] "GET /" 200',
+        True,
+    ),
+    ("space-delimited quoted value", '[ip, user="ann"]', "1.2.3.4 ann", True),
     ("regex no match", "%ERROR [0-9]+%", "ERROR x", False),
 ]
 
@@ -58,13 +72,25 @@ def test_filter_pattern_matches(title: str, pattern: str, message: str, expected
 
 @pytest.mark.parametrize(
     "pattern",
-    ['"unterminated', "{ $.a = }", "{ $.a > abc }", "{ $.a = 1", "{ a = 1 }", "{ $.a ~ 1 }", "%(%"],
+    [
+        '"unterminated',
+        "{ $.a = }",
+        "{ $.a > abc }",
+        "{ $.a = 1",
+        "{ a = 1 }",
+        "{ $.a ~ 1 }",
+        "%(%",
+        "[ip, status=]",
+        "[ip, bytes > x]",
+        "[ip, 9bad]",
+        "[ip, status",
+        "%(a+)+$%",
+    ],
 )
 def test_malformed_pattern_raises_invalid_parameter(pattern: str) -> None:
     with pytest.raises(InvalidParameterException):
         compile_pattern(pattern)
 
 
-def test_space_delimited_pattern_is_not_implemented() -> None:
-    with pytest.raises(UnsupportedFilterPattern):
-        compile_pattern("[ip, user, status=404]")
+def test_json_pattern_on_deeply_nested_message_does_not_match() -> None:
+    assert compile_pattern("{ $.a = 1 }")("[" * 100_000) is False
