@@ -482,3 +482,22 @@ def test_expected_bucket_owner_mismatch_is_access_denied(owner: Any, other: Any)
         CopySource="mine/data/a.csv",
         ExpectedSourceBucketOwner=OTHER,
     )
+
+
+def test_requests_are_billed_to_the_bucket_owner(
+    owner: Any, other: Any, anon: Any, lakestack: Any
+) -> None:
+    owner.delete_public_access_block(Bucket="mine")
+    owner.put_bucket_policy(
+        Bucket="mine",
+        Policy=_policy(_allow("*", "s3:GetObject", "arn:aws:s3:::mine/public/*")),
+    )
+    anon.get_object(Bucket="mine", Key="public/p.txt")
+    other.get_object(Bucket="mine", Key="public/p.txt")
+    gets = [
+        row
+        for row in lakestack.usage()
+        if row.service == "s3" and row.operation == "GetObject" and row.resource == "mine"
+    ]
+    assert {row.account for row in gets} == {OWNER}
+    assert sum(row.quantity for row in gets) == 2

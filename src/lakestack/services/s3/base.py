@@ -124,9 +124,13 @@ class EngineBase:
     # -- helpers ---------------------------------------------------------------
 
     def _bill(self, operation: str, account: str, region: str, bucket: str | None) -> None:
+        """Record a request; the bucket owner pays for requests to an existing bucket,
+        whoever sends them (anonymous and other accounts too), as on S3."""
         tier = request_tier(operation)
         if tier is not None:
-            self._meter.record(SERVICE, operation, tier, 1, "Requests", account, region, bucket)
+            state = self._access_state(bucket) if bucket else None
+            payer = state.owner if state is not None else account
+            self._meter.record(SERVICE, operation, tier, 1, "Requests", payer, region, bucket)
 
     def _bucket(self, name: str) -> Bucket:
         b = self._store.get_bucket(name)
