@@ -6,9 +6,12 @@ root injects CloudWatch Logs' engine, which satisfies it. Knows no storage, no H
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+BATCH_EVENTS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +37,30 @@ def lines_as_events(text: str, timestamp: int) -> list[LogEvent]:
     ['a', 'b']
     """
     return [LogEvent(timestamp, line) for line in text.splitlines() if line.strip()]
+
+
+def file_events(path: Path, timestamp: int, batch: int = BATCH_EVENTS) -> Iterator[list[LogEvent]]:
+    """A text file's non-empty lines as events, ``batch`` at a time (memory stays bounded
+    however large the file). Yields one empty batch for a missing or empty file, so a
+    writer still creates the stream.
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile("w", delete=False); _ = f.write("a\\nb\\nc\\n"); f.close()
+    >>> [[e.message for e in b] for b in file_events(Path(f.name), 0, batch=2)]
+    [['a', 'b'], ['c']]
+    >>> os.unlink(f.name); list(file_events(Path(f.name), 0))
+    [[]]
+    """
+    pending: list[LogEvent] = []
+    sent = False
+    if path.exists():
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                text = line.rstrip("\r\n")
+                if text.strip():
+                    pending.append(LogEvent(timestamp, text))
+                if len(pending) == batch:
+                    yield pending
+                    pending, sent = [], True
+    if pending or not sent:
+        yield pending

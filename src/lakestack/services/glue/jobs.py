@@ -29,7 +29,7 @@ from lakestack.core.clock import Clock
 from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
 from lakestack.core.lifecycle import Waiters
-from lakestack.core.logs import LogWriter, lines_as_events
+from lakestack.core.logs import LogWriter, file_events
 from lakestack.core.storage.private import private_dir, private_open
 from lakestack.metering.meter import UsageSink
 from lakestack.metering.pricing import usd
@@ -423,10 +423,8 @@ class GlueJobsEngine:
         now = int(self._clock.now() * 1000)
         for name, group in (("stdout", LOG_GROUP_OUTPUT), ("stderr", LOG_GROUP_ERROR)):
             try:
-                path = run_dir / name
-                text = path.read_text(errors="replace") if path.exists() else ""
-                events = lines_as_events(text, now)
-                self._logs.write(live.account, live.region, group, live.run_id, events)
+                for events in file_events(run_dir / name, now):
+                    self._logs.write(live.account, live.region, group, live.run_id, events)
             except Exception:  # noqa: BLE001 - logs are a copy; the run's state stands
                 LOG.exception(
                     "could not send %s of job run %s to CloudWatch Logs", name, live.run_id
