@@ -310,6 +310,24 @@ def test_condition_s3_prefix_limits_listing(owner: Any, other: Any) -> None:
     _denied(other.list_objects_v2, Bucket="mine")
 
 
+def test_condition_s3_prefix_is_empty_for_a_listing_without_prefix(owner: Any, other: Any) -> None:
+    owner.put_bucket_policy(
+        Bucket="mine",
+        Policy=_policy(
+            _allow(
+                {"AWS": OTHER},
+                "s3:ListBucket",
+                "arn:aws:s3:::mine",
+                Condition={"StringEquals": {"s3:prefix": ["", "public/"], "s3:delimiter": "/"}},
+            )
+        ),
+    )
+    top = other.list_objects_v2(Bucket="mine", Delimiter="/")
+    assert [p["Prefix"] for p in top["CommonPrefixes"]] == ["data/", "public/"]
+    _denied(other.list_objects_v2, Bucket="mine")  # no delimiter
+    _denied(other.list_objects_v2, Bucket="mine", Prefix="data/", Delimiter="/")
+
+
 def test_condition_x_amz_acl_requires_bucket_owner_full_control(owner: Any, other: Any) -> None:
     owner.put_bucket_policy(
         Bucket="mine",

@@ -453,4 +453,7 @@ def parse_policy(text: str, bucket: str) -> Policy:
     statements = _list(doc["Statement"])
     if not statements:
         raise MalformedPolicy("Could not parse the policy: Statement is empty!")
+    sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid")]
+    if len(sids) != len(set(sids)):
+        raise MalformedPolicy("Statement IDs (SID) in a single policy must be unique.")
     return Policy(text, tuple(_parse_statement(s, bucket) for s in statements))

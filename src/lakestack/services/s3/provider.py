@@ -118,8 +118,14 @@ _CONDITION_MEMBERS = {
 }
 
 
-def _condition_values(kw: dict[str, Any]) -> dict[str, list[str]]:
-    return {key: [str(kw[m])] for m, key in _CONDITION_MEMBERS.items() if kw.get(m) is not None}
+_LISTINGS = frozenset({"ListObjects", "ListObjectsV2", "ListObjectVersions"})
+
+
+def _condition_values(operation: str, kw: dict[str, Any]) -> dict[str, list[str]]:
+    values = {key: [str(kw[m])] for m, key in _CONDITION_MEMBERS.items() if kw.get(m) is not None}
+    if operation in _LISTINGS:
+        values.setdefault("s3:prefix", [""])  # a listing without a prefix lists from ""
+    return values
 
 
 _Method = TypeVar("_Method", bound=Callable[..., dict[str, Any]])
@@ -137,7 +143,7 @@ def _checked(operation: str) -> Callable[[_Method], _Method]:
                 kw.get("bucket"),
                 kw.get("key"),
                 kw.get("version_id"),
-                lambda: _condition_values(kw),
+                lambda: _condition_values(operation, kw),
                 kw.get("expected_bucket_owner"),
             )
             return method(self, context, **kw)

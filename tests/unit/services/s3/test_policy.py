@@ -189,3 +189,9 @@ def test_resource_with_bucket_wildcard_is_valid() -> None:
 )
 def test_public_policy_rule(fields: dict[str, Any], public: bool) -> None:
     assert _policy(_st(**fields)).public is public
+
+
+def test_statement_ids_must_be_unique() -> None:
+    with pytest.raises(MalformedPolicy):
+        _policy({**_st(), "Sid": "a"}, {**_st(), "Sid": "a"})
+    assert len(_policy({**_st(), "Sid": "a"}, {**_st(), "Sid": "b"}).statements) == 2
