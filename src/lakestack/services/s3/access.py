@@ -92,7 +92,7 @@ OPERATIONS: dict[str, tuple[str, str, str | None]] = {
     "UploadPartCopy": ("s3:PutObject", OBJECT, "WRITE"),
     "CompleteMultipartUpload": ("s3:PutObject", OBJECT, "WRITE"),
     "AbortMultipartUpload": ("s3:AbortMultipartUpload", OBJECT, "WRITE"),
-    "ListParts": ("s3:ListMultipartUploadParts", OBJECT, "READ"),
+    "ListParts": ("s3:ListMultipartUploadParts", OBJECT, None),
     "GetObject": ("s3:GetObject", OBJECT, "READ"),
     "HeadObject": ("s3:GetObject", OBJECT, "READ"),
     "GetObjectAttributes": ("s3:GetObjectAttributes", OBJECT, "READ"),
