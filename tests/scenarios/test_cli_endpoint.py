@@ -105,6 +105,7 @@ def test_status_says_which_endpoint_it_uses_for_each_source(
 ) -> None:
     recorded = cli(env, "status", "--data-dir", str(server.data_dir))
     assert recorded.returncode == 0 and "running" in recorded.stdout
+    assert f"data dir: {server.data_dir}" in recorded.stdout
     assert f"lakestack: using {server.url} (from the server recorded in" in recorded.stderr
     from_env = cli({**env, "AWS_ENDPOINT_URL": server.url}, "status")
     assert f"using {server.url} (from AWS_ENDPOINT_URL)" in from_env.stderr

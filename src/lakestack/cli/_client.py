@@ -34,6 +34,7 @@ class Endpoint:
 
     url: str
     source: str
+    data_dir: str | None = None  # known when the data dir's record named the server
 
     def announce(self) -> str:
         return f"lakestack: using {self.url} (from {self.source})"
@@ -105,7 +106,7 @@ def resolve_endpoint(
     >>> resolve_endpoint(None, Path("/nonexistent"), 4566, {}).source
     'default'
     >>> resolve_endpoint(None, Path("/nonexistent"), 4566, {"AWS_ENDPOINT_URL": "http://h:1/"})
-    Endpoint(url='http://h:1', source='AWS_ENDPOINT_URL')
+    Endpoint(url='http://h:1', source='AWS_ENDPOINT_URL', data_dir=None)
     """
     env = os.environ if environ is None else environ
     if explicit:
@@ -115,7 +116,7 @@ def resolve_endpoint(
     record = read_server_record(data_dir)
     if record is not None:
         source = f"the server recorded in {data_dir}, pid {record['pid']}"
-        return Endpoint(str(record["url"]).rstrip("/"), source)
+        return Endpoint(str(record["url"]).rstrip("/"), source, str(data_dir))
     return Endpoint(f"http://{DEFAULT_HOST}:{port}", "default")
 
 

@@ -187,7 +187,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"lakestack is not running: {reason}; {START_HINT}")
         return 1
     print(f"lakestack is running at {endpoint.url} (pid {info.get('pid')})")
-    print(f"  data dir: {info.get('data_dir')}\n  auth:     {info.get('auth')}")
+    data_dir = info.get("data_dir") or endpoint.data_dir
+    if data_dir:
+        print(f"  data dir: {data_dir}")
+    print(f"  auth:     {info.get('auth')}")
     print(f"  services: {', '.join(info.get('services', []))}")
     return 0
 
