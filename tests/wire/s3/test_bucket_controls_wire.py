@@ -208,7 +208,9 @@ def _signed_raw(endpoint: str, method: str, path: str, headers: dict[str, str]) 
 def _send_head(endpoint: str, request: AWSRequest, body: bytes = b"") -> bytes:
     """Send a request line and headers (and ``body``) over a socket; return the answer."""
     parts = urlsplit(endpoint)
-    lines = [f"{request.method} {urlsplit(request.url).path} HTTP/1.1", f"Host: {parts.netloc}"]
+    url = urlsplit(request.url)
+    target = url.path + (f"?{url.query}" if url.query else "")
+    lines = [f"{request.method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
     lines += [f"{k}: {v}" for k, v in request.headers.items() if k.lower() != "host"]
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
@@ -234,6 +236,16 @@ def test_content_length_over_5_gib_is_entity_too_large_before_the_body(
     assert answer.startswith(b"HTTP/1.1 400") and b"<Code>EntityTooLarge</Code>" in answer
     with pytest.raises(botocore.exceptions.ClientError):
         s3.head_object(Bucket="ctl", Key="huge")
+    upload = s3.create_multipart_upload(Bucket="ctl", Key="huge")["UploadId"]
+    request = _signed_raw(
+        lakestack.endpoint_url,
+        "PUT",
+        f"/ctl/huge?partNumber=1&uploadId={upload}",
+        {"Content-Length": str(5 * 1024**3 + 1), "x-amz-content-sha256": "UNSIGNED-PAYLOAD"},
+    )
+    answer = _send_head(lakestack.endpoint_url, request)
+    assert answer.startswith(b"HTTP/1.1 400") and b"<Code>EntityTooLarge</Code>" in answer
+    assert s3.list_parts(Bucket="ctl", Key="huge", UploadId=upload).get("Parts", []) == []
 
 
 @pytest.mark.parametrize("drop", ["content-md5", "checksum"])
