@@ -3,34 +3,31 @@ GetJobRun(s), BatchStopJobRun, and job bookmarks (``bookmarks.JobBookmarks``).
 
 :class:`GlueJobsEngine` knows no HTTP and no catalog. Jobs, runs and bookmarks live in
 ``<data_dir>/glue/jobs.sqlite`` (``job_store``), a file this engine alone opens. A run
-follows ``job_models.LIFECYCLE``: scripts are fetched from S3 through the injected
-:class:`ScriptSource` and run by a watcher thread per run, which waits on the script
-(the engine never sleeps) and enforces the timeout: ``pythonshell`` scripts in their
-own process, ``glueetl`` scripts on a warm Spark driver (``spark_drivers``; the job
-argument ``--lakestack-spark-master`` or the environment's ``LAKESTACK_SPARK_MASTER``
-picks the Spark master, ``local[*]`` by default). Child processes are recorded and
-reaped by ``children.ChildProcesses``. A finished run is billed with the reason for its
-price and logs one INFO line. Runs active when lakestack stopped are failed on the next
-start.
+follows ``job_models.LIFECYCLE``: a watcher thread per run hands it to
+``job_execution.RunExecutor``, which fetches the script from S3 through the injected
+:class:`ScriptSource`, waits on it (the engine never sleeps) and enforces the timeout:
+``pythonshell`` scripts in their own process, ``glueetl`` scripts on a warm Spark driver
+(``spark_drivers``; the job argument ``--lakestack-spark-master`` or the environment's
+``LAKESTACK_SPARK_MASTER`` picks the Spark master, ``local[*]`` by default). Child
+processes are recorded and reaped by ``children.ChildProcesses``. A finished run is
+billed with the reason for its price and logs one INFO line. Runs active when lakestack
+stopped are failed on the next start.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import shutil
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from lakestack.core.clock import Clock
-from lakestack.core.errors import AwsError
 from lakestack.core.ids import Ids
 from lakestack.core.lifecycle import Waiters
 from lakestack.core.logs import LogWriter, file_events
-from lakestack.core.storage.private import private_dir, private_open
+from lakestack.core.storage.private import private_dir
 from lakestack.metering.meter import UsageSink
 from lakestack.metering.pricing import usd
 from lakestack.services.glue import job_runner
@@ -48,17 +45,15 @@ from lakestack.services.glue.errors import (
     AlreadyExistsException,
     ConcurrentRunsExceededException,
     EntityNotFoundException,
-    InvalidInputException,
 )
 from lakestack.services.glue.job_definitions import MAX_TIMEOUT, capacity, validated_job
+from lakestack.services.glue.job_execution import INTERRUPTED, Live, RunExecutor
 from lakestack.services.glue.job_models import (
     FAILED,
     LIFECYCLE,
-    RUNNING,
     STARTING,
     STOPPED,
     STOPPING,
-    SUCCEEDED,
     TIMEOUT,
     Job,
     JobRun,
@@ -68,7 +63,7 @@ from lakestack.services.glue.job_models import (
 )
 from lakestack.services.glue.job_store import JOBS_FILE, JobStore
 from lakestack.services.glue.models import Page
-from lakestack.services.glue.spark_drivers import DriverError, DriverPool, SparkDriver
+from lakestack.services.glue.spark_drivers import DriverPool
 
 LOG = logging.getLogger(__name__)
 LOG_GROUP_OUTPUT = "/aws-glue/jobs/output"
@@ -76,25 +71,6 @@ LOG_GROUP_ERROR = "/aws-glue/jobs/error"
 
 MAX_JOBS_PAGE = 1000
 MAX_RUNS_PAGE = 200
-MASTER_ARGUMENT = "--lakestack-spark-master"
-INTERRUPTED = "lakestack stopped while this run was in progress; the run was abandoned."
-
-
-class _ExtraMissing(Exception):
-    """An ``--extra-py-files`` / ``--extra-files`` object could not be fetched."""
-
-
-@dataclasses.dataclass
-class _Live:
-    """A run this process is executing: its watcher, its process, stop/shutdown flags."""
-
-    account: str
-    region: str
-    run_id: str
-    thread: threading.Thread | None = None
-    proc: job_runner.ScriptProcess | SparkDriver | None = None
-    stop_requested: bool = False
-    shutdown: bool = False
 
 
 class GlueJobsEngine:
@@ -127,16 +103,24 @@ class GlueJobsEngine:
         self._clock = clock
         self._ids = ids
         self._meter = meter
-        self._scripts = scripts
-        self._warm_spark = warm_spark
         self._endpoint = endpoint or (lambda: None)
-        self._live: dict[str, _Live] = {}
+        self._live: dict[str, Live] = {}
         self._live_lock = threading.Lock()
         self._waiters: Waiters[str] = Waiters()
         private_dir(self._root)
         self._children = ChildProcesses(self._root / "children")
         self._children.reap()
         self._drivers = DriverPool(self._root / "spark-drivers", self._children)
+        self._runs = RunExecutor(
+            self._root,
+            scripts,
+            self._endpoint,
+            self._drivers,
+            self._children,
+            self._live_lock,
+            self._move,
+            warm_spark,
+        )
         self._open()
 
     def _open(self) -> None:
@@ -176,7 +160,7 @@ class GlueJobsEngine:
                 raise AlreadyExistsException(f"{job.name} already exists.")
             self._jobs.put_job(account, region, job)
         if job.command.name == "glueetl":
-            self._prestart_driver(region, job.default_arguments)
+            self._runs.prestart_driver(region, job.default_arguments)
         return job
 
     def get_job(self, account: str, region: str, name: str) -> Job:
@@ -286,7 +270,7 @@ class GlueJobsEngine:
             self._jobs.insert_run(account, region, run)
         merged = {**job.default_arguments, **run.arguments, **job.non_overridable_arguments}
         seconds = timeout_seconds if timeout_seconds is not None else (run.timeout or 0) * 60
-        live = _Live(account, region, run_id)
+        live = Live(account, region, run_id)
         live.thread = threading.Thread(
             target=self._watch,
             args=(live, job, merged, seconds),
@@ -395,10 +379,10 @@ class GlueJobsEngine:
     # -- the watcher -----------------------------------------------------------------------
 
     def _watch(
-        self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
+        self, live: Live, job: Job, arguments: dict[str, str], timeout_seconds: float
     ) -> None:
         try:
-            self._execute(live, job, arguments, timeout_seconds)
+            self._runs.execute(live, job, arguments, timeout_seconds)
         except Exception as exc:  # noqa: BLE001 - a watcher must record, not die
             LOG.exception("job run %s failed inside lakestack", live.run_id)
             self._move(
@@ -414,7 +398,7 @@ class GlueJobsEngine:
             self._write_logs(live)
             self._waiters.settle(live.run_id)
 
-    def _write_logs(self, live: _Live) -> None:
+    def _write_logs(self, live: Live) -> None:
         """Send a finished run's stdout and stderr to CloudWatch Logs, as Glue does:
         groups ``/aws-glue/jobs/output`` and ``/aws-glue/jobs/error``, stream = run id."""
         if self._logs is None:
@@ -429,182 +413,6 @@ class GlueJobsEngine:
                 LOG.exception(
                     "could not send %s of job run %s to CloudWatch Logs", name, live.run_id
                 )
-
-    def _execute(
-        self, live: _Live, job: Job, arguments: dict[str, str], timeout_seconds: float
-    ) -> None:
-        where = (live.account, live.region, live.run_id)
-        run_dir = self._root / "job-runs" / live.run_id
-        private_dir(run_dir)
-        try:
-            script = self._fetch_script(
-                live.account, live.region, job.command.script_location or "", run_dir
-            )
-        except AwsError as exc:
-            self._move(
-                *where,
-                FAILED,
-                f"Failed to download the script from "
-                f"{job.command.script_location}: {exc.code}: {exc.message}",
-            )
-            return
-        try:
-            python_path = self._fetch_extras(live, arguments, run_dir)
-        except _ExtraMissing as exc:
-            self._move(*where, FAILED, str(exc))
-            return
-        argv = job_runner.script_argv(str(script), job.name, live.run_id, arguments)
-        env = job_runner.script_env(self._endpoint(), live.region)
-        if python_path:
-            env["PYTHONPATH"] = os.pathsep.join(
-                [*python_path, *filter(None, [env.get("PYTHONPATH")])]
-            )
-        if job.command.name == "glueetl":
-            self._execute_spark(live, script, argv, env, arguments, timeout_seconds, python_path)
-            return
-        with self._live_lock:
-            if live.stop_requested or live.shutdown:
-                self._finish_stopped(live)
-                return
-            live.proc = job_runner.ScriptProcess(
-                argv, env, run_dir, run_dir / "stdout", run_dir / "stderr", self._children
-            )
-        self._move(*where, RUNNING)
-        code = live.proc.wait(timeout_seconds)
-        if code is None:
-            live.proc.kill()
-        if live.stop_requested or live.shutdown:
-            self._finish_stopped(live)
-        elif code is None:
-            self._move(*where, TIMEOUT, _timed_out(timeout_seconds))
-        elif code == 0:
-            self._move(*where, SUCCEEDED)
-        else:
-            tail = job_runner.read_tail(run_dir / "stderr")
-            self._move(*where, FAILED, job_runner.failure_message(tail, code))
-
-    def _execute_spark(
-        self,
-        live: _Live,
-        script: Path,
-        argv: list[str],
-        env: dict[str, str],
-        arguments: dict[str, str],
-        timeout_seconds: float,
-        python_path: list[str],
-    ) -> None:
-        """Run a glueetl script on a warm driver; a stop or timeout kills the driver."""
-        where = (live.account, live.region, live.run_id)
-        run_dir = script.parent
-        started = time.monotonic()
-        driver = self._drivers.acquire(arguments.get(MASTER_ARGUMENT), env)
-        with self._live_lock:
-            stop = live.stop_requested or live.shutdown
-            if not stop:
-                live.proc = driver
-        if stop:
-            self._drivers.release(driver)
-            self._finish_stopped(live)
-            return
-        try:
-            driver.ensure_ready(max(1.0, timeout_seconds))
-        except DriverError as exc:
-            if live.stop_requested or live.shutdown:
-                self._finish_stopped(live)
-            else:
-                self._move(*where, FAILED, f"Spark could not start for this run: {exc}")
-            return
-        self._move(*where, RUNNING)
-        request = {
-            "run_id": live.run_id,
-            "script": str(script),
-            "argv": argv,
-            "cwd": str(run_dir),
-            "stdout": str(run_dir / "stdout"),
-            "stderr": str(run_dir / "stderr"),
-            "env": {k: v for k, v in env.items() if k.startswith("AWS_")},
-            "python_path": python_path,
-        }
-        left = max(0.001, timeout_seconds - (time.monotonic() - started))
-        try:
-            reply = driver.run(request, left)
-        except DriverError as exc:
-            reply = {"ok": False, "error": f"The Spark driver died during the run: {exc}"}
-        if live.stop_requested or live.shutdown:
-            driver.kill()
-            self._finish_stopped(live)
-        elif reply is None:
-            driver.kill()
-            self._move(*where, TIMEOUT, _timed_out(timeout_seconds))
-        elif reply.get("ok"):
-            self._drivers.release(driver)
-            self._move(*where, SUCCEEDED)
-        else:
-            self._drivers.release(driver)
-            self._move(*where, FAILED, str(reply.get("error") or "the script failed"))
-
-    def _finish_stopped(self, live: _Live) -> None:
-        """A run whose script was killed: STOPPED when asked to stop, else (lakestack is
-        shutting down or the job was deleted) FAILED as interrupted."""
-        self._move(
-            live.account,
-            live.region,
-            live.run_id,
-            STOPPED if live.stop_requested else FAILED,
-            None if live.stop_requested else INTERRUPTED,
-        )
-
-    def _prestart_driver(self, region: str, arguments: dict[str, str]) -> None:
-        """Warm a Spark driver as soon as a glueetl job exists (when the endpoint is up)."""
-        endpoint = self._endpoint()
-        if endpoint and self._warm_spark:
-            self._drivers.prestart(
-                arguments.get(MASTER_ARGUMENT), job_runner.script_env(endpoint, region)
-            )
-
-    def _fetch_script(self, account: str, region: str, location: str, run_dir: Path) -> Path:
-        """Copy an object (the script, an extra file) out of S3 into ``run_dir`` (a later
-        PutObject does not change this run)."""
-        if self._scripts is None:
-            raise InvalidInputException("lakestack was built without an object store")
-        bucket, _, key = location.removeprefix("s3://").partition("/")
-        obj = self._scripts.get_object(account, region, bucket, key)
-        with open(obj.path, "rb") as f:
-            f.seek(obj.offset)
-            data = f.read(obj.length)
-        private_dir(run_dir)
-        target = run_dir / (Path(key).name or "script.py")
-        with private_open(target, "wb") as f:
-            f.write(data)
-        return target
-
-    def _fetch_extras(self, live: _Live, arguments: dict[str, str], run_dir: Path) -> list[str]:
-        """``--extra-files`` into the script's working directory and ``--extra-py-files``
-        (``.py``, ``.zip``, ``.whl``, ``.egg``) onto its ``sys.path``, as Glue does; returns
-        the path entries to add.
-
-        Raises:
-            _ExtraMissing: a listed object cannot be read (the run fails naming it).
-        """
-        entries: list[str] = []
-        for argument, target in (
-            ("--extra-py-files", run_dir / "extra-py"),
-            ("--extra-files", run_dir),
-        ):
-            for location in filter(
-                None, (p.strip() for p in arguments.get(argument, "").split(","))
-            ):
-                try:
-                    path = self._fetch_script(live.account, live.region, location, target)
-                except AwsError as exc:
-                    raise _ExtraMissing(
-                        f"Failed to download {argument[2:]} {location}: {exc.code}: {exc.message}"
-                    ) from None
-                if argument == "--extra-py-files":
-                    entry = str(path.parent if path.suffix == ".py" else path)
-                    if entry not in entries:
-                        entries.append(entry)
-        return entries
 
     # -- state changes -------------------------------------------------------------------
 
@@ -691,7 +499,7 @@ class GlueJobsEngine:
         self._move(account, region, run_id, STOPPING)
         self._kill(live, shutdown=False)
 
-    def _kill(self, live: _Live, shutdown: bool) -> None:
+    def _kill(self, live: Live, shutdown: bool) -> None:
         with self._live_lock:
             if shutdown:
                 live.shutdown = True
@@ -701,7 +509,7 @@ class GlueJobsEngine:
         if proc is not None:
             proc.kill()
 
-    def _run_job_name(self, live: _Live) -> str | None:
+    def _run_job_name(self, live: Live) -> str | None:
         run = self._jobs.get_run(live.account, live.region, live.run_id)
         return run.job_name if run else None
 
@@ -722,11 +530,3 @@ class GlueJobsEngine:
             lambda row: row[2].job_run_state,
             lambda row, state: self._move(row[0], row[1], row[2].id, state, INTERRUPTED),
         )
-
-
-def _timed_out(seconds: float) -> str:
-    """
-    >>> _timed_out(60)
-    "Job run timed out after 60 seconds (the job's Timeout)"
-    """
-    return f"Job run timed out after {seconds:g} seconds (the job's Timeout)"
