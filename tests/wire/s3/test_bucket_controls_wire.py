@@ -134,6 +134,24 @@ def test_objects_report_sse_s3_by_default(s3: Any) -> None:
     assert done["ServerSideEncryption"] == "AES256"
 
 
+def test_objects_report_the_encryption_their_writer_asked_for(s3: Any) -> None:
+    key = "arn:aws:kms:us-east-1:000000000000:key/k1"
+    put = s3.put_object(
+        Bucket="ctl", Key="kms", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId=key
+    )
+    assert (put["ServerSideEncryption"], put["SSEKMSKeyId"]) == ("aws:kms", key)
+    head = s3.head_object(Bucket="ctl", Key="kms")
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", key)
+    copied = s3.copy_object(Bucket="ctl", Key="plain", CopySource="ctl/kms")
+    assert copied["ServerSideEncryption"] == "AES256"  # a copy takes the bucket default
+    up = s3.create_multipart_upload(Bucket="ctl", Key="m", ServerSideEncryption="aws:kms")
+    assert up["ServerSideEncryption"] == "aws:kms"
+    for kwargs in ({"ServerSideEncryption": "ROT13"}, {"SSEKMSKeyId": key}):
+        with pytest.raises(botocore.exceptions.ClientError) as exc:
+            s3.put_object(Bucket="ctl", Key="bad", Body=b"x", **kwargs)
+        assert _code(exc) == ("InvalidArgument", 400)
+
+
 def test_public_access_block_round_trip_and_delete(s3: Any) -> None:
     s3.put_public_access_block(
         Bucket="ctl", PublicAccessBlockConfiguration={"BlockPublicPolicy": True}

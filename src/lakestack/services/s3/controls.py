@@ -43,9 +43,9 @@ from lakestack.services.s3.errors import (
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
 )
-from lakestack.services.s3.models import Principal
+from lakestack.services.s3.models import ObjectMetadata, Principal
+from lakestack.services.s3.rules import SSE_ALGORITHMS
 
-SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 DEFAULT_ENCRYPTION: dict[str, Any] = {
     "Rules": [
         {
@@ -271,16 +271,22 @@ class AccessOps(EngineBase):
         self._state(bucket)
         self._set_configs(bucket, {"encryption": None})
 
-    def object_encryption(self, bucket: str) -> dict[str, Any]:
-        """What objects written to ``bucket`` report: ServerSideEncryption and, for KMS,
-        SSEKMSKeyId and BucketKeyEnabled (the bucket's default encryption)."""
+    def object_encryption(
+        self, bucket: str, metadata: ObjectMetadata | None = None
+    ) -> dict[str, Any]:
+        """What an object reports: ServerSideEncryption and, for KMS, SSEKMSKeyId and
+        BucketKeyEnabled. The encryption its writer asked for, else the bucket's default."""
         state = self._access_state(bucket)
         rule = ((state.encryption if state else None) or DEFAULT_ENCRYPTION)["Rules"][0]
         default = rule.get("ApplyServerSideEncryptionByDefault") or {}
-        out: dict[str, Any] = {"ServerSideEncryption": default.get("SSEAlgorithm", "AES256")}
-        if out["ServerSideEncryption"] != "AES256":
-            if default.get("KMSMasterKeyID"):
-                out["SSEKMSKeyId"] = default["KMSMasterKeyID"]
+        algorithm, key = default.get("SSEAlgorithm", "AES256"), default.get("KMSMasterKeyID")
+        if metadata is not None and metadata.encryption is not None:
+            algorithm, asked = metadata.encryption
+            key = asked or (key if algorithm != "AES256" else None)
+        out: dict[str, Any] = {"ServerSideEncryption": algorithm}
+        if algorithm != "AES256":
+            if key:
+                out["SSEKMSKeyId"] = key
             if rule.get("BucketKeyEnabled"):
                 out["BucketKeyEnabled"] = True
         return out

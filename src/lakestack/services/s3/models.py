@@ -86,6 +86,9 @@ class ObjectMetadata:
     acl: list[tuple[str, str, str]] | None = None
     """Grants (grantee type, grantee, permission) set when written; ``None``: the owner's
     FULL_CONTROL only."""
+    encryption: tuple[str, str | None] | None = None
+    """Server-side encryption the writer asked for (algorithm, KMS key id); ``None``: the
+    bucket's default encryption."""
 
 
 @dataclass(slots=True)

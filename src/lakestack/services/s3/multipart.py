@@ -41,6 +41,7 @@ from lakestack.services.s3.models import (
 )
 from lakestack.services.s3.rules import (
     check_copy_conditions,
+    encryption_request,
     validate_key,
     validate_tags,
     validate_upload_size,
@@ -75,6 +76,8 @@ class MultipartOps(EngineBase):
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
         acl_request: AclRequest | None = None,
+        server_side_encryption: str | None = None,
+        sse_kms_key_id: str | None = None,
     ) -> MultipartUpload:
         """Start an upload; the checksum algorithm (if any) applies to every part.
 
@@ -88,6 +91,8 @@ class MultipartOps(EngineBase):
         validate_tags(tags or {})
         metadata = metadata or ObjectMetadata()
         validate_user_metadata(metadata.user)
+        sse = encryption_request(server_side_encryption, sse_kms_key_id)
+        metadata = replace(metadata, encryption=sse)
         state = self._access_state(bucket)
         if state is not None:
             owner = object_owner(state, account, acl_request)

@@ -37,6 +37,7 @@ from lakestack.services.s3.rules import (
     MAX_UPLOAD_BYTES,
     check_copy_conditions,
     check_read_conditions,
+    encryption_request,
     parse_range,
     validate_key,
     validate_tags,
@@ -72,6 +73,8 @@ class ObjectOps(EngineBase):
         if_none_match: str | None = None,
         acl_request: AclRequest | None = None,
         content_length: int | None = None,
+        server_side_encryption: str | None = None,
+        sse_kms_key_id: str | None = None,
     ) -> ObjectVersion:
         """Store a new version of ``key`` from ``body``.
 
@@ -80,6 +83,8 @@ class ObjectOps(EngineBase):
                 (values in ``body.trailers`` after EOF are checked too).
             if_match / if_none_match: conditional write (``*`` only for if_none_match).
             acl_request: the ACL the writer sets, if any.
+            server_side_encryption / sse_kms_key_id: the encryption the writer asks for
+                (reported for the object; else the bucket's default is).
             content_length: the announced body size, checked before the body is read.
 
         Raises:
@@ -94,7 +99,8 @@ class ObjectOps(EngineBase):
         validate_tags(tags or {})
         metadata = metadata or ObjectMetadata()
         validate_user_metadata(metadata.user)
-        owner, metadata = self._owned(bucket, account, acl_request, metadata)
+        sse = encryption_request(server_side_encryption, sse_kms_key_id)
+        owner, metadata = self._owned(bucket, account, acl_request, metadata, sse)
         self._check_write_conditions(bucket, key, if_match, if_none_match)
         data = self._ingest(body, key, content_md5, checksum_algorithm, checksums_given or {})
         v = self._new_version(
@@ -329,6 +335,8 @@ class ObjectOps(EngineBase):
         if_match: str | None = None,
         if_none_match: str | None = None,
         acl_request: AclRequest | None = None,
+        server_side_encryption: str | None = None,
+        sse_kms_key_id: str | None = None,
     ) -> tuple[ObjectVersion, ObjectVersion]:
         """Copy a version to ``bucket``/``key``; returns (new version, source version).
 
@@ -369,7 +377,8 @@ class ObjectOps(EngineBase):
         validate_tags(new_tags)
         new_meta = (metadata or ObjectMetadata()) if replace_meta else replace(src.metadata)
         validate_user_metadata(new_meta.user)
-        owner, new_meta = self._owned(bucket, account, acl_request, new_meta)
+        sse = encryption_request(server_side_encryption, sse_kms_key_id)
+        owner, new_meta = self._owned(bucket, account, acl_request, new_meta, sse)
         blob, etag, cs = self._copy_blob(src, key, checksum_algorithm)
         v = self._new_version(
             bucket,
@@ -389,15 +398,21 @@ class ObjectOps(EngineBase):
         return new, src
 
     def _owned(
-        self, bucket: str, writer: str, request: AclRequest | None, metadata: ObjectMetadata
+        self,
+        bucket: str,
+        writer: str,
+        request: AclRequest | None,
+        metadata: ObjectMetadata,
+        encryption: tuple[str, str | None] | None,
     ) -> tuple[str, ObjectMetadata]:
-        """The owner of an object ``writer`` puts and its metadata with the ACL to store."""
+        """The owner of an object ``writer`` puts, and its metadata with the ACL and the
+        encryption to store."""
         state = self._access_state(bucket)
         if state is None:
             raise NoSuchBucket(BucketName=bucket)
         owner = object_owner(state, writer, request)
         grants = acl_for_write(state, self._account_block(state.owner), owner, request, False)
-        return owner, replace(metadata, acl=grants)
+        return owner, replace(metadata, acl=grants, encryption=encryption)
 
     def _copy_source(self, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
         try:

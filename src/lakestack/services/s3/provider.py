@@ -675,13 +675,15 @@ class S3Provider:
             if_none_match=kw.get("if_none_match"),
             acl_request=_acl_request(kw),
             content_length=kw.get("content_length"),
+            server_side_encryption=kw.get("server_side_encryption"),
+            sse_kms_key_id=kw.get("ssekms_key_id"),
         )
         return {
             "ETag": v.etag,
             "Size": v.size,
             **_version_id(v),
             **_checksum_to_wire(v),
-            **self.engine.object_encryption(bucket),
+            **self.engine.object_encryption(bucket, v.metadata),
         }
 
     @_checked("GetObject")
@@ -692,7 +694,7 @@ class S3Provider:
             d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return {
             **_head_to_wire(d, kw),
-            **self.engine.object_encryption(bucket),
+            **self.engine.object_encryption(bucket, d.version.metadata),
             "Body": FileRange(d.path, d.offset, d.length),
         }
 
@@ -702,7 +704,7 @@ class S3Provider:
     ) -> dict[str, Any]:
         with _delete_marker_header():
             d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
-        return {**_head_to_wire(d, kw), **self.engine.object_encryption(bucket)}
+        return {**_head_to_wire(d, kw), **self.engine.object_encryption(bucket, d.version.metadata)}
 
     @_checked("DeleteObject")
     def delete_object(
@@ -776,6 +778,8 @@ class S3Provider:
             if_match=kw.get("if_match"),
             if_none_match=kw.get("if_none_match"),
             acl_request=_acl_request(kw),
+            server_side_encryption=kw.get("server_side_encryption"),
+            sse_kms_key_id=kw.get("ssekms_key_id"),
         )
         result = {"ETag": new.etag, "LastModified": new.last_modified_dt, **_checksum_to_wire(new)}
         version = {"CopySourceVersionId": src.version_id} if src.version_id != "null" else {}
@@ -783,7 +787,7 @@ class S3Provider:
             "CopyObjectResult": result,
             **version,
             **_version_id(new),
-            **self.engine.object_encryption(bucket),
+            **self.engine.object_encryption(bucket, new.metadata),
         }
 
     def _authorize_source(
@@ -948,12 +952,14 @@ class S3Provider:
             checksum_algorithm=kw.get("checksum_algorithm"),
             checksum_type=kw.get("checksum_type"),
             acl_request=_acl_request(kw),
+            server_side_encryption=kw.get("server_side_encryption"),
+            sse_kms_key_id=kw.get("ssekms_key_id"),
         )
         out: dict[str, Any] = {
             "Bucket": bucket,
             "Key": key,
             "UploadId": u.upload_id,
-            **self.engine.object_encryption(bucket),
+            **self.engine.object_encryption(bucket, u.metadata),
         }
         if u.checksum_algorithm:
             out.update(ChecksumAlgorithm=u.checksum_algorithm, ChecksumType=u.checksum_type)
@@ -1046,7 +1052,7 @@ class S3Provider:
             "ETag": v.etag,
             **_version_id(v),
             **_checksum_to_wire(v),
-            **self.engine.object_encryption(bucket),
+            **self.engine.object_encryption(bucket, v.metadata),
         }
 
     @_checked("AbortMultipartUpload")

@@ -49,6 +49,42 @@ allowed metadata size.
         raise MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_USER_METADATA_BYTES)
 
 
+SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
+
+
+def encryption_request(
+    algorithm: str | None, kms_key_id: str | None
+) -> tuple[str, str | None] | None:
+    """The server-side encryption a write asks for; ``None``: the bucket's default.
+
+    >>> encryption_request("aws:kms", "alias/data")
+    ('aws:kms', 'alias/data')
+    >>> encryption_request(None, None) is None
+    True
+    """
+    if algorithm is None:
+        if kms_key_id is not None:
+            raise InvalidArgument(
+                "Server Side Encryption with KMS managed key requires HTTP header "
+                "x-amz-server-side-encryption : aws:kms",
+                ArgumentName="x-amz-server-side-encryption",
+            )
+        return None
+    if algorithm not in SSE_ALGORITHMS:
+        raise InvalidArgument(
+            "The encryption method specified is not supported",
+            ArgumentName="x-amz-server-side-encryption",
+            ArgumentValue=algorithm,
+        )
+    if kms_key_id is not None and algorithm == "AES256":
+        raise InvalidArgument(
+            "Server Side Encryption with KMS managed key requires HTTP header "
+            "x-amz-server-side-encryption : aws:kms",
+            ArgumentName="x-amz-server-side-encryption-aws-kms-key-id",
+        )
+    return algorithm, kms_key_id
+
+
 def validate_upload_size(content_length: int | None) -> None:
     """Refuse a body over 5 GiB before reading it.
 

@@ -68,6 +68,8 @@ def _meta_load(text: str | None) -> ObjectMetadata:
     fields = loads(text)
     if "acl" in fields:  # JSON keeps the grant tuples as lists
         fields["acl"] = [tuple(g) for g in fields["acl"]]
+    if "encryption" in fields:
+        fields["encryption"] = tuple(fields["encryption"])
     return ObjectMetadata(**fields)
 
 
