@@ -82,7 +82,7 @@ class Emulator:
         self.services = Services(services if services is not None else SERVICES, self._parts)
         self.providers = self.services.providers
         self.gateway = Gateway(
-            Dispatcher(self.providers),
+            Dispatcher(self.providers, self.services.member_policy),
             SigV4Verifier(self.credentials, self.config.auth, self.clock.now),
             self.credentials,
             self.ids,

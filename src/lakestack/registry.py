@@ -38,6 +38,14 @@ Fields, all checked against the botocore model by ``tests/unit/test_registry.py`
 - ``state``: the engine's folder under the data dir; an engine not built yet is built
   by ``reset`` only when that folder exists (there is state to forget).
 
+Next to the provider, an optional ``members.json`` lists the request members the
+provider takes beyond its methods' parameters (``gateway.dispatch.MemberPolicy``)::
+
+    {"kwargs": {"PutObject": ["ACL", "CacheControl"]},
+     "ignored": {"*": {"ExpectedBucketOwner": "why it is safe to ignore"}}}
+
+Any other member a request carries answers 501 ``NotImplemented`` naming it.
+
 Engines are built once, under a lock, in dependency order; shutdown closes them in
 the reverse order they were built. Knows the composition, never a service's semantics.
 """
@@ -45,6 +53,8 @@ the reverse order they were built. Knows the composition, never a service's sema
 from __future__ import annotations
 
 import importlib
+import importlib.resources
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,9 +67,11 @@ from lakestack.core.clock import Clock
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.events import EventBus
 from lakestack.core.ids import Ids
+from lakestack.gateway.dispatch import MemberPolicy
 from lakestack.metering import Meter
 
 EngineFactory = Callable[["Parts"], Any]
+MEMBERS_FILE = "members.json"
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,11 @@ class ServiceEntry:
     tick: str | None = None
     sample: str | None = None
 
+    def member_policy(self) -> MemberPolicy:
+        """The provider package's ``members.json`` (members read through ``**kw``,
+        members accepted and ignored), empty when it has none."""
+        return _member_policy(self.provider.partition(":")[0].rpartition(".")[0])
+
     def provider_class(self) -> type:
         """The provider class (imports its module)."""
         return _import(self.provider)
@@ -102,6 +119,16 @@ class ServiceEntry:
         from lakestack.gateway.specs import load_service_model
 
         return str(load_service_model(self.name).protocol)
+
+
+@cache
+def _member_policy(package: str) -> MemberPolicy:
+    if not package:  # a provider module outside any package has no data files
+        return MemberPolicy()
+    path = importlib.resources.files(package) / MEMBERS_FILE
+    if not path.is_file():
+        return MemberPolicy()
+    return MemberPolicy.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 @cache
@@ -295,6 +322,9 @@ class Services:
                 entry = self.entries[name]
                 self._providers[name] = entry.provider_class()(self.engine(name))
             return self._providers[name]
+
+    def member_policy(self, name: str) -> MemberPolicy:
+        return self.entries[name].member_policy()
 
     def is_built(self, name: str) -> bool:
         return name in self._engines

@@ -1,12 +1,19 @@
 """Operation -> provider method. Top-level input members become snake_case kwargs.
 
-Knows botocore's naming rule (``xform_name``) and nothing about what providers do.
+Unknown input members fail loudly: a member the request carries must be a parameter
+of the provider method, or be named by the service's :class:`MemberPolicy` (members a
+``**kw`` method reads, members accepted and ignored); any other member answers 501
+``NotImplemented`` naming it, so an unsupported option (SSE-KMS, Object Lock, ...) is
+never dropped silently. Knows botocore's naming rule (``xform_name``) and nothing
+about what providers do.
 """
 
 from __future__ import annotations
 
+import inspect
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -51,6 +58,55 @@ class ServiceNotServed(AwsError):
         )
 
 
+class UnsupportedMember(AwsError):
+    """A request member the model defines that lakestack does not handle."""
+
+    code = "NotImplemented"
+    sender_fault = False
+    status = 501
+
+    def __init__(self, service: str, operation: str, member: str) -> None:
+        super().__init__(
+            f"lakestack does not support the member {member} of {service} {operation}; "
+            "see docs/coverage.md"
+        )
+
+
+@dataclass(frozen=True)
+class MemberPolicy:
+    """Which request members a service takes beyond its methods' parameters.
+
+    ``kwargs``: per operation, the members a method that takes ``**kw`` reads from it
+    (its signature cannot say); under ``"*"``, members a wrapper around every method
+    reads (and removes before the method runs). ``ignored``: per operation (``"*"``:
+    every operation), the members accepted and ignored, each with the reason
+    (docs/coverage.md lists them).
+
+    >>> policy = MemberPolicy.from_json({"ignored": {"*": {"ExpectedBucketOwner": "why"}}})
+    >>> policy.ignores("PutObject", "ExpectedBucketOwner"), policy.ignores("PutObject", "ACL")
+    (True, False)
+    """
+
+    kwargs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    ignored: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MemberPolicy:
+        return cls(
+            {op: frozenset(members) for op, members in data.get("kwargs", {}).items()},
+            {op: dict(members) for op, members in data.get("ignored", {}).items()},
+        )
+
+    def reads(self, operation: str, member: str) -> bool:
+        return member in self.kwargs.get(operation, ()) or member in self.kwargs.get("*", ())
+
+    def ignores(self, operation: str, member: str) -> bool:
+        return member in self.ignored.get(operation, {}) or member in self.ignored.get("*", {})
+
+
+_NO_POLICY = MemberPolicy()
+
+
 class Dispatcher:
     """Calls ``provider.<xform_name(operation)>(context, **kwargs)``.
 
@@ -60,8 +116,14 @@ class Dispatcher:
     True
     """
 
-    def __init__(self, providers: Mapping[str, object]) -> None:
+    def __init__(
+        self,
+        providers: Mapping[str, object],
+        policies: Callable[[str], MemberPolicy] | None = None,
+    ) -> None:
         self.providers = providers
+        self._policies = policies or (lambda service: _NO_POLICY)
+        self._taken: dict[tuple[str, str], tuple[frozenset[str], bool]] = {}
 
     def serves(self, service: str) -> bool:
         """Whether a provider is registered for ``service`` (never builds one)."""
@@ -95,9 +157,36 @@ class Dispatcher:
         if method is None:
             raise NotImplementedOperation(service, operation)
         self.validate(context)
-        kwargs = {xform_name(k): v for k, v in context.params.items()}
+        kwargs = self.kwargs(service, operation, method, context.params)
         result: dict[str, Any] = method(context, **kwargs)
         return result if result is not None else {}
+
+    def kwargs(
+        self, service: str, operation: str, method: Callable[..., Any], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The method's keyword arguments: every member it takes, none it does not.
+
+        Raises:
+            UnsupportedMember: a member neither taken nor accepted-and-ignored.
+        """
+        key = (service, operation)
+        if key not in self._taken:
+            self._taken[key] = _parameters(method)
+        taken, var_keyword = self._taken[key]
+        policy = self._policies(service)
+        declared = operation in policy.kwargs
+        kwargs: dict[str, Any] = {}
+        for member, value in params.items():
+            name = xform_name(member)
+            if name in taken or policy.reads(operation, member):
+                kwargs[name] = value
+            elif policy.ignores(operation, member):
+                continue
+            elif var_keyword and not declared:
+                kwargs[name] = value  # a method whose **kw members are not declared yet
+            else:
+                raise UnsupportedMember(service, operation, member)
+        return kwargs
 
     @staticmethod
     def validate(context: RequestContext) -> None:
@@ -117,6 +206,14 @@ class Dispatcher:
             raise InvalidParameters(
                 report.generate_report(), code=_VALIDATION_CODES.get(context.service.protocol)
             )
+
+
+def _parameters(method: Callable[..., Any]) -> tuple[frozenset[str], bool]:
+    """The keyword parameters ``method`` names (after ``context``), and whether it takes
+    ``**kwargs`` (decorators that keep ``__wrapped__`` are seen through)."""
+    params = list(inspect.signature(method).parameters.values())
+    named = frozenset(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return named - {"context"}, any(p.kind is p.VAR_KEYWORD for p in params)
 
 
 def _named_operation(context: RequestContext) -> OperationModel | None:
