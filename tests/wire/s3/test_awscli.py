@@ -67,3 +67,49 @@ def test_cli_mb_cp_ls_sync_rm_round_trip(lakestack: Emulator, tmp_path: Path) ->
     assert [o["Key"] for o in remaining] == ["single.txt"]
     aws(lakestack, "s3", "rb", "s3://cli-lake", "--force")
     assert lakestack.client("s3").list_buckets()["Buckets"] == []
+
+
+def test_cli_bucket_access_settings(lakestack: Emulator, tmp_path: Path) -> None:
+    import json
+
+    aws(lakestack, "s3", "mb", "s3://cli-controls")
+    block = json.loads(
+        aws(lakestack, "s3api", "get-public-access-block", "--bucket", "cli-controls")
+    )
+    assert all(block["PublicAccessBlockConfiguration"].values())
+    (tmp_path / "f.txt").write_text("x")
+    aws(
+        lakestack,
+        "s3",
+        "cp",
+        str(tmp_path / "f.txt"),
+        "s3://cli-controls/f.txt",
+        "--acl",
+        "bucket-owner-full-control",
+    )
+    head = json.loads(
+        aws(lakestack, "s3api", "head-object", "--bucket", "cli-controls", "--key", "f.txt")
+    )
+    assert head["ServerSideEncryption"] == "AES256"
+    aws(lakestack, "s3api", "delete-public-access-block", "--bucket", "cli-controls")
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::cli-controls/*",
+                }
+            ],
+        }
+    )
+    aws(lakestack, "s3api", "put-bucket-policy", "--bucket", "cli-controls", "--policy", policy)
+    status = json.loads(
+        aws(lakestack, "s3api", "get-bucket-policy-status", "--bucket", "cli-controls")
+    )
+    assert status["PolicyStatus"]["IsPublic"] is True
+    # an unsigned CLI request reads what the policy makes public
+    out = aws(lakestack, "s3", "cp", "s3://cli-controls/f.txt", "-", "--no-sign-request")
+    assert out == "x"
