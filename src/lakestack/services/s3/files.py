@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 from lakestack.core.storage import suffix_for
+from lakestack.services.s3.access import object_owner
 from lakestack.services.s3.base import EngineBase, Ingested
 from lakestack.services.s3.errors import InvalidRequest
 from lakestack.services.s3.listing import successor
@@ -76,12 +77,14 @@ class FileOps(EngineBase):
             validate_key(key)
             if not self._blobs.is_staged(path):
                 raise InvalidRequest(f"{path} is not inside a lakestack staging directory")
+        state = self._access_state(bucket)
+        owner = object_owner(state, account, None) if state is not None else account
         out = []
         for key, path in files:
             self._bill("PutObject", account, region, bucket)
             size = os.path.getsize(path)
             blob, md5 = self._blobs.adopt(path, suffix_for(key))
-            v = self._new_version(bucket, key, account, size=size, etag=f'"{md5.hex()}"')
+            v = self._new_version(bucket, key, owner, size=size, etag=f'"{md5.hex()}"')
             data = Ingested(blob, size, md5.hex(), None)
             out.append(
                 self._commit(
