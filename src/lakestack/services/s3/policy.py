@@ -359,10 +359,12 @@ def _parse_statement(s: Any, bucket: str) -> Statement:
     unknown = set(s) - _STATEMENT_FIELDS
     if unknown:
         raise MalformedPolicy(f"Unknown field {sorted(unknown)[0]}")
+    if not isinstance(s.get("Sid", ""), str):
+        raise MalformedPolicy("Invalid policy syntax.")
     effect = s.get("Effect")
     if effect is None:
         raise MalformedPolicy("Missing required field Effect")
-    if effect not in ("Allow", "Deny"):
+    if not isinstance(effect, str) or effect not in ("Allow", "Deny"):
         raise MalformedPolicy(f"Invalid effect: {effect}")
     for one, other, name in (
         ("Principal", "NotPrincipal", "Principal"),
@@ -439,7 +441,7 @@ def parse_policy(text: str, bucket: str) -> Policy:
         raise MalformedPolicy()
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise MalformedPolicy() from None
     if not isinstance(doc, dict):
         raise MalformedPolicy()
@@ -453,7 +455,8 @@ def parse_policy(text: str, bucket: str) -> Policy:
     statements = _list(doc["Statement"])
     if not statements:
         raise MalformedPolicy("Could not parse the policy: Statement is empty!")
-    sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid")]
+    parsed = tuple(_parse_statement(s, bucket) for s in statements)
+    sids = [s["Sid"] for s in statements if s.get("Sid")]
     if len(sids) != len(set(sids)):
         raise MalformedPolicy("Statement IDs (SID) in a single policy must be unique.")
-    return Policy(text, tuple(_parse_statement(s, bucket) for s in statements))
+    return Policy(text, parsed)

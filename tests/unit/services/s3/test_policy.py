@@ -195,3 +195,24 @@ def test_statement_ids_must_be_unique() -> None:
     with pytest.raises(MalformedPolicy):
         _policy({**_st(), "Sid": "a"}, {**_st(), "Sid": "a"})
     assert len(_policy({**_st(), "Sid": "a"}, {**_st(), "Sid": "b"}).statements) == 2
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {**_st(), "Sid": {"not": "a string"}},
+        {**_st(), "Effect": ["Allow"]},
+        {**_st(), "Action": [["s3:GetObject"]]},
+        {**_st(), "Principal": {"AWS": [{"nested": 1}]}},
+        {**_st(), "Condition": {"StringEquals": {"s3:prefix": {"nested": 1}}}},
+        {**_st(), "Condition": ["StringEquals"]},
+    ],
+)
+def test_wrongly_typed_fields_are_malformed_not_crashes(statement: dict[str, Any]) -> None:
+    with pytest.raises(MalformedPolicy):
+        _policy(statement, {**statement, "Sid": "x"})
+
+
+def test_deeply_nested_document_is_malformed() -> None:
+    with pytest.raises(MalformedPolicy):
+        parse_policy('{"Statement": ' + "[" * 100_000, "b")
