@@ -170,3 +170,23 @@ def test_get_session_token_keeps_the_callers_identity(lakestack: Emulator) -> No
     with pytest.raises(ClientError) as exc:
         lakestack.client("sts", **_as(creds)).get_session_token()
     assert _code(exc) == "AccessDenied"
+
+
+def test_session_tags_are_accepted_and_mfa_is_not_implemented(lakestack: Emulator) -> None:
+    arn = _role(lakestack)
+    sts = lakestack.client("sts")
+    sts.assume_role(
+        RoleArn=arn,
+        RoleSessionName="tagged",
+        Tags=[{"Key": "project", "Value": "lake"}],
+        ExternalId="shared-secret",
+    )
+    with pytest.raises(ClientError) as exc:
+        sts.assume_role(
+            RoleArn=arn,
+            RoleSessionName="mfa",
+            SerialNumber="arn:aws:iam::000000000000:mfa/ann",
+            TokenCode="123456",
+        )
+    assert _code(exc) == "NotImplemented"
+    assert "SerialNumber" in exc.value.response["Error"]["Message"]

@@ -41,7 +41,6 @@ class LogsProvider:
         log_group_name_pattern: str | None = None,
         next_token: str | None = None,
         limit: int | None = None,
-        include_linked_accounts: bool = False,
         log_group_class: str | None = None,
         log_group_identifiers: list[str] | None = None,
     ) -> Wire:
@@ -151,9 +150,8 @@ class LogsProvider:
         log_group_name: str,
         log_stream_name: str,
         log_events: list[Wire],
-        sequence_token: str | None = None,
     ) -> Wire:
-        # The sequence token is ignored, as CloudWatch Logs has done since January 2023.
+        # sequenceToken is accepted and ignored (members.json), as CloudWatch Logs does.
         token, rejected = self.engine.put_log_events(
             context.account_id,
             context.region,
@@ -215,9 +213,7 @@ class LogsProvider:
         filter_pattern: str | None = None,
         next_token: str | None = None,
         limit: int | None = None,
-        interleaved: bool | None = None,
     ) -> Wire:
-        # ``interleaved`` is deprecated; results are always interleaved by time.
         found = self.engine.filter_log_events(
             context.account_id,
             context.region,

@@ -28,14 +28,10 @@ class StsProvider:
         role_session_name: str,
         duration_seconds: int | None = None,
         policy: str | None = None,
-        policy_arns: list[Wire] | None = None,
-        tags: list[Wire] | None = None,
-        transitive_tag_keys: list[str] | None = None,
-        external_id: str | None = None,
         source_identity: str | None = None,
     ) -> Wire:
-        # Session policies, session tags and the external id are accepted and not
-        # evaluated: lakestack stores IAM policies but does not enforce them.
+        # PolicyArns, Tags, TransitiveTagKeys and ExternalId are accepted and ignored
+        # (members.json): lakestack stores IAM policies but does not enforce them.
         session = self.engine.assume_role(
             context.account_id,
             context.access_key_id,
