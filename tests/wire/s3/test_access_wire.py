@@ -142,6 +142,7 @@ def test_presigned_url_acts_as_its_signer(owner: Any, other: Any) -> None:
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(url)
     assert exc.value.code == 403 and b"<Code>AccessDenied</Code>" in exc.value.read()
+    exc.value.close()
 
 
 # -- bucket policies --------------------------------------------------------------------
@@ -519,3 +520,24 @@ def test_requests_are_billed_to_the_bucket_owner(
     ]
     assert {row.account for row in gets} == {OWNER}
     assert sum(row.quantity for row in gets) == 2
+
+
+def test_condition_s3_auth_type_can_refuse_presigned_urls(owner: Any) -> None:
+    owner.put_bucket_policy(
+        Bucket="mine",
+        Policy=_policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::mine/*",
+                "Condition": {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}},
+            }
+        ),
+    )
+    assert owner.get_object(Bucket="mine", Key="data/a.csv")["Body"].read() == b"a,b\n1,2\n"
+    url = owner.generate_presigned_url("get_object", Params={"Bucket": "mine", "Key": "data/a.csv"})
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(url)
+    assert exc.value.code == 403
+    exc.value.close()

@@ -115,6 +115,7 @@ VERSIONED = {
     "s3:PutObjectAcl": "s3:PutObjectVersionAcl",
     "s3:GetObjectAcl": "s3:GetObjectVersionAcl",
 }
+_AUTH_TYPES = {False: "REST-HEADER", True: "REST-QUERY-STRING"}
 # object-level ACL permissions are read from the object's ACL; the others from the bucket's
 _OBJECT_ACL_PERMISSIONS = {"READ", "READ_ACP", "WRITE_ACP"}
 # what only the bucket owner's account may do, whatever the policy says (405 otherwise),
@@ -178,7 +179,7 @@ def global_values(p: Principal, now: float, owner: str) -> Values:
         "aws:resourceaccount": [owner],
         "s3:resourceaccount": [owner],
         "s3:signatureversion": [] if p.anonymous else ["AWS4-HMAC-SHA256"],
-        "s3:authtype": [] if p.anonymous else ["REST-HEADER"],
+        "s3:authtype": [] if p.anonymous else [_AUTH_TYPES[p.presigned]],
     }
     if p.user_agent:
         values["aws:useragent"] = [p.user_agent]

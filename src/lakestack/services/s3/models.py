@@ -42,6 +42,8 @@ class Principal:
     secure_transport: bool = False
     user_agent: str | None = None
     referer: str | None = None
+    presigned: bool = False
+    """Signed in the query string (a presigned URL) rather than in a header."""
 
     @property
     def anonymous(self) -> bool:

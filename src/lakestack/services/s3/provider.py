@@ -95,6 +95,7 @@ def _principal(ctx: RequestContext) -> Principal:
     if ctx.access_key_id is None or getattr(ctx, "anonymous", False):
         return Principal(None, None, **where)  # type: ignore[arg-type]
     arn = getattr(ctx, "principal_arn", None) or f"arn:aws:iam::{ctx.account_id}:root"
+    where["presigned"] = bool(getattr(ctx.auth, "presigned", False))
     return Principal(ctx.account_id, arn, **where)  # type: ignore[arg-type]
 
 
