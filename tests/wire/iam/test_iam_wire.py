@@ -211,3 +211,34 @@ def test_user_tags(iam: Any) -> None:
     with pytest.raises(ClientError) as exc:
         iam.tag_user(UserName="nobody", Tags=[{"Key": "a", "Value": "b"}])
     assert _error(exc) == ("NoSuchEntity", 404)
+
+
+def test_get_user_without_name_describes_the_caller(lakestack: Emulator, iam: Any) -> None:
+    assert iam.get_user()["User"]["Arn"] == "arn:aws:iam::000000000000:root"
+    iam.create_user(UserName="carol")
+    key = iam.create_access_key(UserName="carol")["AccessKey"]
+    as_carol = {
+        "aws_access_key_id": key["AccessKeyId"],
+        "aws_secret_access_key": key["SecretAccessKey"],
+    }
+    session = lakestack.client("sts", **as_carol).get_session_token()["Credentials"]
+    via_session = lakestack.client(
+        "iam",
+        aws_access_key_id=session["AccessKeyId"],
+        aws_secret_access_key=session["SecretAccessKey"],
+        aws_session_token=session["SessionToken"],
+    )
+    assert via_session.get_user()["User"]["UserName"] == "carol"
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(TRUST))
+    role = lakestack.client("sts").assume_role(
+        RoleArn="arn:aws:iam::000000000000:role/r", RoleSessionName="rs"
+    )["Credentials"]
+    as_role = lakestack.client(
+        "iam",
+        aws_access_key_id=role["AccessKeyId"],
+        aws_secret_access_key=role["SecretAccessKey"],
+        aws_session_token=role["SessionToken"],
+    )
+    with pytest.raises(ClientError) as exc:
+        as_role.get_user()
+    assert _error(exc) == ("ValidationError", 400)

@@ -38,6 +38,7 @@ class IamEngine:
 
     def __init__(self, data_dir: Path, clock: Clock, ids: Ids, credentials: CredentialStore):
         self._store = IamStore(data_dir / "iam" / "iam.sqlite")
+        self._credentials = credentials
         self._clock = clock
         self._ids = ids
         self.policies = PolicyOps(self._store, clock, ids)
@@ -50,13 +51,28 @@ class IamEngine:
         self.users.forget_keys()
         self._store.reset()
 
-    def caller_user_name(self, account: str, access_key_id: str | None) -> str:
-        """The IAM user a request's key belongs to (operations whose UserName defaults).
+    def caller_user_name(self, account: str, access_key_id: str | None) -> str | None:
+        """The IAM user a request's key acts as (operations whose UserName defaults to
+        the caller); None for the account's root.
 
         Raises:
-            ValidationError: the key is not an IAM user's (root or a role session).
+            ValidationError: the key is a role session's.
         """
-        name = self.users.user_for_key(account, access_key_id) if access_key_id else None
+        credential = self._credentials.get(access_key_id) if access_key_id else None
+        principal = credential.principal_arn if credential is not None else None
+        if principal is None:
+            return None
+        if ":user/" not in principal:
+            raise ValidationError("Must specify userName when calling with non-User credentials")
+        return principal.rsplit("/", 1)[1]
+
+    def required_user_name(self, account: str, access_key_id: str | None) -> str:
+        """Like :meth:`caller_user_name`, for operations lakestack supports on users only.
+
+        Raises:
+            ValidationError: the caller is the root or a role session.
+        """
+        name = self.caller_user_name(account, access_key_id)
         if name is None:
             raise ValidationError("Must specify userName when calling with non-User credentials")
         return name

@@ -254,6 +254,9 @@ class IamProvider:
 
     def get_user(self, context: RequestContext, user_name: str | None = None) -> Wire:
         name = user_name or self.engine.caller_user_name(context.account_id, context.access_key_id)
+        if name is None:  # the root user, as IAM describes it: no name, the account as id
+            root = f"arn:aws:iam::{context.account_id}:root"
+            return {"User": {"UserId": context.account_id, "Arn": root}}
         return {"User": _user(self.engine.users.get_user(context.account_id, name))}
 
     def list_users(
@@ -289,7 +292,9 @@ class IamProvider:
         return {}
 
     def create_access_key(self, context: RequestContext, user_name: str | None = None) -> Wire:
-        name = user_name or self.engine.caller_user_name(context.account_id, context.access_key_id)
+        name = user_name or self.engine.required_user_name(
+            context.account_id, context.access_key_id
+        )
         key = self.engine.users.create_access_key(context.account_id, name)
         return {"AccessKey": {**_key(key), "SecretAccessKey": key.secret_access_key}}
 
@@ -300,7 +305,9 @@ class IamProvider:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> Wire:
-        name = user_name or self.engine.caller_user_name(context.account_id, context.access_key_id)
+        name = user_name or self.engine.required_user_name(
+            context.account_id, context.access_key_id
+        )
         page = self.engine.users.list_access_keys(context.account_id, name, marker, max_items)
         return _page("AccessKeyMetadata", [_key(k) for k in page.items], page)
 
@@ -311,14 +318,18 @@ class IamProvider:
         status: str,
         user_name: str | None = None,
     ) -> Wire:
-        name = user_name or self.engine.caller_user_name(context.account_id, context.access_key_id)
+        name = user_name or self.engine.required_user_name(
+            context.account_id, context.access_key_id
+        )
         self.engine.users.update_access_key(context.account_id, name, access_key_id, status)
         return {}
 
     def delete_access_key(
         self, context: RequestContext, access_key_id: str, user_name: str | None = None
     ) -> Wire:
-        name = user_name or self.engine.caller_user_name(context.account_id, context.access_key_id)
+        name = user_name or self.engine.required_user_name(
+            context.account_id, context.access_key_id
+        )
         self.engine.users.delete_access_key(context.account_id, name, access_key_id)
         return {}
 

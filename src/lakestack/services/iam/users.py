@@ -159,13 +159,6 @@ class UserOps:
             self._store.delete_access_key(account, key.access_key_id)
             self._credentials.remove(key.access_key_id)
 
-    def user_for_key(self, account: str, key_id: str) -> str | None:
-        """The name of the user owning ``key_id`` in ``account``, if any."""
-        for user in self._store.list_users(account):
-            if any(k.access_key_id == key_id for k in self._store.access_keys(account, user.name)):
-                return user.name
-        return None
-
     def forget_keys(self) -> None:
         """Take every IAM-issued key out of the credential store (before a reset)."""
         for row in self._store.query("SELECT id FROM access_keys"):

@@ -162,8 +162,9 @@ def test_create_access_key_registers_a_working_credential(
     assert (stored.secret_access_key, stored.account_id) == (key.secret_access_key, ACCOUNT)
     assert (stored.principal_arn, stored.principal_id) == (user.arn, user.user_id)
     assert iam.caller_user_name(ACCOUNT, key.access_key_id) == "alice"
+    assert iam.caller_user_name(ACCOUNT, "test") is None  # the root
     with pytest.raises(ValidationError, match="non-User credentials"):
-        iam.caller_user_name(ACCOUNT, "test")
+        iam.required_user_name(ACCOUNT, "test")
 
 
 def test_access_key_quota_deactivate_and_delete(
