@@ -106,6 +106,12 @@ def _check_statement(statement: Any, kind: PolicyKind) -> None:
             raise MalformedPolicyDocument("Policy document should not specify a principal.")
         if not has_resource:
             raise MalformedPolicyDocument("Policy statement must contain resources.")
+    for resource in _strings_or_none(statement.get("Resource", statement.get("NotResource"))):
+        if resource != "*" and not resource.startswith("arn:"):
+            raise MalformedPolicyDocument(f'Resource {resource} must be in ARN format or "*".')
+    principal = statement.get("Principal", statement.get("NotPrincipal"))
+    if principal is not None and not _valid_principal(principal):
+        raise MalformedPolicyDocument("Invalid principal in policy")
     condition = statement.get("Condition")
     if condition is not None and not isinstance(condition, dict):
         raise MalformedPolicyDocument()
@@ -117,3 +123,27 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
     raise MalformedPolicyDocument()
+
+
+def _strings_or_none(value: Any) -> list[str]:
+    return [] if value is None else _strings(value)
+
+
+_PRINCIPAL_KINDS = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
+
+
+def _valid_principal(principal: Any) -> bool:
+    """``"*"`` or a map of principal kinds to a name or a list of names.
+
+    >>> _valid_principal({"Service": "glue.amazonaws.com"}), _valid_principal({"Role": "x"})
+    (True, False)
+    """
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict) or not principal or not set(principal) <= _PRINCIPAL_KINDS:
+        return False
+    for value in principal.values():
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            return False
+    return True

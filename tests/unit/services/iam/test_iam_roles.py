@@ -93,6 +93,10 @@ def test_create_role_bad_input_raises_validation_error(
             {"Statement": {"Effect": "Maybe", "Principal": "*", "Action": "sts:AssumeRole"}}
         ),
         json.dumps({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "AssumeRole"}}),
+        json.dumps(
+            {"Statement": {"Effect": "Allow", "Principal": {"Role": "x"}, "Action": "sts:*"}}
+        ),
+        json.dumps({"Statement": {"Effect": "Allow", "Principal": "me", "Action": "sts:*"}}),
     ],
 )
 def test_create_role_malformed_trust_policy_raises(iam: IamEngine, document: str) -> None:
@@ -176,7 +180,15 @@ def test_inline_policy_with_principal_or_without_resource_is_malformed(iam: IamE
 
 def test_inline_policies_over_size_quota_raise_limit_exceeded(iam: IamEngine) -> None:
     iam.create_role(ACCOUNT, "r", TRUST)
-    big = json.dumps({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": ["x" * 6000]}})
+    big = json.dumps(
+        {
+            "Statement": {
+                "Effect": "Allow",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::" + "x" * 6000],
+            }
+        }
+    )
     iam.put_role_policy(ACCOUNT, "r", "one", big)
     with pytest.raises(LimitExceeded):
         iam.put_role_policy(ACCOUNT, "r", "two", big)
@@ -229,3 +241,10 @@ def test_roles_survive_reopen_and_reset_forgets_them(tmp_path: Path) -> None:
     again.reset()
     assert again.list_roles(ACCOUNT).items == []
     again.close()
+
+
+def test_identity_policy_resources_must_be_arns_or_star(iam: IamEngine) -> None:
+    iam.create_role(ACCOUNT, "r", TRUST)
+    bad = json.dumps({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "bucket"}})
+    with pytest.raises(MalformedPolicyDocument, match="must be in ARN format"):
+        iam.put_role_policy(ACCOUNT, "r", "p", bad)
