@@ -155,6 +155,10 @@ def test_managed_policies_versions_and_attachments(iam: Any) -> None:
     assert _error(exc) == ("DeleteConflict", 409)
     local = iam.list_policies(Scope="Local", OnlyAttached=True)["Policies"]
     assert [p["PolicyName"] for p in local] == ["ReadLake"]
+    entities = iam.list_entities_for_policy(PolicyArn=glue_role)
+    assert [r["RoleName"] for r in entities["PolicyRoles"]] == ["r"]
+    assert entities["PolicyUsers"] == [] and entities["PolicyGroups"] == []
+    assert iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="User")["PolicyRoles"] == []
 
 
 def test_attach_unknown_policy_is_no_such_entity(iam: Any) -> None:

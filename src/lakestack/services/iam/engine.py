@@ -278,6 +278,28 @@ class IamEngine:
                 raise NoSuchEntity(f"Policy {policy_arn} was not found.")
             self._store.detach(account, role.name, policy_arn)
 
+    def list_entities_for_policy(
+        self,
+        account: str,
+        policy_arn: str,
+        path_prefix: str = "/",
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Page[Role]:
+        """The roles a managed policy is attached to (lakestack attaches to roles only).
+
+        Raises:
+            NoSuchEntity: no such policy.
+        """
+        self.policies.get_policy(account, policy_arn)
+        roles = [
+            role
+            for key in self._store.roles_attached_to(account, policy_arn)
+            if (role := self._store.get_role(account, key)) is not None
+            and role.path.startswith(path_prefix)
+        ]
+        return paginate(roles, lambda r: r.name.lower(), marker, max_items)
+
     def list_attached_role_policies(
         self,
         account: str,

@@ -241,6 +241,24 @@ class IamProvider:
         attached = [{"PolicyName": a.policy_name, "PolicyArn": a.policy_arn} for a in page.items]
         return _page("AttachedPolicies", attached, page)
 
+    def list_entities_for_policy(
+        self,
+        context: RequestContext,
+        policy_arn: str,
+        entity_filter: str | None = None,
+        path_prefix: str = "/",
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Wire:
+        page = self.engine.list_entities_for_policy(
+            context.account_id, policy_arn, path_prefix, marker, max_items
+        )
+        roles = [{"RoleName": r.name, "RoleId": r.role_id} for r in page.items]
+        if entity_filter in ("User", "Group"):  # policies attach to roles only here
+            roles = []
+        out = _page("PolicyRoles", roles, page)
+        return {**out, "PolicyGroups": [], "PolicyUsers": []}
+
     # -- users and access keys ---------------------------------------------------------
     def create_user(
         self,

@@ -113,6 +113,13 @@ class IamStore(SqliteDatabase):
         )
         return int(rows[0][0])
 
+    def roles_attached_to(self, account: str, arn: str) -> list[str]:
+        """Lower-cased names of the roles ``arn`` is attached to."""
+        rows = self.query(
+            "SELECT role FROM attachments WHERE account=? AND arn=? ORDER BY role", (account, arn)
+        )
+        return [str(r[0]) for r in rows]
+
     def attached_policy_arns(self, account: str) -> set[str]:
         rows = self.query("SELECT DISTINCT arn FROM attachments WHERE account=?", (account,))
         return {str(r[0]) for r in rows}
