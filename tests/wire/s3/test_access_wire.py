@@ -541,3 +541,18 @@ def test_condition_s3_auth_type_can_refuse_presigned_urls(owner: Any) -> None:
         urllib.request.urlopen(url)
     assert exc.value.code == 403
     exc.value.close()
+
+
+def test_missing_key_is_403_without_list_bucket_permission(owner: Any, other: Any) -> None:
+    get_only = _allow({"AWS": OTHER}, "s3:GetObject", "arn:aws:s3:::mine/*")
+    owner.put_bucket_policy(Bucket="mine", Policy=_policy(get_only))
+    _denied(other.get_object, Bucket="mine", Key="no/such/key")
+    _denied(other.head_object, Bucket="mine", Key="no/such/key")
+    with pytest.raises(botocore.exceptions.ClientError) as exc:
+        owner.get_object(Bucket="mine", Key="no/such/key")
+    assert _code(exc) == ("NoSuchKey", 404)
+    listing = _allow({"AWS": OTHER}, "s3:ListBucket", "arn:aws:s3:::mine")
+    owner.put_bucket_policy(Bucket="mine", Policy=_policy(get_only, listing))
+    with pytest.raises(botocore.exceptions.ClientError) as exc:
+        other.get_object(Bucket="mine", Key="no/such/key")
+    assert _code(exc) == ("NoSuchKey", 404)

@@ -691,7 +691,7 @@ class S3Provider:
     def get_object(
         self, context: RequestContext, bucket: str, key: str, **kw: Any
     ) -> dict[str, Any]:
-        with _delete_marker_header():
+        with _delete_marker_header(), self._absence_needs_list(context, bucket):
             d = self.engine.get_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return {
             **_head_to_wire(d, kw),
@@ -703,7 +703,7 @@ class S3Provider:
     def head_object(
         self, context: RequestContext, bucket: str, key: str, **kw: Any
     ) -> dict[str, Any]:
-        with _delete_marker_header():
+        with _delete_marker_header(), self._absence_needs_list(context, bucket):
             d = self.engine.head_object(*_where(context), bucket, key, **_read_kwargs(kw))
         return {**_head_to_wire(d, kw), **self.engine.object_encryption(bucket, d.version.metadata)}
 
@@ -790,6 +790,17 @@ class S3Provider:
             **_version_id(new),
             **self.engine.object_encryption(bucket, new.metadata),
         }
+
+    @contextmanager
+    def _absence_needs_list(self, context: RequestContext, bucket: str) -> Iterator[None]:
+        """S3 says a key is absent (404) only to callers allowed to list the bucket;
+        others get 403, so that reads do not reveal which keys exist."""
+        try:
+            yield
+        except AwsError as err:
+            if err.code == "NoSuchKey":
+                self.engine.authorize(_principal(context), "ListObjectsV2", bucket)
+            raise
 
     def _authorize_source(
         self, context: RequestContext, source: dict[str, Any], expected_owner: str | None
