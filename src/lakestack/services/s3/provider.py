@@ -731,7 +731,7 @@ class S3Provider:
             bucket,
             pairs,
             integrity_checked="content-md5" in headers
-            or any(h.startswith("x-amz-checksum-") for h in headers),
+            or any(h.startswith(("x-amz-checksum-", "x-amz-sdk-checksum-")) for h in headers),
             authorize_key=lambda key, version_id: self.engine.authorize(
                 principal, "DeleteObject", bucket, key, version_id
             ),
