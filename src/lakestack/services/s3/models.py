@@ -50,13 +50,13 @@ class Principal:
         return self.account is None
 
     @classmethod
-    def root(cls, account: str, **kw: object) -> Principal:
+    def root(cls, account: str) -> Principal:
         """An account's root user.
 
         >>> Principal.root("111111111111").arn
         'arn:aws:iam::111111111111:root'
         """
-        return cls(account, f"arn:aws:iam::{account}:root", **kw)  # type: ignore[arg-type]
+        return cls(account, f"arn:aws:iam::{account}:root")
 
 
 @dataclass(slots=True)

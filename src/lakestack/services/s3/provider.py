@@ -86,17 +86,17 @@ def _acl_request(kw: dict[str, Any], document: dict[str, Any] | None = None) -> 
 def _principal(ctx: RequestContext) -> Principal:
     """Who sends the request: AWS's anonymous principal when it is unsigned."""
     headers = ctx.request.headers
-    where = {
-        "source_ip": ctx.request.remote_addr,
-        "secure_transport": False,  # lakestack serves plain http
-        "user_agent": headers.get("user-agent"),
-        "referer": headers.get("referer"),
-    }
-    if ctx.access_key_id is None or getattr(ctx, "anonymous", False):
-        return Principal(None, None, **where)  # type: ignore[arg-type]
+    anonymous = ctx.access_key_id is None or bool(getattr(ctx, "anonymous", False))
     arn = getattr(ctx, "principal_arn", None) or f"arn:aws:iam::{ctx.account_id}:root"
-    where["presigned"] = bool(getattr(ctx.auth, "presigned", False))
-    return Principal(ctx.account_id, arn, **where)  # type: ignore[arg-type]
+    return Principal(
+        None if anonymous else ctx.account_id,
+        None if anonymous else arn,
+        source_ip=ctx.request.remote_addr,
+        secure_transport=False,  # lakestack serves plain http
+        user_agent=headers.get("user-agent"),
+        referer=headers.get("referer"),
+        presigned=not anonymous and bool(getattr(ctx.auth, "presigned", False)),
+    )
 
 
 # request member -> the condition key S3 fills from it
