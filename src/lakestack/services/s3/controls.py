@@ -305,7 +305,7 @@ class AccessOps(EngineBase):
         """A setting lakestack keeps at its AWS default: ``accelerate`` (unset),
         ``request_payment`` (BucketOwner), ``logging`` (off); ``website``,
         ``replication`` and ``object_lock`` raise the not-found error S3 answers."""
-        self._bill(f"GetBucket{setting.title().replace('_', '')}", account, region, bucket)
+        self._bill(_DEFAULT_SETTING_OPERATIONS[setting], account, region, bucket)
         self._state(bucket)
         missing = {
             "website": NoSuchWebsiteConfiguration,
@@ -320,6 +320,16 @@ class AccessOps(EngineBase):
         """The Block Public Access flags in force for ``bucket`` (bucket and account)."""
         state = self._state(bucket)
         return effective_block(state.block, self._account_block(state.owner))
+
+
+_DEFAULT_SETTING_OPERATIONS = {
+    "accelerate": "GetBucketAccelerateConfiguration",
+    "request_payment": "GetBucketRequestPayment",
+    "logging": "GetBucketLogging",
+    "website": "GetBucketWebsite",
+    "replication": "GetBucketReplication",
+    "object_lock": "GetObjectLockConfiguration",
+}
 
 
 def _block(configuration: dict[str, Any]) -> dict[str, bool]:
