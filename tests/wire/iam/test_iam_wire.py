@@ -246,3 +246,23 @@ def test_get_user_without_name_describes_the_caller(lakestack: Emulator, iam: An
     with pytest.raises(ClientError) as exc:
         as_role.get_user()
     assert _error(exc) == ("ValidationError", 400)
+
+
+def test_user_inline_and_attached_policies(iam: Any) -> None:
+    iam.create_user(UserName="dave")
+    iam.put_user_policy(UserName="dave", PolicyName="read", PolicyDocument=json.dumps(S3_READ))
+    assert iam.get_user_policy(UserName="dave", PolicyName="read")["PolicyDocument"] == S3_READ
+    assert iam.list_user_policies(UserName="dave")["PolicyNames"] == ["read"]
+    ro = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    iam.attach_user_policy(UserName="dave", PolicyArn=ro)
+    attached = iam.list_attached_user_policies(UserName="dave")["AttachedPolicies"]
+    assert [a["PolicyArn"] for a in attached] == [ro]
+    assert [u["UserName"] for u in iam.list_entities_for_policy(PolicyArn=ro)["PolicyUsers"]] == [
+        "dave"
+    ]
+    with pytest.raises(ClientError) as exc:
+        iam.delete_user(UserName="dave")
+    assert _error(exc) == ("DeleteConflict", 409)
+    iam.delete_user_policy(UserName="dave", PolicyName="read")
+    iam.detach_user_policy(UserName="dave", PolicyArn=ro)
+    iam.delete_user(UserName="dave")

@@ -16,6 +16,7 @@ from lakestack.core.credentials import CredentialStore
 from lakestack.core.identity import RoleInfo, unique_id
 from lakestack.core.ids import Ids
 from lakestack.services.iam import validation as v
+from lakestack.services.iam.attachments import USER_PREFIX, EntityPolicies, user_key
 from lakestack.services.iam.errors import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -23,14 +24,16 @@ from lakestack.services.iam.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from lakestack.services.iam.models import AttachedPolicy, Page, Role
+from lakestack.services.iam.models import AttachedPolicy, Page, Role, User
 from lakestack.services.iam.policies import PolicyOps
-from lakestack.services.iam.policy import INLINE_ROLE_POLICY_SIZE, check_policy, policy_size
+from lakestack.services.iam.policy import (
+    INLINE_ROLE_POLICY_SIZE,
+    INLINE_USER_POLICY_SIZE,
+    check_policy,
+)
 from lakestack.services.iam.store import IamStore
 from lakestack.services.iam.users import UserOps
 from lakestack.services.iam.validation import paginate
-
-MAX_POLICIES_PER_ROLE = 10
 
 
 class IamEngine:
@@ -43,6 +46,7 @@ class IamEngine:
         self._ids = ids
         self.policies = PolicyOps(self._store, clock, ids)
         self.users = UserOps(self._store, clock, ids, credentials)
+        self._entities = EntityPolicies(self._store, self.policies)
 
     def close(self) -> None:
         self._store.close()
@@ -154,9 +158,10 @@ class IamEngine:
         """
         with self._store.lock:
             role = self.get_role(account, name)
-            if self._store.role_policy_names(account, role.name):
+            inline, attached = self._entities.has_any(account, role.name)
+            if inline:
                 raise DeleteConflict("Cannot delete entity, must delete policies first.")
-            if self._store.attached_arns(account, role.name):
+            if attached:
                 raise DeleteConflict("Cannot delete entity, must detach all policies first.")
             self._store.delete_role(account, role.name)
 
@@ -215,40 +220,25 @@ class IamEngine:
             MalformedPolicyDocument: not a policy.
             LimitExceeded: the role's inline policies would exceed 10,240 characters.
         """
-        v.check_name(name, "policyName", 128)
-        check_policy(document, "identity")
         with self._store.lock:
             role = self.get_role(account, role_name)
-            others = [
-                self._store.role_policy(account, role.name, n) or ""
-                for n in self._store.role_policy_names(account, role.name)
-                if n != name
-            ]
-            if sum(map(policy_size, [*others, document])) > INLINE_ROLE_POLICY_SIZE:
-                raise LimitExceeded(
-                    f"Maximum policy size of {INLINE_ROLE_POLICY_SIZE} bytes exceeded for role "
-                    f"{role.name}"
-                )
-            self._store.put_role_policy(account, role.name, name, document)
+            self._entities.put_inline(
+                account, role.name, f"role {role.name}", name, document, INLINE_ROLE_POLICY_SIZE
+            )
 
     def get_role_policy(self, account: str, role_name: str, name: str) -> tuple[Role, str]:
         role = self.get_role(account, role_name)
-        document = self._store.role_policy(account, role.name, name)
-        if document is None:
-            raise NoSuchEntity(f"The role policy with name {name} cannot be found.")
-        return role, document
+        return role, self._entities.get_inline(account, role.name, "role", name)
 
     def delete_role_policy(self, account: str, role_name: str, name: str) -> None:
-        with self._store.lock:
-            role, _ = self.get_role_policy(account, role_name, name)
-            self._store.delete_role_policy(account, role.name, name)
+        role = self.get_role(account, role_name)
+        self._entities.delete_inline(account, role.name, "role", name)
 
     def list_role_policies(
         self, account: str, role_name: str, marker: str | None = None, max_items: int | None = None
     ) -> Page[str]:
         role = self.get_role(account, role_name)
-        names = self._store.role_policy_names(account, role.name)
-        return paginate(names, str, marker, max_items)
+        return paginate(self._entities.inline_names(account, role.name), str, marker, max_items)
 
     # -- managed policy attachments ----------------------------------------------------
     def attach_role_policy(self, account: str, role_name: str, policy_arn: str) -> None:
@@ -261,44 +251,11 @@ class IamEngine:
         """
         with self._store.lock:
             role = self.get_role(account, role_name)
-            self.policies.attachable(account, policy_arn)
-            attached = self._store.attached_arns(account, role.name)
-            if policy_arn in attached:
-                return
-            if len(attached) >= MAX_POLICIES_PER_ROLE:
-                raise LimitExceeded(
-                    f"Cannot exceed quota for PoliciesPerRole: {MAX_POLICIES_PER_ROLE}"
-                )
-            self._store.attach(account, role.name, policy_arn)
+            self._entities.attach(account, role.name, policy_arn, "PoliciesPerRole")
 
     def detach_role_policy(self, account: str, role_name: str, policy_arn: str) -> None:
-        with self._store.lock:
-            role = self.get_role(account, role_name)
-            if policy_arn not in self._store.attached_arns(account, role.name):
-                raise NoSuchEntity(f"Policy {policy_arn} was not found.")
-            self._store.detach(account, role.name, policy_arn)
-
-    def list_entities_for_policy(
-        self,
-        account: str,
-        policy_arn: str,
-        path_prefix: str = "/",
-        marker: str | None = None,
-        max_items: int | None = None,
-    ) -> Page[Role]:
-        """The roles a managed policy is attached to (lakestack attaches to roles only).
-
-        Raises:
-            NoSuchEntity: no such policy.
-        """
-        self.policies.get_policy(account, policy_arn)
-        roles = [
-            role
-            for key in self._store.roles_attached_to(account, policy_arn)
-            if (role := self._store.get_role(account, key)) is not None
-            and role.path.startswith(path_prefix)
-        ]
-        return paginate(roles, lambda r: r.name.lower(), marker, max_items)
+        role = self.get_role(account, role_name)
+        self._entities.detach(account, role.name, policy_arn)
 
     def list_attached_role_policies(
         self,
@@ -309,9 +266,114 @@ class IamEngine:
         max_items: int | None = None,
     ) -> Page[AttachedPolicy]:
         role = self.get_role(account, role_name)
-        attached = []
-        for policy_arn in self._store.attached_arns(account, role.name):
-            policy = self.policies.find(account, policy_arn)
-            if policy is not None and policy.path.startswith(path_prefix):
-                attached.append(AttachedPolicy(policy.name, policy.arn))
+        attached = self._entities.attached(account, role.name, path_prefix)
         return paginate(attached, lambda a: a.policy_arn, marker, max_items)
+
+    def list_entities_for_policy(
+        self,
+        account: str,
+        policy_arn: str,
+        path_prefix: str = "/",
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> tuple[Page[Role], Page[User]]:
+        """The roles and users a managed policy is attached to.
+
+        Raises:
+            NoSuchEntity: no such policy.
+        """
+        self.policies.get_policy(account, policy_arn)
+        keys = self._entities.entities(account, policy_arn)
+        roles = [r for k in keys if (r := self._store.get_role(account, k)) is not None]
+        users = [
+            u
+            for k in keys
+            if k.startswith(USER_PREFIX)
+            and (u := self._store.get_user(account, k[len(USER_PREFIX) :])) is not None
+        ]
+        return (
+            paginate(
+                [r for r in roles if r.path.startswith(path_prefix)],
+                lambda r: r.name.lower(),
+                marker,
+                max_items,
+            ),
+            paginate(
+                [u for u in users if u.path.startswith(path_prefix)],
+                lambda u: u.name.lower(),
+                None,
+                None,
+            ),
+        )
+
+    # -- user policies -----------------------------------------------------------------
+    def put_user_policy(self, account: str, user_name: str, name: str, document: str) -> None:
+        """Add or replace an inline policy of a user (2,048 characters in all).
+
+        Raises:
+            NoSuchEntity: no such user.
+            MalformedPolicyDocument: not a policy.
+            LimitExceeded: the user's inline policies would exceed the quota.
+        """
+        with self._store.lock:
+            user = self.users.get_user(account, user_name)
+            self._entities.put_inline(
+                account,
+                user_key(user.name),
+                f"user {user.name}",
+                name,
+                document,
+                INLINE_USER_POLICY_SIZE,
+            )
+
+    def get_user_policy(self, account: str, user_name: str, name: str) -> tuple[User, str]:
+        user = self.users.get_user(account, user_name)
+        return user, self._entities.get_inline(account, user_key(user.name), "user", name)
+
+    def delete_user_policy(self, account: str, user_name: str, name: str) -> None:
+        user = self.users.get_user(account, user_name)
+        self._entities.delete_inline(account, user_key(user.name), "user", name)
+
+    def list_user_policies(
+        self, account: str, user_name: str, marker: str | None = None, max_items: int | None = None
+    ) -> Page[str]:
+        user = self.users.get_user(account, user_name)
+        names = self._entities.inline_names(account, user_key(user.name))
+        return paginate(names, str, marker, max_items)
+
+    def attach_user_policy(self, account: str, user_name: str, policy_arn: str) -> None:
+        with self._store.lock:
+            user = self.users.get_user(account, user_name)
+            self._entities.attach(account, user_key(user.name), policy_arn, "PoliciesPerUser")
+
+    def detach_user_policy(self, account: str, user_name: str, policy_arn: str) -> None:
+        user = self.users.get_user(account, user_name)
+        self._entities.detach(account, user_key(user.name), policy_arn)
+
+    def list_attached_user_policies(
+        self,
+        account: str,
+        user_name: str,
+        path_prefix: str = "/",
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Page[AttachedPolicy]:
+        user = self.users.get_user(account, user_name)
+        attached = self._entities.attached(account, user_key(user.name), path_prefix)
+        return paginate(attached, lambda a: a.policy_arn, marker, max_items)
+
+    def delete_user(self, account: str, user_name: str) -> None:
+        """Delete a user with no policies and no access keys left.
+
+        Raises:
+            NoSuchEntity: no such user.
+            DeleteConflict: inline or attached policies, or access keys, remain.
+        """
+        with self._store.lock:
+            user = self.users.get_user(account, user_name)
+            inline, attached = self._entities.has_any(account, user_key(user.name))
+            if inline:
+                raise DeleteConflict("Cannot delete entity, must delete policies first.")
+            if attached:
+                raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+            self.users.delete_user(account, user.name)

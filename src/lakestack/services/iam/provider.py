@@ -250,14 +250,16 @@ class IamProvider:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> Wire:
-        page = self.engine.list_entities_for_policy(
+        roles, users = self.engine.list_entities_for_policy(
             context.account_id, policy_arn, path_prefix, marker, max_items
         )
-        roles = [{"RoleName": r.name, "RoleId": r.role_id} for r in page.items]
-        if entity_filter in ("User", "Group"):  # policies attach to roles only here
-            roles = []
-        out = _page("PolicyRoles", roles, page)
-        return {**out, "PolicyGroups": [], "PolicyUsers": []}
+        out = _page("PolicyRoles", [], roles)
+        if entity_filter in (None, "Role", "LocalManagedPolicy", "AWSManagedPolicy"):
+            out["PolicyRoles"] = [{"RoleName": r.name, "RoleId": r.role_id} for r in roles.items]
+        out["PolicyUsers"] = []
+        if entity_filter in (None, "User", "LocalManagedPolicy", "AWSManagedPolicy"):
+            out["PolicyUsers"] = [{"UserName": u.name, "UserId": u.user_id} for u in users.items]
+        return {**out, "PolicyGroups": []}
 
     # -- users and access keys ---------------------------------------------------------
     def create_user(
@@ -306,8 +308,54 @@ class IamProvider:
         return _page("Tags", [{"Key": k, "Value": val} for k, val in page.items], page)
 
     def delete_user(self, context: RequestContext, user_name: str) -> Wire:
-        self.engine.users.delete_user(context.account_id, user_name)
+        self.engine.delete_user(context.account_id, user_name)
         return {}
+
+    def put_user_policy(
+        self, context: RequestContext, user_name: str, policy_name: str, policy_document: str
+    ) -> Wire:
+        self.engine.put_user_policy(context.account_id, user_name, policy_name, policy_document)
+        return {}
+
+    def get_user_policy(self, context: RequestContext, user_name: str, policy_name: str) -> Wire:
+        user, document = self.engine.get_user_policy(context.account_id, user_name, policy_name)
+        return {"UserName": user.name, "PolicyName": policy_name, "PolicyDocument": _doc(document)}
+
+    def delete_user_policy(self, context: RequestContext, user_name: str, policy_name: str) -> Wire:
+        self.engine.delete_user_policy(context.account_id, user_name, policy_name)
+        return {}
+
+    def list_user_policies(
+        self,
+        context: RequestContext,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Wire:
+        page = self.engine.list_user_policies(context.account_id, user_name, marker, max_items)
+        return _page("PolicyNames", page.items, page)
+
+    def attach_user_policy(self, context: RequestContext, user_name: str, policy_arn: str) -> Wire:
+        self.engine.attach_user_policy(context.account_id, user_name, policy_arn)
+        return {}
+
+    def detach_user_policy(self, context: RequestContext, user_name: str, policy_arn: str) -> Wire:
+        self.engine.detach_user_policy(context.account_id, user_name, policy_arn)
+        return {}
+
+    def list_attached_user_policies(
+        self,
+        context: RequestContext,
+        user_name: str,
+        path_prefix: str = "/",
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> Wire:
+        page = self.engine.list_attached_user_policies(
+            context.account_id, user_name, path_prefix, marker, max_items
+        )
+        attached = [{"PolicyName": a.policy_name, "PolicyArn": a.policy_arn} for a in page.items]
+        return _page("AttachedPolicies", attached, page)
 
     def create_access_key(self, context: RequestContext, user_name: str | None = None) -> Wire:
         name = user_name or self.engine.required_user_name(

@@ -203,3 +203,33 @@ def test_reset_takes_issued_keys_out_of_the_credential_store(
     iam.reset()
     assert credentials.get(key.access_key_id) is None
     assert credentials.get("test") is not None
+
+
+def test_user_policies_inline_and_attached_block_delete(iam: IamEngine) -> None:
+    iam.users.create_user(ACCOUNT, "alice")
+    iam.put_user_policy(ACCOUNT, "alice", "read", _doc("s3:Get*"))
+    assert iam.get_user_policy(ACCOUNT, "ALICE", "read")[1] == _doc("s3:Get*")
+    assert iam.list_user_policies(ACCOUNT, "alice").items == ["read"]
+    with pytest.raises(LimitExceeded, match="user alice"):
+        iam.put_user_policy(ACCOUNT, "alice", "big", _doc("s3:" + "x" * 2100))
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    iam.attach_user_policy(ACCOUNT, "alice", admin)
+    assert [a.policy_name for a in iam.list_attached_user_policies(ACCOUNT, "alice").items] == [
+        "AdministratorAccess"
+    ]
+    iam.create_role(ACCOUNT, "r", TRUST)
+    iam.attach_role_policy(ACCOUNT, "r", admin)
+    roles, users = iam.list_entities_for_policy(ACCOUNT, admin)
+    assert [r.name for r in roles.items] == ["r"] and [u.name for u in users.items] == ["alice"]
+    assert iam.policies.attachment_count(ACCOUNT, admin) == 2
+    with pytest.raises(DeleteConflict, match="delete policies first"):
+        iam.delete_user(ACCOUNT, "alice")
+    iam.delete_user_policy(ACCOUNT, "alice", "read")
+    with pytest.raises(DeleteConflict, match="detach all policies first"):
+        iam.delete_user(ACCOUNT, "alice")
+    iam.detach_user_policy(ACCOUNT, "alice", admin)
+    with pytest.raises(NoSuchEntity):
+        iam.get_user_policy(ACCOUNT, "alice", "read")
+    iam.delete_user(ACCOUNT, "alice")
+    with pytest.raises(NoSuchEntity):
+        iam.put_user_policy(ACCOUNT, "alice", "p", _doc("s3:*"))
