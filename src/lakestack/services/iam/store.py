@@ -1,8 +1,9 @@
 """IAM's records in SQLite: ``<data_dir>/iam/iam.sqlite``, keyed by account (IAM is global).
 
 Each resource is one row holding its model as JSON, keyed by the lower-cased name
-because IAM names are unique regardless of case. Knows no IAM rules: the engine
-decides, the store records.
+because IAM names are unique regardless of case. Inline policies and attachments are
+keyed by entity (the ``role`` column): a role's name, or ``user:<name>`` for a user.
+Knows no IAM rules: the engine decides, the store records.
 """
 
 from __future__ import annotations
