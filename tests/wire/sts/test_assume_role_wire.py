@@ -190,3 +190,32 @@ def test_session_tags_are_accepted_and_mfa_is_not_implemented(lakestack: Emulato
         )
     assert _code(exc) == "NotImplemented"
     assert "SerialNumber" in exc.value.response["Error"]["Message"]
+
+
+def test_a_role_arn_profile_assumes_the_role(
+    lakestack: Emulator, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """boto3's assume-role credential provider (``role_arn`` + ``source_profile``)."""
+    import boto3
+
+    arn = _role(lakestack, name="ProfileRole")
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile lake]\nregion = us-east-1\n"
+        f"role_arn = {arn}\nsource_profile = base\n"
+        "[profile base]\nregion = us-east-1\n"
+    )
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[base]\naws_access_key_id = test\naws_secret_access_key = test\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    session = boto3.Session(profile_name="lake")
+    identity = session.client("sts").get_caller_identity()
+    assert identity["Arn"].startswith(
+        f"arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/ProfileRole/botocore-session-"
+    )
+    session.client("s3").create_bucket(Bucket="from-profile")
+    owner = lakestack.client("s3", aws_access_key_id=ROLE_ACCOUNT)
+    assert "from-profile" in [b["Name"] for b in owner.list_buckets()["Buckets"]]
