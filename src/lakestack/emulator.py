@@ -29,7 +29,6 @@ from lakestack.gateway.routing import Router
 from lakestack.gateway.server import Server
 from lakestack.metering import Meter, UsageRow
 from lakestack.registry import SERVICES, Parts, ServiceEntry, Services, routes
-from lakestack.services.glue.children import children_dir, reap_recorded
 
 LOG = logging.getLogger(__name__)
 
@@ -70,8 +69,6 @@ class Emulator:
         private_dir(self.config.data_dir)
         # One process per persistent data dir (a temporary one is ours alone).
         self._dir_lock = None if temporary else DataDirLock(self.config.data_dir).acquire()
-        # Glue processes a killed server left behind die now, not at Glue's first request.
-        reap_recorded(children_dir(self.config.data_dir))
         self.clock = clock or Clock(scale=self.config.time_scale)
         self.ids = ids or Ids()
         self.events = EventBus()

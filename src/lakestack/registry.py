@@ -37,6 +37,8 @@ Fields, all checked against the botocore model by ``tests/unit/test_registry.py`
   records usage levels (storage) before a usage report and at shutdown.
 - ``state``: the engine's folder under the data dir; an engine not built yet is built
   by ``reset`` only when that folder exists (there is state to forget).
+- ``prepare(data_dir)``: runs when the emulator starts, before any engine is built
+  (e.g. Glue kills the processes a killed server left behind).
 
 Next to the provider, an optional ``members.json`` lists the request members the
 provider takes beyond its methods' parameters (``gateway.dispatch.MemberPolicy``)::
@@ -103,6 +105,7 @@ class ServiceEntry:
     close: str | None = "close"
     tick: str | None = None
     sample: str | None = None
+    prepare: Callable[[Path], None] | None = None
 
     def member_policy(self) -> MemberPolicy:
         """The provider package's ``members.json`` (members read through ``**kw``,
@@ -163,6 +166,13 @@ def _glue_engine(parts: Parts) -> Any:
     )
 
 
+def _reap_glue_children(data_dir: Path) -> None:
+    """Glue processes a killed server left behind die at start, not at Glue's first request."""
+    from lakestack.services.glue.children import children_dir, reap_recorded
+
+    reap_recorded(children_dir(data_dir))
+
+
 def _athena_engine(parts: Parts) -> Any:
     from lakestack.adapters import GlueCatalogForAthena
     from lakestack.services.athena.engine import AthenaEngine
@@ -212,6 +222,7 @@ SERVICES: tuple[ServiceEntry, ...] = (
         provider="lakestack.services.glue.provider:GlueProvider",
         engine=_glue_engine,
         state="glue",
+        prepare=_reap_glue_children,
     ),
     ServiceEntry(
         name="athena",
@@ -282,6 +293,9 @@ class Services:
             raise ValueError(f"duplicate service names in registry: {names}")
         self.entries: dict[str, ServiceEntry] = {e.name: e for e in entries}
         self._parts = parts(self)
+        for entry in entries:
+            if entry.prepare is not None:
+                entry.prepare(self._parts.data_dir)
         self._lock = threading.RLock()
         self._engines: dict[str, Any] = {}
         self._providers: dict[str, object] = {}

@@ -145,11 +145,15 @@ def test_engines_are_built_once_in_dependency_order(
 
         return build
 
+    prepared: list[str] = []
     entries = [
         ServiceEntry("b", "b", "x:Y", factory("b", ("a",)), reset=None, close=None),
-        ServiceEntry("a", "a", "x:Y", factory("a", ()), reset=None, close=None),
+        ServiceEntry(
+            "a", "a", "x:Y", factory("a", ()), reset=None, close=None, prepare=prepared.append
+        ),
     ]
     services = Services(entries, parts_for)
+    assert prepared == [parts_for(services).data_dir] and services.built == []  # at start
     assert services.engine("b") is services.engine("b")
     assert built == ["a", "b"] and services.built == ["a", "b"]
     assert "a" in services.providers and list(services.providers) == ["b", "a"]
