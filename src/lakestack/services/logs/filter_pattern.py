@@ -32,7 +32,6 @@ _MISSING = object()
 _FIELD = re.compile(r'"([^"]*)"|\[([^\]]*)\]|(\S+)')
 _CLAUSE = re.compile(r"\s*([A-Za-z_][\w.-]*)\s*(?:(<=|>=|!=|=|<|>)\s*(.*?))?\s*")
 _ELLIPSIS = object()
-_NESTED_QUANTIFIER = re.compile(r"\([^()]*[+*}][^()]*\)\s*[+*{]")
 _TERM = re.compile(r'\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))')
 _JSON_TOKEN = re.compile(
     r"""\s*(?:
@@ -69,7 +68,7 @@ def compile_pattern(pattern: str | None) -> Matcher:
             raise _invalid(pattern)
         return _space_delimited(text[1:-1], pattern or "")
     if len(text) >= 2 and text.startswith("%") and text.endswith("%"):
-        if _NESTED_QUANTIFIER.search(text):  # (a+)+ backtracks forever on a long line
+        if _backtracks(text[1:-1]):
             raise _invalid(pattern)
         try:
             regex = re.compile(text[1:-1])
@@ -358,3 +357,29 @@ def _match_fields(specs: list[object], fields: list[str]) -> bool:
         if not reachable:
             return False
     return len(fields) in reachable
+
+
+def _backtracks(regex: str) -> bool:
+    """Whether a repeated group could backtrack exponentially: ``(a+)+``, ``(a|ab)*``,
+    ``((a)+)*``. Such patterns are refused; a plain repeated group like ``(ab)+`` is fine.
+
+    >>> [_backtracks(r) for r in ("(a+)+$", "(x|y)*z", "(ab)+c", "(?:ab)+", r"\\(a+\\)+")]
+    [True, True, False, False, False]
+    """
+    opens: list[int] = []
+    i = 0
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "(":
+            opens.append(i)
+        elif ch == ")" and opens:
+            start = opens.pop()
+            after = regex[i + 1 : i + 2]
+            body = regex[start + 1 : i].removeprefix("?:")
+            if after in ("*", "+", "{") and any(c in body for c in "*+{|?("):
+                return True
+        i += 1
+    return False

@@ -85,6 +85,7 @@ def test_filter_pattern_matches(title: str, pattern: str, message: str, expected
         "[ip, 9bad]",
         "[ip, status",
         "%(a+)+$%",
+        "%(x|xy)*z%",
     ],
 )
 def test_malformed_pattern_raises_invalid_parameter(pattern: str) -> None:
