@@ -56,6 +56,7 @@ _MAX_HEADERS = 200
 _READ = 1 << 16
 _DRAIN_LIMIT = 1 << 20  # unread request bytes we drain to keep a connection alive
 _REASONS = {s.value: s.phrase for s in HTTPStatus}
+_METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "HEAD", "DELETE", "OPTIONS")}
 _ACCEPT_RESOURCE_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _MAX_BACKOFF_S = 1.0
 
@@ -111,8 +112,8 @@ class Server:
         self.max_connections = max_connections
         self._sock = socket.create_server((host, port), backlog=1024, reuse_port=False)
         self.host, self.port = self._sock.getsockname()[:2]
-        self._conns: set[socket.socket] = set()
-        self._idle: dict[socket.socket, None] = {}  # insertion order: oldest idle first
+        # socket -> [time it went idle, or 0.0 while a request is in hand]
+        self._conns: dict[socket.socket, list[float]] = {}
         self._slots = threading.BoundedSemaphore(max_connections)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -177,23 +178,24 @@ class Server:
     def _close_idle(self) -> None:
         """Close the connection that has waited longest for its next request."""
         with self._lock:
-            oldest = next(iter(self._idle), None)
-            if oldest is None:
+            idle = [(mark[0], conn, mark) for conn, mark in self._conns.items() if mark[0]]
+            if not idle:
                 return
-            del self._idle[oldest]
+            _, oldest, mark = min(idle, key=lambda item: item[0])
+            mark[0] = 0.0
         try:
             oldest.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
 
     def _start_connection(self, conn: socket.socket, remote: str) -> None:
+        idle = [time.monotonic()]  # a connection that has sent nothing yet is idle
         with self._lock:
-            self._conns.add(conn)
-            self._idle[conn] = None
+            self._conns[conn] = idle
         try:
             threading.Thread(
                 target=self._serve_connection,
-                args=(conn, remote),
+                args=(conn, remote, idle),
                 name="lakestack-conn",
                 daemon=True,
             ).start()
@@ -204,16 +206,8 @@ class Server:
 
     def _forget(self, conn: socket.socket) -> None:
         with self._lock:
-            self._conns.discard(conn)
-            self._idle.pop(conn, None)
+            self._conns.pop(conn, None)
         self._slots.release()
-
-    def set_idle(self, conn: socket.socket, idle: bool) -> None:
-        with self._lock:
-            if idle:
-                self._idle[conn] = None
-            else:
-                self._idle.pop(conn, None)
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -233,11 +227,11 @@ class Server:
             self._thread.join(timeout=5)
 
     # -- one connection -------------------------------------------------------------
-    def _serve_connection(self, conn: socket.socket, remote: str) -> None:
+    def _serve_connection(self, conn: socket.socket, remote: str, idle: list[float]) -> None:
         connection: _Connection | None = None
         try:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            connection = _Connection(self, conn, remote)
+            connection = _Connection(self, conn, remote, idle)
             connection.serve()
         except OSError:
             pass
@@ -267,7 +261,6 @@ class _Message:
         "method",
         "version",
         "keep_alive",
-        "count",
     )
 
     def __init__(self) -> None:
@@ -281,7 +274,6 @@ class _Message:
         self.method = "GET"
         self.version = "1.1"
         self.keep_alive = True
-        self.count = 0  # header fields seen
 
 
 class _Body(RequestBody):
@@ -290,8 +282,10 @@ class _Body(RequestBody):
     __slots__ = ("_conn", "_msg")
 
     def __init__(self, conn: _Connection, msg: _Message) -> None:
-        chunked = msg.left < 0
-        length = -1 if chunked else msg.left + sum(len(c) for c in msg.chunks)
+        if msg.left < 0:
+            length = -1
+        else:
+            length = msg.left + (sum(map(len, msg.chunks)) if msg.chunks else 0)
         super().__init__(conn.rfile, length)
         self._conn = conn
         self._msg = msg
@@ -315,13 +309,15 @@ class _Body(RequestBody):
 class _Connection:
     """Reads requests off one socket through llhttp and writes the app's responses."""
 
-    def __init__(self, server: Server, sock: socket.socket, remote: str) -> None:
+    def __init__(self, server: Server, sock: socket.socket, remote: str, idle: list[float]) -> None:
         self.server = server
+        self.idle = idle  # shared with the server, which closes the oldest idle connection
         self.sock = sock
         self.remote = remote
         self.rfile = cast(BufferedReader, sock.makefile("rb", buffering=_READ))
         self.parser = httptools.HttpRequestParser(self)
         self.parsing: _Message | None = None  # the message the parser is inside
+        self.fields: dict[str, str] = {}  # where the parser's header fields go
         self.ready: deque[_Message] = deque()  # heads parsed, not yet served
         self.error: _Reject | None = None
         self.upgraded = False
@@ -333,29 +329,31 @@ class _Connection:
 
     # -- llhttp callbacks -----------------------------------------------------------
     def on_message_begin(self) -> None:
-        self.parsing = _Message()
+        self.parsing = msg = _Message()
+        self.fields = msg.headers
 
     def on_url(self, url: bytes) -> None:
         assert self.parsing is not None
         self.parsing.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        msg = self.parsing
-        assert msg is not None
-        msg.count += 1
-        if msg.count > _MAX_HEADERS:
-            raise _head_too_large("too many header fields")
+        fields = self.fields  # the headers, then the trailers
         key = name.decode("latin-1").lower()
-        text = value.decode("latin-1").strip()
-        fields = msg.trailers if msg.head_done else msg.headers
-        fields[key] = f"{fields[key]},{text}" if key in fields else text
+        if key in fields:
+            fields[key] += "," + value.decode("latin-1").strip()
+        elif len(fields) < _MAX_HEADERS:
+            fields[key] = value.decode("latin-1").strip()
+        else:
+            raise _head_too_large("too many header fields")
 
     def on_headers_complete(self) -> None:
         msg = self.parsing
         assert msg is not None
         parser = self.parser
         msg.head_done = True
-        msg.method = parser.get_method().decode("ascii")
+        self.fields = msg.trailers
+        method = parser.get_method()
+        msg.method = _METHODS.get(method) or method.decode("ascii")
         msg.version = parser.get_http_version()
         msg.keep_alive = parser.should_keep_alive()
         if "transfer-encoding" in msg.headers:
@@ -412,19 +410,31 @@ class _Connection:
             return False  # no protocol switch is offered: nothing after it is read
         waiting = self.parsing is None and not self.ready
         if waiting:
-            self.server.set_idle(self.sock, True)
+            self.idle[0] = time.monotonic()
         elif self.parsing is not None and not self.parsing.head_done:
             self._start_head_clock()
+        in_head = self.parsing is None or not self.parsing.head_done
         try:
-            data = self.rfile.read1(_READ)
+            data = self.rfile.peek(1) if in_head else self.rfile.read1(_READ)
         finally:
-            if waiting:
-                self.server.set_idle(self.sock, False)
+            self.idle[0] = 0.0
         if not data:
             if self.head_deadline and time.monotonic() >= self.head_deadline:
                 self.error = _head_timeout()
             return False
-        self._feed(data)
+        if not in_head:
+            self._feed(data)
+            return True
+        # Feed the parser up to the end of the headers only: a Content-Length body then
+        # stays in the read buffer, for _read_direct to hand over without another copy.
+        end = data.find(b"\r\n\r\n")
+        take = end + 4 if end >= 0 else len(data)
+        self._feed(self.rfile.read(take))
+        msg = self.parsing
+        if take < len(data) and msg is not None and msg.head_done and msg.left < 0:
+            # A chunked body goes through the parser anyway: parse what has come, so that
+            # a malformed start is refused before the app runs.
+            self._feed(self.rfile.read(len(data) - take))
         return True
 
     def _start_head_clock(self) -> None:
