@@ -44,15 +44,17 @@ def test_entry_hooks_are_engine_methods(entry: ServiceEntry) -> None:
 
 def test_serve_starts_without_heavy_engines() -> None:
     """Starting the endpoint and answering health and STS loads no DuckDB, pyarrow,
-    sqlglot or Spark: engines are built on their service's first request."""
+    sqlglot or Spark (engines are built on their service's first request), and health
+    answers before botocore is imported."""
     code = f"""
 import json, sys, urllib.request
 from lakestack.emulator import Emulator
 with Emulator(temporary=True, port=0) as emu:
     health = json.load(urllib.request.urlopen(emu.endpoint_url + "/_lakestack/health"))
+    before_aws = [m for m in ("botocore", "awscrt") if m in sys.modules]
     emu.client("sts").get_caller_identity()
     print(json.dumps({{"services": health["services"], "built": emu.services.built,
-        "loaded": [m for m in {HEAVY_MODULES!r} if m in sys.modules]}}))
+        "loaded": [m for m in {HEAVY_MODULES!r} if m in sys.modules], "before": before_aws}}))
 """
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -61,6 +63,7 @@ with Emulator(temporary=True, port=0) as emu:
     assert seen["services"] == sorted(e.name for e in SERVICES)
     assert seen["built"] == ["sts"]
     assert seen["loaded"] == []
+    assert seen["before"] == []  # botocore (and the awscrt it loads) wait for an AWS request
 
 
 # -- a toy service: the "package" (engine + provider) and its one registry entry ---------

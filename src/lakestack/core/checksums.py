@@ -17,9 +17,8 @@ import binascii
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable
-from typing import Protocol
-
-from awscrt import checksums as _crt  # type: ignore[import-untyped]
+from functools import cache
+from typing import Any, Protocol
 
 
 class Hasher(Protocol):
@@ -52,19 +51,27 @@ def _zlib_crc32(data: bytes, value: int) -> int:
     return zlib.crc32(data, value)
 
 
+@cache
+def _crt() -> Any:
+    """awscrt's checksums, loaded on first use (its native library is slow to load)."""
+    from awscrt import checksums  # type: ignore[import-untyped]
+
+    return checksums
+
+
 def _crt_crc32c(data: bytes, value: int) -> int:
-    return int(_crt.crc32c(data, value))
+    return int(_crt().crc32c(data, value))
 
 
 def _crt_crc64nvme(data: bytes, value: int) -> int:
-    return int(_crt.crc64nvme(data, value))
+    return int(_crt().crc64nvme(data, value))
 
 
 # name -> (running function, digest width, combine(crc1, crc2, len2))
 _CRCS: dict[str, tuple[_CrcFn, int, Callable[[int, int, int], int]]] = {
-    "CRC32": (_zlib_crc32, 4, _crt.combine_crc32),
-    "CRC32C": (_crt_crc32c, 4, _crt.combine_crc32c),
-    "CRC64NVME": (_crt_crc64nvme, 8, _crt.combine_crc64nvme),
+    "CRC32": (_zlib_crc32, 4, lambda a, b, n: int(_crt().combine_crc32(a, b, n))),
+    "CRC32C": (_crt_crc32c, 4, lambda a, b, n: int(_crt().combine_crc32c(a, b, n))),
+    "CRC64NVME": (_crt_crc64nvme, 8, lambda a, b, n: int(_crt().combine_crc64nvme(a, b, n))),
 }
 _HASHLIB = {"SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512", "MD5": "md5"}
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5")

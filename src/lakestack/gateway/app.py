@@ -25,10 +25,8 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
-
-from botocore.model import ServiceModel
 
 from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AwsError
@@ -39,10 +37,11 @@ from lakestack.gateway.context import RequestContext
 from lakestack.gateway.dispatch import Dispatcher
 from lakestack.gateway.errors import error_details
 from lakestack.gateway.http import HttpRequest, HttpResponse, RequestBody
-from lakestack.gateway.protocols.parser import create_parser
-from lakestack.gateway.protocols.serializer import create_serializer
 from lakestack.gateway.routing import Router
 from lakestack.gateway.specs import load_service_model
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
 
 LOG = logging.getLogger("lakestack.requests")
 
@@ -224,11 +223,15 @@ class Gateway:
 
     def parse_request(self, context: RequestContext) -> None:
         assert context.service is not None
+        from lakestack.gateway.protocols.parser import create_parser
+
         context.operation, context.params = create_parser(context.service).parse(context.request)
 
     def dispatch_operation(self, context: RequestContext) -> None:
         assert context.service is not None
         output = self.dispatcher.dispatch(context)
+        from lakestack.gateway.protocols.serializer import create_serializer
+
         context.response = create_serializer(context.service).serialize_response(
             context.operation, output, context.request_id
         )
@@ -242,6 +245,8 @@ class Gateway:
             )
             return
         service = context.service or self.router.route(context.request)[0]
+        from lakestack.gateway.protocols.serializer import create_serializer
+
         context.response = create_serializer(service).serialize_error(
             context.operation, details, context.request_id
         )

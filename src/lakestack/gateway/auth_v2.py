@@ -13,7 +13,6 @@ import hmac
 from urllib.parse import unquote
 
 from lakestack.gateway.http import HttpRequest
-from lakestack.gateway.protocols.parser import s3_bucket_from_host
 
 # Sub-resources that belong to the canonical resource (botocore HmacV1Auth.QSAOfInterest).
 SUBRESOURCES = frozenset(
@@ -60,6 +59,8 @@ def string_to_sign(request: HttpRequest, expires: str | None = None) -> str:
 
 
 def _canonical_resource(request: HttpRequest) -> str:
+    from lakestack.gateway.protocols.parser import s3_bucket_from_host
+
     bucket = s3_bucket_from_host(request.host)
     path = f"/{bucket}{request.raw_path}" if bucket else request.raw_path
     if path.count("/") == 1 and len(path) > 1:

@@ -6,9 +6,10 @@ Providers receive it; engines never do (STYLE.md §13). Knows no service semanti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.model import OperationModel, ServiceModel
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
 
 from lakestack.gateway.http import HttpRequest, HttpResponse
 

@@ -10,16 +10,17 @@ about what providers do.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from botocore import xform_name
-from botocore.model import OperationModel
-from botocore.validate import ParamValidator
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+    from botocore.validate import ParamValidator
 
 from lakestack.core.errors import AwsError, NotImplementedOperation
 from lakestack.gateway.context import RequestContext
@@ -32,7 +33,6 @@ _VALIDATION_CODES = {
     "query": "ValidationError",
     "rest-xml": "InvalidArgument",
 }
-_VALIDATOR = ParamValidator()
 _MAX_FORM = 1 << 20  # a form body read to name the operation of a service not served
 
 
@@ -201,7 +201,7 @@ class Dispatcher:
         shape = context.operation.input_shape
         if shape is None:
             return
-        report = _VALIDATOR.validate(context.params, shape)
+        report = _validator().validate(context.params, shape)
         if report.has_errors():
             raise InvalidParameters(
                 report.generate_report(), code=_VALIDATION_CODES.get(context.service.protocol)
@@ -214,6 +214,20 @@ def _parameters(method: Callable[..., Any]) -> tuple[frozenset[str], bool]:
     params = list(inspect.signature(method).parameters.values())
     named = frozenset(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
     return named - {"context"}, any(p.kind is p.VAR_KEYWORD for p in params)
+
+
+def xform_name(name: str) -> str:
+    """botocore's ``xform_name`` (``GetObject`` -> ``get_object``), imported on first use."""
+    from botocore import xform_name as xform
+
+    return str(xform(name))
+
+
+@functools.cache
+def _validator() -> ParamValidator:
+    from botocore.validate import ParamValidator
+
+    return ParamValidator()
 
 
 def _named_operation(context: RequestContext) -> OperationModel | None:

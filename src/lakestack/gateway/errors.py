@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from botocore.model import ServiceModel
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
 
 from lakestack.core.errors import AwsError
 from lakestack.gateway.context import RequestContext

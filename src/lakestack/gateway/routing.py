@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from botocore.model import ServiceModel
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
 
 from lakestack.gateway.http import HttpRequest
 from lakestack.gateway.specs import (

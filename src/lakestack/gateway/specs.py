@@ -20,11 +20,11 @@ import logging
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.loaders import Loader
-from botocore.model import ServiceModel
-from botocore.utils import PRIORITY_ORDERED_SUPPORTED_PROTOCOLS
+if TYPE_CHECKING:
+    from botocore.loaders import Loader
+    from botocore.model import ServiceModel
 
 LOG = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ _INDEX_LOCK = threading.Lock()
 
 @cache
 def _loader() -> Loader:
+    from botocore.loaders import Loader
+
     return Loader()
 
 
@@ -49,6 +51,8 @@ def load_service_model(name: str) -> ServiceModel:
     if patch_file.exists():
         apply_json_patch(data, json.loads(patch_file.read_text()))
     data["metadata"]["protocol"] = client_protocol(data["metadata"])
+    from botocore.model import ServiceModel
+
     return ServiceModel(data, service_name=name)
 
 
@@ -60,6 +64,8 @@ def client_protocol(metadata: dict[str, Any]) -> str:
     >>> client_protocol({"protocol": "query"})
     'query'
     """
+    from botocore.utils import PRIORITY_ORDERED_SUPPORTED_PROTOCOLS
+
     protocols = metadata.get("protocols") or ()
     for protocol in PRIORITY_ORDERED_SUPPORTED_PROTOCOLS:
         if protocol in protocols:
