@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import athena_bench  # noqa: E402
 import glue_bench  # noqa: E402
 import s3_bench  # noqa: E402
-from targets import TARGETS  # noqa: E402
+from targets import TARGETS, target_spec  # noqa: E402
 
 SuiteMain = Callable[[list[str], bool, int | None], int]
 SUITES: dict[str, SuiteMain] = {
@@ -32,14 +32,24 @@ DEFAULT_TARGETS = "lakestack,moto,ministack,ceiling"
 
 
 def parse_targets(text: str) -> list[str]:
-    """Comma-separated target names, validated against the known targets."""
+    """Comma-separated target names, validated against the known targets
+    (``lakestack@<git rev>`` is that commit of lakestack, for before/after rows)."""
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in TARGETS]
+    unknown = [name for name in names if not _known(name)]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown target(s) {', '.join(unknown) or '(none)'}; known: {', '.join(TARGETS)}"
+            ", lakestack@<git rev>"
         )
     return list(dict.fromkeys(names))
+
+
+def _known(name: str) -> bool:
+    try:
+        target_spec(name)
+    except KeyError:
+        return False
+    return True
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -53,7 +63,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--targets",
         type=parse_targets,
         default=parse_targets(DEFAULT_TARGETS),
-        help=f"comma-separated targets (default {DEFAULT_TARGETS})",
+        help=f"comma-separated targets (default {DEFAULT_TARGETS}); lakestack@REV runs "
+        "commit REV of lakestack beside this checkout",
     )
     parser.add_argument(
         "--rounds", type=int, default=None, help="number of rounds (default: 3, or 1 with --quick)"

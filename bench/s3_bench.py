@@ -36,7 +36,7 @@ from typing import Any
 
 import boto3
 from botocore.client import BaseClient
-from targets import BENCH_DIR, TARGETS, Server, TargetError, TargetSpec, peer_version, s3_client
+from targets import BENCH_DIR, Server, TargetError, TargetSpec, peer_version, s3_client, target_spec
 
 MIB = 1024 * 1024
 BUCKET = "bench-s3"
@@ -461,8 +461,10 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def table(names: list[str], results: dict[str, dict[str, float | None]]) -> str:
-    """Markdown table: one row per workload, one column per target, then ratios."""
-    ratio_peers = [p for p in RATIO_PEERS if "lakestack" in names and p in names]
+    """Markdown table: one row per workload, one column per target, then ratios of
+    lakestack to each peer and to each earlier commit of itself (``lakestack@<rev>``)."""
+    earlier = [n for n in names if n.startswith("lakestack@")]
+    ratio_peers = [p for p in (*RATIO_PEERS, *earlier) if "lakestack" in names and p in names]
     header = ["Workload", "Unit", "Better", *names, *[f"lakestack/{p}" for p in ratio_peers]]
     rows = [header, ["---"] * len(header)]
     for w in WORKLOADS:
@@ -532,7 +534,7 @@ def write_json(
                 "status": run.status,
                 "error": run.error,
                 "version": run.version,
-                "description": TARGETS[name].description,
+                "description": target_spec(name).description,
                 "rounds": run.rounds,
                 "peak_rss_mib": run.peak_rss_mib,
                 "cpu_s_while_others_ran": run.cpu_while_others_ran,
@@ -570,7 +572,7 @@ def main(target_names: list[str], quick: bool, rounds: int | None = None) -> int
     runs = {name: TargetRun(name) for name in target_names}
     try:
         for name in target_names:
-            runs[name] = bring_up(TARGETS[name], limits)
+            runs[name] = bring_up(target_spec(name), limits)
         orders = run_rounds(runs, limits)
     finally:
         shut_down(runs)

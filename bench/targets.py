@@ -3,9 +3,11 @@
 Each target is one server process (plus any children it forks) started on a
 free port bound to 127.0.0.1.  Peers (moto, ministack) run from their own
 virtualenvs under ``bench/.venvs/``, created on first use and reused after.
-lakestack runs from the current interpreter; the ceiling server is
-``bench/ceiling_server.py``.  CPU time and peak RSS are read from ``/proc``
-for the whole process tree of the server.
+lakestack runs from the current interpreter; ``lakestack@<rev>`` runs another
+commit of it (a git worktree under ``bench/.worktrees/``, put first on
+``PYTHONPATH``) from the same interpreter, so before/after rows come from one
+run; the ceiling server is ``bench/ceiling_server.py``.  CPU time and peak RSS
+are read from ``/proc`` for the whole process tree of the server.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from botocore.config import Config
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENVS_DIR = BENCH_DIR / ".venvs"
+WORKTREES_DIR = BENCH_DIR / ".worktrees"
+REPO_DIR = BENCH_DIR.parent
 LOGS_DIR = BENCH_DIR / "results" / "logs"
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 90.0
@@ -168,6 +172,50 @@ def launch_lakestack(python: Path, port: int, workdir: Path) -> Launch:
     )
 
 
+def prepare_lakestack_at(rev: str) -> Path:
+    """A detached git worktree of ``rev`` under ``bench/.worktrees/<commit>`` (made once).
+
+    Raises:
+        TargetError: ``rev`` names no commit, or the worktree cannot be made.
+    """
+    try:
+        commit = git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except TargetError:
+        raise TargetError(f"{rev!r} names no commit of this repository") from None
+    tree = WORKTREES_DIR / commit[:12]
+    if not (tree / "src" / "lakestack" / "cli" / "main.py").exists():
+        WORKTREES_DIR.mkdir(parents=True, exist_ok=True)
+        git("worktree", "prune")
+        git("worktree", "add", "--detach", "--force", str(tree), commit)
+    return tree
+
+
+def git(*args: str) -> str:
+    """Run git in this repository; its stdout, stripped."""
+    done = subprocess.run(
+        ["git", *args], cwd=REPO_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise TargetError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def lakestack_at(rev: str) -> TargetSpec:
+    """The target ``lakestack@<rev>``: that commit's serve, run from this interpreter."""
+
+    def launch(tree: Path, port: int, workdir: Path) -> Launch:
+        base = launch_lakestack(Path(sys.executable), port, workdir)
+        path = os.pathsep.join(p for p in (str(tree / "src"), os.environ.get("PYTHONPATH")) if p)
+        return Launch(base.argv, {**base.env, "PYTHONPATH": path})
+
+    return TargetSpec(
+        f"lakestack@{rev}",
+        f"python -m lakestack.cli.main serve at {rev} (git worktree, PYTHONPATH, this interpreter)",
+        lambda: prepare_lakestack_at(rev),
+        launch,
+    )
+
+
 def launch_moto(python: Path, port: int, workdir: Path) -> Launch:
     """``moto_server -H 127.0.0.1 -p PORT`` (threaded werkzeug, in memory)."""
     return Launch([str(python.parent / "moto_server"), "-H", HOST, "-p", str(port)])
@@ -231,8 +279,24 @@ TARGETS: dict[str, TargetSpec] = {
 }
 
 
+def target_spec(name: str) -> TargetSpec:
+    """The target called ``name``: one of :data:`TARGETS` or ``lakestack@<git rev>``.
+
+    Raises:
+        KeyError: no such target.
+    """
+    if name in TARGETS:
+        return TARGETS[name]
+    base, at, rev = name.partition("@")
+    if base == "lakestack" and at and rev.strip():
+        return lakestack_at(rev.strip())
+    raise KeyError(name)
+
+
 def peer_version(spec: TargetSpec, python: Path) -> str:
     """Installed version of the target's package (best effort)."""
+    if spec.name.startswith("lakestack@"):
+        return "commit " + python.name  # python is the worktree, named by its commit
     package = {"moto": "moto", "ministack": "ministack", "lakestack": "lakestack"}.get(spec.name)
     if package is None:
         return "-"
