@@ -400,3 +400,20 @@ def test_pipelined_requests_on_one_connection_each_get_their_answer(
             answers.append((status, f.read(length) if method == "GET" else b""))
         f.close()
     assert answers == [(b"200", b"kept"), (b"200", b""), (b"200", b"kept")]
+
+
+def test_many_idle_connections_are_bounded_and_the_server_keeps_answering(
+    lakestack: Emulator, endpoint: Endpoint, lakestack_client: Callable[..., Any]
+) -> None:
+    assert lakestack.server is not None
+    cap = lakestack.server.max_connections
+    idle = []
+    try:
+        for _ in range(cap + 300):
+            idle.append(socket.create_connection((endpoint.host, endpoint.port), timeout=10))
+        listing = lakestack_client("s3").list_objects_v2(Bucket=BUCKET)
+        assert [o["Key"] for o in listing["Contents"]] == [KEEP]
+        assert lakestack.server.connections <= cap
+    finally:
+        for sock in idle:
+            sock.close()
