@@ -59,6 +59,8 @@ _REASONS = {s.value: s.phrase for s in HTTPStatus}
 _METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "HEAD", "DELETE", "OPTIONS")}
 _ACCEPT_RESOURCE_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _MAX_BACKOFF_S = 1.0
+_LINGER_S = 2.0  # how long a refused client's unread bytes are discarded before closing
+_LINGER_READ_S = 0.5
 
 
 class BodyError(ProtocolError):
@@ -261,6 +263,7 @@ class _Message:
         "method",
         "version",
         "keep_alive",
+        "expect",
     )
 
     def __init__(self) -> None:
@@ -274,6 +277,7 @@ class _Message:
         self.method = "GET"
         self.version = "1.1"
         self.keep_alive = True
+        self.expect = False  # "100 Continue" owed before the body is read
 
 
 class _Body(RequestBody):
@@ -322,6 +326,8 @@ class _Connection:
         self.error: _Reject | None = None
         self.upgraded = False
         self.head_bytes = 0
+        self.framing_bytes = 0
+        self.fed_body = False
         self.head_deadline = 0.0
         self.rcvtimeo = 0.0
         _set_timeout(sock, socket.SO_SNDTIMEO, server.idle_timeout)
@@ -367,6 +373,7 @@ class _Connection:
     def on_body(self, body: bytes) -> None:
         msg = self.parsing
         assert msg is not None
+        self.fed_body = True
         msg.chunks.append(body)
         if msg.left > 0:
             msg.left -= len(body)
@@ -384,6 +391,7 @@ class _Connection:
                 msg = self._next_message()
             except _Reject as reject:
                 self._refuse(reject)
+                self._linger()
                 return
             if msg is None or not self._serve_one(msg):
                 return
@@ -450,6 +458,7 @@ class _Connection:
     def _feed(self, data: bytes) -> None:
         if self.upgraded or self.error is not None:
             return
+        self.fed_body = False
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -458,15 +467,26 @@ class _Connection:
             cause = exc.__context__
             self.error = cause if isinstance(cause, _Reject) else _Reject(400, str(exc))
             return
-        if self.parsing is not None and not self.parsing.head_done:
+        msg = self.parsing
+        if msg is not None and not msg.head_done:
             self.head_bytes += len(data)
             if self.head_bytes > _MAX_HEAD:
                 self.error = _head_too_large("the request header section is too large")
-        elif self.rcvtimeo != self.server.idle_timeout:
+            return
+        if self.rcvtimeo != self.server.idle_timeout:
             self._set_rcvtimeo(self.server.idle_timeout)
+        if msg is not None:
+            # Chunk framing and trailers carry no body; llhttp hands a trailer field over
+            # only when it ends, so its size is bounded here, as the headers' is.
+            self.framing_bytes = 0 if self.fed_body else self.framing_bytes + len(data)
+            if self.framing_bytes > _MAX_HEAD:
+                self.error = _Reject(400, "chunk framing or trailers too large")
 
     def read_body(self, msg: _Message, n: int) -> bytes:
         """Up to ``n`` body bytes of ``msg`` (fewer only at its end)."""
+        if msg.expect:
+            msg.expect = False
+            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         out: list[bytes] = []
         got = 0
         while got < n:
@@ -524,8 +544,9 @@ class _Connection:
         """Run the app for ``msg`` and answer; whether the connection stays open."""
         headers = msg.headers
         if msg.version == "1.1" and not msg.complete:
-            if headers.get("expect", "").lower() == "100-continue":
-                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            # "100 Continue" goes out when the app first reads the body: a request refused
+            # before that (AccessDenied, EntityTooLarge) never makes the client send it.
+            msg.expect = headers.get("expect", "").lower() == "100-continue"
         path, _, query = msg.url.decode("latin-1").partition("?")
         if path.startswith(("http://", "https://")):  # absolute-form target
             authority, _, rest = path.partition("//")[2].partition("/")
@@ -541,10 +562,14 @@ class _Connection:
             msg.keep_alive = False
         keep_alive = msg.keep_alive and not self.upgraded and self._finish_body(msg)
         self._write_response(msg, response, keep_alive)
+        if not keep_alive and not (msg.complete and not msg.chunks):
+            self._linger()
         return keep_alive
 
     def _finish_body(self, msg: _Message) -> bool:
         """Skip what the app left unread, if little; whether the connection can go on."""
+        if msg.expect:
+            return False  # the client may or may not send the body it was not asked for
         drained = 0
         try:
             while not msg.complete or msg.chunks:
@@ -592,6 +617,19 @@ class _Connection:
             sock.sendall(head)
             for chunk in body.chunks:
                 sock.sendall(chunk)
+
+    def _linger(self) -> None:
+        """Close gently after an answer given before the request was read to its end: stop
+        sending, then discard what the client still sends for a moment, so that closing
+        with unread data (a reset) does not destroy the answer before the client reads it."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+            _set_timeout(self.sock, socket.SO_RCVTIMEO, _LINGER_READ_S)
+            deadline = time.monotonic() + _LINGER_S
+            while time.monotonic() < deadline and self.sock.recv(_READ):
+                pass
+        except OSError:
+            pass
 
     def _refuse(self, reject: _Reject) -> None:
         """An error answered before any app saw the request, in S3's error format (the

@@ -348,3 +348,41 @@ def test_client_gone_mid_body_leaves_the_server_serving(server: Server) -> None:
     sock2 = _conn(server)
     sock2.sendall(b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
     assert _read_response(sock2.makefile("rb"))[0] == 200
+
+
+def test_endless_trailer_is_cut_off_without_buffering_it(server: Server) -> None:
+    from lakestack.gateway.protocols.common import ProtocolError
+
+    def app(request: HttpRequest) -> HttpResponse:  # maps body errors as the gateway does
+        try:
+            return _echo(request)
+        except ProtocolError as exc:
+            return HttpResponse(exc.status, body=exc.code.encode())
+
+    server.app = app
+    sock = _conn(server)
+    sock.sendall(
+        b"PUT /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n0\r\nx-amz-checksum-crc32: "
+    )
+    try:
+        for _ in range(64):  # 4 MiB of one trailer value, never ended
+            sock.sendall(b"A" * 65536)
+    except OSError:
+        pass  # refused and closed part way: what we want
+    status, headers, body = _read_response(sock.makefile("rb"))
+    assert (status, body, headers["connection"]) == (400, b"IncompleteBody", "close")
+
+
+def test_expect_100_continue_refused_unread_gets_no_100_and_the_connection_closes(
+    server: Server,
+) -> None:
+    server.app = lambda request: HttpResponse(403, body=b"no")
+    sock = _conn(server)
+    sock.sendall(
+        b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 8000000\r\nExpect: 100-continue\r\n\r\n"
+    )
+    f = sock.makefile("rb")
+    status, headers, body = _read_response(f)  # the final answer, with no 100 before it
+    assert (status, body, headers["connection"]) == (403, b"no", "close")
+    assert f.read() == b""

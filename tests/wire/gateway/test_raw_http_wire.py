@@ -417,3 +417,17 @@ def test_many_idle_connections_are_bounded_and_the_server_keeps_answering(
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_refused_large_upload_gets_its_error_not_a_reset(
+    endpoint: Endpoint, lakestack_client: Callable[..., Any]
+) -> None:
+    from io import BytesIO
+
+    from botocore.exceptions import ClientError
+
+    s3 = lakestack_client("s3")
+    for _ in range(3):  # sent with Expect: 100-continue, answered before the body
+        with pytest.raises(ClientError) as caught:
+            s3.put_object(Bucket="no-such-bucket-here", Key="k", Body=BytesIO(b"x" * (8 << 20)))
+        assert caught.value.response["Error"]["Code"] == "NoSuchBucket"
