@@ -15,7 +15,7 @@ import inspect
 import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ class MemberPolicy:
     """Which request members a service takes beyond its methods' parameters.
 
     ``kwargs``: per operation, the members a method that takes ``**kw`` reads from it
-    (its signature cannot say); under ``"*"``, members a wrapper around every method
-    reads (and removes before the method runs). ``ignored``: per operation (``"*"``:
+    (its signature cannot say); under ``"*"``, members a wrapper taking ``**kw`` reads
+    (and removes) before the method it wraps runs. ``ignored``: per operation (``"*"``:
     every operation), the members accepted and ignored, each with the reason
     (docs/coverage.md lists them).
 
@@ -97,8 +97,12 @@ class MemberPolicy:
             {op: dict(members) for op, members in data.get("ignored", {}).items()},
         )
 
-    def reads(self, operation: str, member: str) -> bool:
-        return member in self.kwargs.get(operation, ()) or member in self.kwargs.get("*", ())
+    def reads(self, operation: str, member: str, wrapped: bool = False) -> bool:
+        """Whether a ``**kw`` reads ``member``; ``wrapped``: the method sits in a wrapper
+        taking ``**kw`` (which reads the ``"*"`` members)."""
+        return member in self.kwargs.get(operation, ()) or (
+            wrapped and member in self.kwargs.get("*", ())
+        )
 
     def ignores(self, operation: str, member: str) -> bool:
         return member in self.ignored.get(operation, {}) or member in self.ignored.get("*", {})
@@ -123,7 +127,7 @@ class Dispatcher:
     ) -> None:
         self.providers = providers
         self._policies = policies or (lambda service: _NO_POLICY)
-        self._taken: dict[tuple[str, str], tuple[frozenset[str], bool]] = {}
+        self._taken: dict[tuple[str, str], _Taken] = {}
 
     def serves(self, service: str) -> bool:
         """Whether a provider is registered for ``service`` (never builds one)."""
@@ -172,18 +176,17 @@ class Dispatcher:
         key = (service, operation)
         if key not in self._taken:
             self._taken[key] = _parameters(method)
-        taken, var_keyword = self._taken[key]
+        taken = self._taken[key]
         policy = self._policies(service)
-        declared = operation in policy.kwargs
         kwargs: dict[str, Any] = {}
         for member, value in params.items():
             name = xform_name(member)
-            if name in taken or policy.reads(operation, member):
+            if name in taken.names or policy.reads(operation, member, taken.wrapper_kwargs):
                 kwargs[name] = value
             elif policy.ignores(operation, member):
                 continue
-            elif var_keyword and not declared:
-                kwargs[name] = value  # a method whose **kw members are not declared yet
+            elif taken.kwargs and operation not in policy.kwargs:
+                kwargs[name] = value  # transitional: a **_ method not yet explicit
             else:
                 raise UnsupportedMember(service, operation, member)
         return kwargs
@@ -208,12 +211,23 @@ class Dispatcher:
             )
 
 
-def _parameters(method: Callable[..., Any]) -> tuple[frozenset[str], bool]:
-    """The keyword parameters ``method`` names (after ``context``), and whether it takes
-    ``**kwargs`` (decorators that keep ``__wrapped__`` are seen through)."""
-    params = list(inspect.signature(method).parameters.values())
-    named = frozenset(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
-    return named - {"context"}, any(p.kind is p.VAR_KEYWORD for p in params)
+class _Taken(NamedTuple):
+    names: frozenset[str]  # the keyword parameters the method names after ``context``
+    kwargs: bool  # the method takes ``**kw``
+    wrapper_kwargs: bool  # what the provider exposes (maybe a wrapper) takes ``**kw``
+
+
+def _parameters(method: Callable[..., Any]) -> _Taken:
+    """What ``method`` takes; decorators that keep ``__wrapped__`` are seen through, and
+    a ``**kw`` takes only the members the service's :class:`MemberPolicy` names."""
+    inner = inspect.signature(method).parameters.values()
+    outer = inspect.signature(method, follow_wrapped=False).parameters.values()
+    named = {p.name for p in inner if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return _Taken(
+        frozenset(named - {"context"}),
+        any(p.kind is p.VAR_KEYWORD for p in inner),
+        any(p.kind is p.VAR_KEYWORD for p in outer),
+    )
 
 
 def xform_name(name: str) -> str:
