@@ -373,3 +373,53 @@ def test_decode_signed_trailer_verifies_trailer_signature(tamper: bool) -> None:
     else:
         assert request.body.read_all() == b"abcdefghi"
         assert request.body.trailers == {"x-amz-checksum-crc32c": "yZRlqg=="}
+
+
+@pytest.mark.parametrize("split", [1, 7, 4096, 1 << 16])
+def test_decode_aws_chunked_inside_chunked_transfer_encoding_through_the_server(
+    split: int,
+) -> None:
+    """The AWS C++ SDK (pyarrow) sends aws-chunked bodies framed again with
+    ``Transfer-Encoding: chunked``; the HTTP chunks split the aws-chunked lines anywhere."""
+    import socket
+
+    from lakestack.gateway.http import HttpResponse
+    from lakestack.gateway.server import Server
+
+    payload = os.urandom(300_000)
+    crc = base64.b64encode(zlib.crc32(payload).to_bytes(4, "big")).decode()
+    inner = (
+        b"%x\r\n" % 200_000
+        + payload[:200_000]
+        + b"\r\n%x\r\n" % 100_000
+        + payload[200_000:]
+        + f"\r\n0\r\nx-amz-checksum-crc32:{crc}\r\n\r\n".encode()
+    )
+    outer = b"".join(
+        b"%x\r\n%s\r\n" % (len(inner[i : i + split]), inner[i : i + split])
+        for i in range(0, len(inner), split)
+    )
+
+    def app(request: HttpRequest) -> HttpResponse:
+        decode_aws_chunked(request, None)
+        data = read_in(request.body, 65536)
+        ok = data == payload and request.body.trailers == {"x-amz-checksum-crc32": crc}
+        return HttpResponse(200 if ok else 500)
+
+    server = Server(app)
+    server.start()
+    try:
+        with socket.create_connection((server.host, server.port), timeout=10) as sock:
+            sock.sendall(
+                b"PUT /b/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                b"Content-Encoding: aws-chunked\r\nExpect: 100-continue\r\n"
+                b"x-amz-decoded-content-length: 300000\r\n\r\n"
+            )
+            f = sock.makefile("rb")
+            assert f.readline().startswith(b"HTTP/1.1 100")
+            assert f.readline() == b"\r\n"
+            sock.sendall(outer + b"0\r\n\r\n")
+            assert f.readline().startswith(b"HTTP/1.1 200")
+            f.close()
+    finally:
+        server.shutdown()
