@@ -291,7 +291,7 @@ def orc_table(scan: TableScan) -> Any:
     pyarrow reads ORC; DuckDB would need an extension it cannot download offline.
     Columns match the table's by name, case-insensitively; missing ones are NULL.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
     from pyarrow import orc
 
     names = [c.name for c in scan.table.columns]
@@ -465,7 +465,7 @@ def parquet_columns(files: Sequence[ScanFile]) -> tuple[frozenset[str] | None, b
     """The lower-cased column names the files have between them (None when no footer is
     readable: DuckDB will report why), and whether every file has the same ones. Footers
     are read once per file: blob files never change."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     seen: set[frozenset[str]] = set()
     for f in files:
