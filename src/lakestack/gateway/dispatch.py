@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel
+    from botocore.model import OperationModel, ServiceModel
     from botocore.validate import ParamValidator
+
+    from lakestack.gateway.protocols.routes import RestRouter
 
 from lakestack.core.errors import AwsError, NotImplementedOperation
 from lakestack.gateway.context import RequestContext
@@ -246,7 +248,7 @@ def _validator() -> ParamValidator:
 
 def _named_operation(context: RequestContext) -> OperationModel | None:
     """The operation a request names without parsing its body: the ``X-Amz-Target``
-    suffix (json) or the ``Action`` query parameter (query, ec2)."""
+    suffix (json), the ``Action`` parameter (query, ec2), the method and path (rest)."""
     assert context.service is not None
     request = context.request
     target = request.headers.get("x-amz-target", "")
@@ -258,4 +260,17 @@ def _named_operation(context: RequestContext) -> OperationModel | None:
         name = dict(parse_qsl(data.decode("utf-8", "replace"))).get("Action")
     if name and name in context.service.operation_names:
         return context.service.operation_model(name)
+    if context.service.protocol in ("rest-json", "rest-xml"):
+        query: dict[str, list[str]] = {}
+        for key, value in request.query_params():
+            query.setdefault(key, []).append(value)
+        found = _rest_router(context.service).match(request.method, request.raw_path or "/", query)
+        return found[0].operation if found is not None else None
     return None
+
+
+@functools.lru_cache(maxsize=32)
+def _rest_router(service: ServiceModel) -> RestRouter:
+    from lakestack.gateway.protocols.routes import RestRouter
+
+    return RestRouter(service)

@@ -42,10 +42,21 @@ def test_service_not_served_answers_in_its_protocol(
     assert response["ResponseMetadata"]["RequestId"]
 
 
-def test_message_names_the_operation(lakestack_client: Callable[..., Any]) -> None:
+@pytest.mark.parametrize(
+    ("service", "call", "named"),
+    [
+        ("cloudformation", "list_stacks", "cloudformation ListStacks"),  # query: Action
+        ("dynamodb", "list_tables", "dynamodb ListTables"),  # json: X-Amz-Target
+        ("lambda", "list_functions", "lambda ListFunctions"),  # rest-json: method and path
+        ("route53", "list_hosted_zones", "route53 ListHostedZones"),  # rest-xml
+    ],
+)
+def test_message_names_the_operation(
+    lakestack_client: Callable[..., Any], service: str, call: str, named: str
+) -> None:
     with pytest.raises(ClientError) as info:
-        lakestack_client("cloudformation").list_stacks()
-    assert "cloudformation ListStacks" in info.value.response["Error"]["Message"]
+        getattr(lakestack_client(service), call)()
+    assert named in info.value.response["Error"]["Message"]
 
 
 def test_unsigned_target_of_a_service_not_served_is_not_s3(lakestack: Emulator) -> None:
