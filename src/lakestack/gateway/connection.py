@@ -24,7 +24,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 from io import BufferedReader
 from typing import Protocol, cast
-from xml.sax.saxutils import escape
 
 import httptools
 
@@ -477,7 +476,7 @@ class Connection:
         LOG.debug("refused a request from %s: %d %s", self.remote, reject.status, reject.reason)
         text = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<Error><Code>{reject.code}</Code><Message>{escape(reject.reason)}</Message>"
+            f"<Error><Code>{reject.code}</Code><Message>{_xml_text(reject.reason)}</Message>"
             "</Error>"
         ).encode("utf-8", "replace")
         try:
@@ -489,6 +488,15 @@ class Connection:
             )
         except OSError:
             pass
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for an XML element (xml.sax.saxutils would import urllib at start).
+
+    >>> _xml_text("a<b & c>")
+    'a&lt;b &amp; c&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _set_timeout(sock: socket.socket, option: int, seconds: float) -> None:
