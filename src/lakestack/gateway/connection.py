@@ -206,6 +206,7 @@ class Connection:
         else:
             msg.left = int(msg.headers.get("content-length") or 0)
         self.head_bytes = 0
+        self.framing_bytes = 0
         self.head_deadline = 0.0
         self.ready.append(msg)
 
@@ -297,6 +298,10 @@ class Connection:
     def _feed(self, data: bytes) -> None:
         if self.upgraded or self.error is not None:
             return
+        msg = self.parsing
+        # Only a chunked body's framing and trailers count: a head is bounded apart, and a
+        # Content-Length body never reaches the parser.
+        in_chunked_body = msg is not None and msg.head_done and msg.left < 0
         self.fed_body = False
         try:
             self.parser.feed_data(data)
@@ -314,7 +319,7 @@ class Connection:
             return
         if self.rcvtimeo != self.server.idle_timeout:
             self._set_rcvtimeo(self.server.idle_timeout)
-        if msg is not None:
+        if in_chunked_body:
             # Chunk framing and trailers carry no body; llhttp hands a trailer field over
             # only when it ends, so its size is bounded here, as the headers' is.
             self.framing_bytes = 0 if self.fed_body else self.framing_bytes + len(data)

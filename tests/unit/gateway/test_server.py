@@ -66,6 +66,28 @@ def test_keep_alive_serves_several_requests_on_one_connection(server: Server) ->
         assert status == 200 and body == f"PUT /k{i}?a=b 3 ".encode()
 
 
+def test_keep_alive_connection_serves_requests_past_the_head_limit_in_total(
+    server: Server,
+) -> None:
+    # 600 heads of ~1 KiB each: far more than one header section may hold, in total only.
+    sock = _conn(server)
+    f = sock.makefile("rb")
+    pad = "x" * 1000
+    for i in range(300):
+        sock.sendall(
+            f"PUT /k{i} HTTP/1.1\r\nHost: x\r\nX-Pad: {pad}\r\n"
+            "Content-Length: 3\r\n\r\nabc".encode()
+        )
+        status, _, body = _read_response(f)
+        assert status == 200 and body == f"PUT /k{i}? 3 ".encode()
+        sock.sendall(
+            f"PUT /c{i} HTTP/1.1\r\nHost: x\r\nX-Pad: {pad}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".encode()
+        )
+        status, _, body = _read_response(f)
+        assert status == 200 and body == f"PUT /c{i}? 3 ".encode()
+
+
 def test_expect_100_continue_is_answered_before_the_body(server: Server) -> None:
     sock = _conn(server)
     f = sock.makefile("rb")
