@@ -1,4 +1,5 @@
-"""Object checksums as S3 defines them: CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5.
+"""Object checksums as S3 defines them: CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5
+and the XXHASH family (XXHASH64, XXHASH3, XXHASH128).
 
 Owns the running hashers (``new_hasher``), the wire encoding of a digest (base64 of
 the big-endian bytes) and the two multipart forms S3 uses: the COMPOSITE "checksum of
@@ -7,7 +8,8 @@ them (``combine``). Knows nothing of HTTP, buckets or where the bytes live.
 
 The CRCs are the ones boto3 and the AWS C++ SDK (pyarrow's S3 filesystem) send. CRC32 is
 zlib's; CRC32C and CRC64NVME (the NVMe polynomial S3 uses by default) come from the AWS
-Common Runtime (``awscrt``), the implementation the SDKs themselves use.
+Common Runtime (``awscrt``), the implementation the SDKs themselves use; so do the
+XXHASH digests (botocore computes them with awscrt too).
 """
 
 from __future__ import annotations
@@ -74,7 +76,39 @@ _CRCS: dict[str, tuple[_CrcFn, int, Callable[[int, int, int], int]]] = {
     "CRC64NVME": (_crt_crc64nvme, 8, lambda a, b, n: int(_crt().combine_crc64nvme(a, b, n))),
 }
 _HASHLIB = {"SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512", "MD5": "md5"}
-ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5")
+
+
+class _XXHash:
+    """awscrt's streaming XXHASH, seed 0 as the SDKs use it."""
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, factory: str) -> None:
+        self._hash = getattr(_crt().XXHash, factory)()
+
+    def update(self, data: bytes, /) -> None:
+        self._hash.update(data)
+
+    def digest(self) -> bytes:
+        return bytes(self._hash.finalize())
+
+
+# name -> (awscrt factory, digest width)
+_XXHASHES = {
+    "XXHASH64": ("new_xxhash64", 8),
+    "XXHASH3": ("new_xxhash3_64", 8),
+    "XXHASH128": ("new_xxhash3_128", 16),
+}
+ALGORITHMS = (
+    "CRC32",
+    "CRC32C",
+    "CRC64NVME",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "MD5",
+    *_XXHASHES,
+)
 """Algorithm names as S3 spells them (``ChecksumAlgorithm`` values)."""
 FULL_OBJECT_ALGORITHMS = tuple(_CRCS)
 """The algorithms a multipart upload may checksum as a FULL_OBJECT (the CRCs)."""
@@ -83,8 +117,8 @@ FULL_OBJECT_ALGORITHMS = tuple(_CRCS)
 def supported(algorithm: str) -> bool:
     """Whether lakestack can compute ``algorithm``.
 
-    >>> supported("CRC64NVME"), supported("XXHASH64")
-    (True, False)
+    >>> supported("CRC64NVME"), supported("XXHASH64"), supported("ADLER32")
+    (True, True, False)
     """
     return algorithm in ALGORITHMS
 
@@ -103,6 +137,9 @@ def new_hasher(algorithm: str) -> Hasher:
     crc = _CRCS.get(algorithm)
     if crc is not None:
         return _Crc(crc[0], crc[1])
+    xxhash = _XXHASHES.get(algorithm)
+    if xxhash is not None:
+        return _XXHash(xxhash[0])
     name = _HASHLIB.get(algorithm)
     if name is None:
         raise ValueError(f"checksum algorithm {algorithm} is not supported")
@@ -140,6 +177,7 @@ def digest_size(algorithm: str) -> int:
         "SHA256": 32,
         "SHA512": 64,
         "MD5": 16,
+        **{name: width for name, (_, width) in _XXHASHES.items()},
     }[algorithm]
 
 

@@ -122,3 +122,27 @@ def test_full_object_crc_of_a_multipart_upload_combines_the_parts(lakestack_clie
     )
     head = s3.head_object(Bucket="sums", Key="full", ChecksumMode="ENABLED")
     assert (head["ChecksumCRC64NVME"], head["ChecksumType"]) == (whole, "FULL_OBJECT")
+
+
+# XXHASH values from the reference implementation (xxHash's own test vectors: seed 0, "abc").
+_XXHASH_ABC = {
+    "XXHASH64": "44bc2cf5ad770999",
+    "XXHASH3": "78af5f94892f3950",
+    "XXHASH128": "06b05ab6733a618578af5f94892f3950",
+}
+
+
+@pytest.mark.parametrize("algorithm", sorted(_XXHASH_ABC))
+def test_put_object_with_xxhash_checksum_is_verified_and_returned(
+    lakestack_client: Any, algorithm: str
+) -> None:
+    s3 = lakestack_client("s3")
+    s3.create_bucket(Bucket="xxhash")
+    put = s3.put_object(Bucket="xxhash", Key="k", Body=b"abc", ChecksumAlgorithm=algorithm)
+    expected = checksums.encode(bytes.fromhex(_XXHASH_ABC[algorithm]))
+    assert put[f"Checksum{algorithm}"] == expected
+    head = s3.head_object(Bucket="xxhash", Key="k", ChecksumMode="ENABLED")
+    assert head[f"Checksum{algorithm}"] == expected
+    with pytest.raises(s3.exceptions.ClientError) as err:
+        s3.put_object(Bucket="xxhash", Key="bad", Body=b"abd", **{f"Checksum{algorithm}": expected})
+    assert err.value.response["Error"]["Code"] == "BadDigest"

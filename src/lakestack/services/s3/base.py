@@ -371,10 +371,7 @@ def _pick_algorithm(algorithm: str | None, given: dict[str, str]) -> str | None:
         return None
     algorithm = algorithm.upper()
     if not checksums.supported(algorithm):
-        raise InvalidRequest(
-            f"Checksum algorithm {algorithm} is not supported by lakestack "
-            "(CRC64NVME needs the awscrt package)"
-        )
+        raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported by lakestack")
     for algo, value in given.items():
         raw = checksums.decode(value)
         if raw is None or len(raw) != checksums.digest_size(algo):

@@ -106,10 +106,7 @@ class MultipartOps(EngineBase):
                 "x-amz-checksum-algorithm header."
             )
         if algorithm and not checksums.supported(algorithm):
-            raise InvalidRequest(
-                f"Checksum algorithm {algorithm} is not supported by "
-                "lakestack (CRC64NVME needs the awscrt package)"
-            )
+            raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported by lakestack")
         if algorithm == "CRC64NVME":
             checksum_type = checksum_type or "FULL_OBJECT"
         if checksum_type == "FULL_OBJECT" and algorithm not in ("CRC32", "CRC32C", "CRC64NVME"):

@@ -43,6 +43,9 @@ _CHECKSUM_MEMBERS = {
     "checksum_sha256": "SHA256",
     "checksum_sha512": "SHA512",
     "checksum_md5": "MD5",
+    "checksum_xxhash64": "XXHASH64",
+    "checksum_xxhash3": "XXHASH3",
+    "checksum_xxhash128": "XXHASH128",
 }
 _META_MEMBERS = (
     "content_type",
