@@ -163,6 +163,7 @@ def _glue_engine(parts: Parts) -> Any:
         endpoint=parts.endpoint,
         warm_spark=True,
         logs=parts.engine("logs"),
+        credentials=parts.credentials,
     )
 
 

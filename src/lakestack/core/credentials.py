@@ -17,9 +17,12 @@ whether a request's token matches or expired is the verifier's job.
 
 from __future__ import annotations
 
+import base64
 import builtins
+import hashlib
 import json
 import os
+import secrets
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -163,6 +166,32 @@ class CredentialStore:
             self._by_key[access_key_id] = credential
             self._save()
         return credential
+
+    def service_credential(self, account: str, principal_arn: str, principal_id: str) -> Credential:
+        """The long-lived key a process lakestack starts (a Glue job's script) signs with,
+        acting as ``principal_arn`` in ``account``: made once, then the same key, so a
+        warm process keeps working across runs. Its id is derived from the principal.
+
+        >>> store = CredentialStore(None)
+        >>> c = store.service_credential("111122223333", "arn:aws:sts::111122223333:"
+        ...     "assumed-role/r/GlueJobRunnerSession", "AROAX:GlueJobRunnerSession")
+        >>> store.account_for(c.access_key_id), c.access_key_id[:4], len(c.access_key_id)
+        ('111122223333', 'AKIA', 20)
+        >>> store.service_credential("111122223333", c.principal_arn or "", "x") == c
+        True
+        """
+        digest = hashlib.sha256(f"{account}\0{principal_arn}".encode()).digest()
+        key_id = "AKIA" + base64.b32encode(digest).decode()[:16]
+        existing = self.get(key_id)
+        if existing is not None and existing.account_id == account:
+            return existing
+        return self.add(
+            key_id,
+            secrets.token_urlsafe(30),
+            account,
+            principal_arn=principal_arn,
+            principal_id=principal_id,
+        )
 
     def remove(self, access_key_id: str) -> bool:
         """Forget a key (IAM's DeleteAccessKey); True when it was there.

@@ -198,3 +198,41 @@ def test_glueetl_job_without_glue_version_gets_aws_defaults_and_an_explained_bil
     bill = format_bill(price_rows(lakestack.usage()))
     assert "10 DPU x 10-minute minimum (Glue 0.9)" in bill
     assert "$    0.733333" in bill
+
+
+WHOAMI = """\
+import boto3
+
+print(boto3.client("sts").get_caller_identity()["Arn"])
+print(boto3.client("s3").get_object(Bucket="own-lake", Key="k")["Body"].read().decode())
+"""
+
+
+def test_script_acts_as_its_job_role_in_the_job_account(lakestack: Emulator) -> None:
+    # Account 111111111111's job reads that account's private bucket: its script signs as
+    # the job's role there (GlueJobRunnerSession), not as the default account.
+    other = {"aws_access_key_id": "111111111111", "aws_secret_access_key": "x"}
+    s3 = lakestack.client("s3", **other)
+    glue = lakestack.client("glue", **other)
+    s3.create_bucket(Bucket="own-code")
+    s3.create_bucket(Bucket="own-lake")
+    s3.put_object(Bucket="own-lake", Key="k", Body=b"private data")
+    s3.put_object(Bucket="own-code", Key="whoami.py", Body=WHOAMI.encode())
+    glue.create_job(
+        Name="whoami",
+        Role="arn:aws:iam::111111111111:role/service-role/EtlRole",
+        Command={"Name": "pythonshell", "ScriptLocation": "s3://own-code/whoami.py"},
+    )
+    run_id = glue.start_job_run(JobName="whoami")["JobRunId"]
+    lakestack.glue.jobs.wait_job_run("111111111111", REGION, "whoami", run_id, timeout=15)
+    run = glue.get_job_run(JobName="whoami", RunId=run_id)["JobRun"]
+    assert run["JobRunState"] == "SUCCEEDED", run
+    logs = lakestack.client("logs", **other)
+    lines = [
+        e["message"]
+        for e in logs.get_log_events(logGroupName="/aws-glue/jobs/output", logStreamName=run_id)[
+            "events"
+        ]
+    ]
+    assert "arn:aws:sts::111111111111:assumed-role/EtlRole/GlueJobRunnerSession" in lines
+    assert "private data" in lines

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lakestack.core.clock import Clock
+from lakestack.core.credentials import CredentialStore
 from lakestack.core.ids import Ids
 from lakestack.core.logs import LogWriter
 from lakestack.core.objects import ObjectLister
@@ -86,6 +87,7 @@ def build_glue(
     endpoint: Callable[[], str | None] | None = None,
     warm_spark: bool = False,
     logs: LogWriter | None = None,
+    credentials: CredentialStore | None = None,
 ) -> GlueEngines:
     """Build Glue's engines on ``data_dir`` (upgrading an older data dir first).
 
@@ -94,6 +96,8 @@ def build_glue(
         endpoint: the URL job scripts' boto3 calls go to, asked when a run starts.
         warm_spark: start a Spark driver as soon as a glueetl job is created.
         logs: where runs' stdout and stderr go (CloudWatch Logs).
+        credentials: where the keys job scripts sign with (as their job's role) live;
+            without it scripts sign with the default pair.
     """
     migrate_legacy_catalog(Path(data_dir) / "glue")
     catalog = GlueCatalogEngine(data_dir, clock, ids, meter)
@@ -106,6 +110,7 @@ def build_glue(
         endpoint=endpoint,
         warm_spark=warm_spark,
         logs=logs,
+        credentials=credentials,
     )
     crawlers = GlueCrawlersEngine(data_dir, clock, ids, meter, catalog, objects)
     return GlueEngines(catalog, jobs, crawlers)

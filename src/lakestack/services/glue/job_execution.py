@@ -18,11 +18,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from lakestack.core.credentials import CredentialStore
 from lakestack.core.errors import AwsError
 from lakestack.core.storage.private import private_dir, private_open
 from lakestack.services.glue import job_runner
 from lakestack.services.glue.children import ChildProcesses
 from lakestack.services.glue.errors import InvalidInputException
+from lakestack.services.glue.job_identity import role_credentials
 from lakestack.services.glue.job_models import (
     FAILED,
     RUNNING,
@@ -71,8 +73,10 @@ class RunExecutor:
         lock: threading.Lock,
         move: Move,
         warm_spark: bool = False,
+        credentials: CredentialStore | None = None,
     ) -> None:
         self._root = root
+        self._credentials = credentials
         self._scripts = scripts
         self._endpoint = endpoint
         self._drivers = drivers
@@ -105,7 +109,13 @@ class RunExecutor:
             self._move(*where, FAILED, str(exc))
             return
         argv = job_runner.script_argv(str(script), job.name, live.run_id, arguments)
-        env = job_runner.script_env(self._endpoint(), live.region)
+        env = job_runner.script_env(
+            self._endpoint(),
+            live.region,
+            credentials=role_credentials(self._credentials, live.account, job.role)
+            if self._credentials is not None
+            else None,
+        )
         if python_path:
             env["PYTHONPATH"] = os.pathsep.join(
                 [*python_path, *filter(None, [env.get("PYTHONPATH")])]

@@ -37,21 +37,28 @@ def script_argv(script: str, job_name: str, run_id: str, arguments: Mapping[str,
 
 
 def script_env(
-    endpoint: str | None, region: str, base: Mapping[str, str] | None = None
+    endpoint: str | None,
+    region: str,
+    base: Mapping[str, str] | None = None,
+    credentials: tuple[str, str] | None = None,
 ) -> dict[str, str]:
-    """The script's environment: boto3 finds the endpoint, a region and dummy credentials.
+    """The script's environment: boto3 finds the endpoint, a region and the credentials of
+    the job's role (``(access key id, secret)``; the default pair when none are given).
 
-    >>> env = script_env("http://127.0.0.1:1", "eu-west-1", {"AWS_PROFILE": "p"})
+    >>> env = script_env("http://127.0.0.1:1", "eu-west-1", {"AWS_PROFILE": "p"}, ("AK", "S"))
     >>> env["AWS_ENDPOINT_URL"], env["AWS_DEFAULT_REGION"], "AWS_PROFILE" in env
     ('http://127.0.0.1:1', 'eu-west-1', False)
+    >>> env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    ('AK', 'S')
     """
+    key, secret = credentials or ("test", "test")
     env = {
         k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("AWS_")
     }
     env.update(
         {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_ACCESS_KEY_ID": key,
+            "AWS_SECRET_ACCESS_KEY": secret,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
             "PYTHONUNBUFFERED": "1",

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lakestack.core.clock import Clock
+from lakestack.core.credentials import CredentialStore
 from lakestack.core.ids import Ids
 from lakestack.core.lifecycle import Waiters
 from lakestack.core.logs import LogWriter, file_events
@@ -97,6 +98,7 @@ class GlueJobsEngine:
         endpoint: Callable[[], str | None] | None = None,
         warm_spark: bool = False,
         logs: LogWriter | None = None,
+        credentials: CredentialStore | None = None,
     ) -> None:
         self._root = Path(data_dir) / "glue"
         self._logs = logs
@@ -120,6 +122,7 @@ class GlueJobsEngine:
             self._live_lock,
             self._move,
             warm_spark,
+            credentials,
         )
         self._open()
 
