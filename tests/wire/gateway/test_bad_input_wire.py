@@ -76,7 +76,7 @@ def test_bad_xml_and_query_requests_get_aws_errors(lakestack: Emulator) -> None:
         lakestack,
         "POST",
         "/",
-        b"Action=Nope&Version=2010-03-31",
-        {"Content-Type": "application/x-www-form-urlencoded", **_auth("sns")},
+        b"Action=Nope&Version=2011-06-15",
+        {"Content-Type": "application/x-www-form-urlencoded", **_auth("sts")},
     )
     assert status == 400 and "InvalidAction" in text
