@@ -217,6 +217,14 @@ SERVICES: tuple[ServiceEntry, ...] = (
         sample="meter_storage",
     ),
     ServiceEntry(
+        name="s3control",
+        signing_name="s3",  # shared with S3: routed by its /v20180820/ paths
+        provider="lakestack.services.s3control.provider:S3ControlProvider",
+        engine=lambda parts: parts.engine("s3"),  # S3 keeps (and enforces) the settings
+        reset=None,
+        close=None,
+    ),
+    ServiceEntry(
         name="glue",
         signing_name="glue",
         target_prefix="AWSGlue",

@@ -24,6 +24,11 @@ from lakestack.gateway.specs import (
 
 DEFAULT_SERVICE = "s3"
 
+# Services that share a signing name with another: told apart by a path prefix and a
+# header only their requests carry (S3 Control signs as "s3", on /v20180820/ paths,
+# naming its account in x-amz-account-id).
+SHARED_SIGNING_NAMES = {"s3": (("/v20180820/", "x-amz-account-id", "s3control"),)}
+
 _SCOPE = re.compile(r"Credential=([^/,\s]*)/(\d{8})/([^/]*)/([^/]*)/aws4_request")
 
 
@@ -65,7 +70,9 @@ class Router:
     def __init__(self, served: Iterable[tuple[str, str, str | None]]) -> None:
         rows = list(served)
         self.served = frozenset(name for name, _, _ in rows)
-        self._by_signing_name = {signing: name for name, signing, _ in rows}
+        self._by_signing_name: dict[str, str] = {}
+        for name, signing, _ in rows:  # the first service with a signing name owns it
+            self._by_signing_name.setdefault(signing, name)
         self._by_target_prefix = {prefix: name for name, _, prefix in rows if prefix}
         self._rest_prefixes: tuple[tuple[str, str], ...] | None = None
 
@@ -75,6 +82,9 @@ class Router:
         name = None
         if scope is not None:
             name = self._by_signing_name.get(scope[2]) or service_for_signing_name(scope[2])
+            for path, header, sharer in SHARED_SIGNING_NAMES.get(scope[2], ()):
+                if request.raw_path.startswith(path) and header in request.headers:
+                    name = sharer
         if name is None:
             target = request.headers.get("x-amz-target")
             if target:
