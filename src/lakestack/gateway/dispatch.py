@@ -232,8 +232,11 @@ def _parameters(method: Callable[..., Any]) -> _Taken:
     )
 
 
+@functools.cache
 def xform_name(name: str) -> str:
-    """botocore's ``xform_name`` (``GetObject`` -> ``get_object``), imported on first use."""
+    """botocore's ``xform_name`` (``GetObject`` -> ``get_object``), imported on first use;
+    cached, as it runs for every member of every request (names come from the models,
+    so the cache is bounded by them)."""
     from botocore import xform_name as xform
 
     return str(xform(name))
