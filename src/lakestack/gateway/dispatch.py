@@ -187,8 +187,6 @@ class Dispatcher:
                 kwargs[name] = value
             elif policy.ignores(operation, member):
                 continue
-            elif taken.kwargs and operation not in policy.kwargs:
-                kwargs[name] = value  # transitional: a **_ method not yet explicit
             else:
                 raise UnsupportedMember(service, operation, member)
         return kwargs

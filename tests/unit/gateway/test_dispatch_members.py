@@ -86,3 +86,8 @@ def test_unhandled_member_is_refused_naming_it(operation: str, member: str, valu
         _dispatch(operation, {"Bucket": "b", "Key": "k", member: value})
     assert (info.value.code, info.value.status) == ("NotImplemented", 501)
     assert f"the member {member} of s3 {operation}" in info.value.message
+
+
+def test_kw_method_without_declared_members_is_strict_too() -> None:
+    with pytest.raises(UnsupportedMember):
+        _dispatch("HeadObject", {"Bucket": "b", "Key": "k"})

@@ -229,7 +229,6 @@ class AthenaProvider:
         result_configuration: dict[str, Any] | None = None,
         work_group: str | None = None,
         execution_parameters: list[str] | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         qc, rc = query_execution_context or {}, result_configuration or {}
         query_id = self.engine.start_query_execution(
@@ -247,13 +246,13 @@ class AthenaProvider:
         return {"QueryExecutionId": query_id}
 
     def get_query_execution(
-        self, context: RequestContext, query_execution_id: str, **_: Any
+        self, context: RequestContext, query_execution_id: str
     ) -> dict[str, Any]:
         q = self.engine.get_query_execution(*_where(context), query_execution_id)
         return {"QueryExecution": _execution_to_wire(q)}
 
     def batch_get_query_execution(
-        self, context: RequestContext, query_execution_ids: list[str], **_: Any
+        self, context: RequestContext, query_execution_ids: list[str]
     ) -> dict[str, Any]:
         found, missing = self.engine.batch_get_query_execution(
             *_where(context), query_execution_ids
@@ -272,7 +271,6 @@ class AthenaProvider:
         next_token: str | None = None,
         max_results: int | None = None,
         work_group: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.list_query_executions(
             *_where(context), work_group, max_results, next_token
@@ -280,7 +278,7 @@ class AthenaProvider:
         return {"QueryExecutionIds": page.items, "NextToken": page.next_token}
 
     def stop_query_execution(
-        self, context: RequestContext, query_execution_id: str, **_: Any
+        self, context: RequestContext, query_execution_id: str
     ) -> dict[str, Any]:
         self.engine.stop_query_execution(*_where(context), query_execution_id)
         return {}
@@ -291,7 +289,6 @@ class AthenaProvider:
         query_execution_id: str,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.get_query_results(
             *_where(context), query_execution_id, next_token, max_results
@@ -308,7 +305,7 @@ class AthenaProvider:
         return out
 
     def get_query_runtime_statistics(
-        self, context: RequestContext, query_execution_id: str, **_: Any
+        self, context: RequestContext, query_execution_id: str
     ) -> dict[str, Any]:
         s = self.engine.get_query_execution(*_where(context), query_execution_id).statistics
         return {
@@ -339,14 +336,13 @@ class AthenaProvider:
         configuration: dict[str, Any] | None = None,
         description: str | None = None,
         tags: list[dict[str, str]] | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.create_work_group(
             *_where(context), _workgroup_from_wire(name, configuration or {}, description, tags)
         )
         return {}
 
-    def get_work_group(self, context: RequestContext, work_group: str, **_: Any) -> dict[str, Any]:
+    def get_work_group(self, context: RequestContext, work_group: str) -> dict[str, Any]:
         wg = self.engine.get_work_group(*_where(context), work_group)
         return {"WorkGroup": _workgroup_to_wire(wg)}
 
@@ -355,7 +351,6 @@ class AthenaProvider:
         context: RequestContext,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.list_work_groups(*_where(context), max_results, next_token)
         return {
@@ -379,7 +374,6 @@ class AthenaProvider:
         description: str | None = None,
         configuration_updates: dict[str, Any] | None = None,
         state: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.update_work_group(
             *_where(context),
@@ -393,7 +387,6 @@ class AthenaProvider:
         context: RequestContext,
         work_group: str,
         recursive_delete_option: bool | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.delete_work_group(*_where(context), work_group, bool(recursive_delete_option))
         return {}
@@ -409,7 +402,6 @@ class AthenaProvider:
         description: str | None = None,
         client_request_token: str | None = None,
         work_group: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         query_id = self.engine.create_named_query(
             *_where(context),
@@ -422,9 +414,7 @@ class AthenaProvider:
         )
         return {"NamedQueryId": query_id}
 
-    def get_named_query(
-        self, context: RequestContext, named_query_id: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_named_query(self, context: RequestContext, named_query_id: str) -> dict[str, Any]:
         q = self.engine.get_named_query(*_where(context), named_query_id)
         return {"NamedQuery": _named_to_wire(q)}
 
@@ -434,13 +424,12 @@ class AthenaProvider:
         next_token: str | None = None,
         max_results: int | None = None,
         work_group: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.list_named_queries(*_where(context), work_group, max_results, next_token)
         return {"NamedQueryIds": page.items, "NextToken": page.next_token}
 
     def batch_get_named_query(
-        self, context: RequestContext, named_query_ids: list[str], **_: Any
+        self, context: RequestContext, named_query_ids: list[str]
     ) -> dict[str, Any]:
         found, missing = self.engine.batch_get_named_query(*_where(context), named_query_ids)
         return {
@@ -451,15 +440,13 @@ class AthenaProvider:
             ],
         }
 
-    def delete_named_query(
-        self, context: RequestContext, named_query_id: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_named_query(self, context: RequestContext, named_query_id: str) -> dict[str, Any]:
         self.engine.delete_named_query(*_where(context), named_query_id)
         return {}
 
     # -- catalogs ---------------------------------------------------------------------
 
-    def list_data_catalogs(self, context: RequestContext, **_: Any) -> dict[str, Any]:
+    def list_data_catalogs(self, context: RequestContext) -> dict[str, Any]:
         catalogs = self.engine.list_data_catalogs(*_where(context))
         return {
             "DataCatalogsSummary": [
@@ -467,7 +454,7 @@ class AthenaProvider:
             ]
         }
 
-    def get_data_catalog(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+    def get_data_catalog(self, context: RequestContext, name: str) -> dict[str, Any]:
         params = self.engine.get_data_catalog(*_where(context), name)
         return {
             "DataCatalog": {
@@ -485,7 +472,6 @@ class AthenaProvider:
         catalog_name: str,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.list_databases(*_where(context), catalog_name, max_results, next_token)
         return {
@@ -494,7 +480,7 @@ class AthenaProvider:
         }
 
     def get_database(
-        self, context: RequestContext, catalog_name: str, database_name: str, **_: Any
+        self, context: RequestContext, catalog_name: str, database_name: str
     ) -> dict[str, Any]:
         d = self.engine.get_database(*_where(context), catalog_name, database_name)
         return {"Database": _database_to_wire(d)}
@@ -507,7 +493,6 @@ class AthenaProvider:
         expression: str | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.engine.list_table_metadata(
             *_where(context), catalog_name, database_name, expression, max_results, next_token
@@ -523,7 +508,6 @@ class AthenaProvider:
         catalog_name: str,
         database_name: str,
         table_name: str,
-        **_: Any,
     ) -> dict[str, Any]:
         t = self.engine.get_table_metadata(
             *_where(context), catalog_name, database_name, table_name

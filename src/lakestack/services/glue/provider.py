@@ -145,7 +145,6 @@ class GlueProvider:
         context: RequestContext,
         database_input: dict[str, Any],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.create_database(
             *_catalog(context, catalog_id),
@@ -154,7 +153,7 @@ class GlueProvider:
         return {}
 
     def get_database(
-        self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
+        self, context: RequestContext, name: str, catalog_id: str | None = None
     ) -> dict[str, Any]:
         db: Database = self.catalog.get_database(*_catalog(context, catalog_id), name)
         return {"Database": _to_wire(db, "Database")}
@@ -165,7 +164,6 @@ class GlueProvider:
         catalog_id: str | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.catalog.get_databases(*_catalog(context, catalog_id), max_results, next_token)
         return {
@@ -179,7 +177,6 @@ class GlueProvider:
         name: str,
         database_input: dict[str, Any],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.update_database(
             *_catalog(context, catalog_id),
@@ -189,7 +186,7 @@ class GlueProvider:
         return {}
 
     def delete_database(
-        self, context: RequestContext, name: str, catalog_id: str | None = None, **_: Any
+        self, context: RequestContext, name: str, catalog_id: str | None = None
     ) -> dict[str, Any]:
         self.catalog.delete_database(*_catalog(context, catalog_id), name)
         return {}
@@ -203,7 +200,6 @@ class GlueProvider:
         table_input: dict[str, Any],
         name: str | None = None,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.create_table(
             *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
@@ -216,7 +212,6 @@ class GlueProvider:
         database_name: str,
         name: str,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         table: Table = self.catalog.get_table(*_catalog(context, catalog_id), database_name, name)
         return {"Table": _to_wire(table, "Table")}
@@ -229,7 +224,6 @@ class GlueProvider:
         next_token: str | None = None,
         max_results: int | None = None,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.catalog.get_tables(
             *_catalog(context, catalog_id), database_name, expression, max_results, next_token
@@ -246,7 +240,6 @@ class GlueProvider:
         table_input: dict[str, Any],
         name: str | None = None,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.update_table(
             *_catalog(context, catalog_id), database_name, _table_input(table_input, name)
@@ -259,7 +252,6 @@ class GlueProvider:
         database_name: str,
         name: str,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.delete_table(*_catalog(context, catalog_id), database_name, name)
         return {}
@@ -270,7 +262,6 @@ class GlueProvider:
         database_name: str,
         tables_to_delete: list[str],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         errors = self.catalog.batch_delete_table(
             *_catalog(context, catalog_id), database_name, tables_to_delete
@@ -285,7 +276,6 @@ class GlueProvider:
         next_token: str | None = None,
         max_results: int | None = None,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         preds = [
             SearchFilter(f.get("Key", ""), f.get("Value", ""), f.get("Comparator") or "EQUALS")
@@ -308,7 +298,6 @@ class GlueProvider:
         table_name: str,
         partition_input: dict[str, Any],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.create_partition(
             *_catalog(context, catalog_id),
@@ -325,7 +314,6 @@ class GlueProvider:
         table_name: str,
         partition_input_list: list[dict[str, Any]],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         inputs = [_from_wire(PartitionInput, p, "PartitionInput") for p in partition_input_list]
         errors = self.catalog.batch_create_partition(
@@ -340,7 +328,6 @@ class GlueProvider:
         table_name: str,
         partition_values: list[str],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         p = self.catalog.get_partition(
             *_catalog(context, catalog_id), database_name, table_name, partition_values
@@ -358,7 +345,6 @@ class GlueProvider:
         max_results: int | None = None,
         exclude_column_schema: bool = False,
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         seg = Segment(segment["SegmentNumber"], segment["TotalSegments"]) if segment else None
         page = self.catalog.get_partitions(
@@ -382,7 +368,6 @@ class GlueProvider:
         table_name: str,
         partitions_to_get: list[dict[str, Any]],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_get]
         result = self.catalog.batch_get_partition(
@@ -401,7 +386,6 @@ class GlueProvider:
         partition_value_list: list[str],
         partition_input: dict[str, Any],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.update_partition(
             *_catalog(context, catalog_id),
@@ -419,7 +403,6 @@ class GlueProvider:
         table_name: str,
         entries: list[dict[str, Any]],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         pairs = [
             (
@@ -440,7 +423,6 @@ class GlueProvider:
         table_name: str,
         partition_values: list[str],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         self.catalog.delete_partition(
             *_catalog(context, catalog_id), database_name, table_name, partition_values
@@ -454,7 +436,6 @@ class GlueProvider:
         table_name: str,
         partitions_to_delete: list[dict[str, Any]],
         catalog_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         values = [p.get("Values", []) for p in partitions_to_delete]
         errors = self.catalog.batch_delete_partition(
@@ -469,7 +450,7 @@ class GlueProvider:
         job = self.jobs.create_job(context.account_id, context.region, _job_from_wire(name, wire))
         return {"Name": job.name}
 
-    def get_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+    def get_job(self, context: RequestContext, job_name: str) -> dict[str, Any]:
         return {
             "Job": _job_to_wire(self.jobs.get_job(context.account_id, context.region, job_name))
         }
@@ -479,20 +460,19 @@ class GlueProvider:
         context: RequestContext,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.jobs.get_jobs(context.account_id, context.region, max_results, next_token)
         return {"Jobs": [_job_to_wire(j) for j in page.items], "NextToken": page.next_token}
 
     def update_job(
-        self, context: RequestContext, job_name: str, job_update: dict[str, Any], **_: Any
+        self, context: RequestContext, job_name: str, job_update: dict[str, Any]
     ) -> dict[str, Any]:
         self.jobs.update_job(
             context.account_id, context.region, job_name, _job_from_wire(job_name, job_update)
         )
         return {"JobName": job_name}
 
-    def delete_job(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+    def delete_job(self, context: RequestContext, job_name: str) -> dict[str, Any]:
         return {"JobName": self.jobs.delete_job(context.account_id, context.region, job_name)}
 
     def start_job_run(
@@ -504,7 +484,6 @@ class GlueProvider:
         max_capacity: float | None = None,
         worker_type: str | None = None,
         number_of_workers: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         run = self.jobs.start_job_run(
             context.account_id,
@@ -518,9 +497,7 @@ class GlueProvider:
         )
         return {"JobRunId": run.id}
 
-    def get_job_run(
-        self, context: RequestContext, job_name: str, run_id: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_job_run(self, context: RequestContext, job_name: str, run_id: str) -> dict[str, Any]:
         run = self.jobs.get_job_run(context.account_id, context.region, job_name, run_id)
         return {"JobRun": _job_run_to_wire(run)}
 
@@ -530,25 +507,24 @@ class GlueProvider:
         job_name: str,
         next_token: str | None = None,
         max_results: int | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.jobs.get_job_runs(
             context.account_id, context.region, job_name, max_results, next_token
         )
         return {"JobRuns": [_job_run_to_wire(r) for r in page.items], "NextToken": page.next_token}
 
-    def get_job_bookmark(self, context: RequestContext, job_name: str, **_: Any) -> dict[str, Any]:
+    def get_job_bookmark(self, context: RequestContext, job_name: str) -> dict[str, Any]:
         entry = self.jobs.get_job_bookmark(context.account_id, context.region, job_name)
         return {"JobBookmarkEntry": _to_wire(entry, "JobBookmarkEntry")}
 
     def reset_job_bookmark(
-        self, context: RequestContext, job_name: str, run_id: str | None = None, **_: Any
+        self, context: RequestContext, job_name: str, run_id: str | None = None
     ) -> dict[str, Any]:
         entry = self.jobs.reset_job_bookmark(context.account_id, context.region, job_name, run_id)
         return {"JobBookmarkEntry": _to_wire(entry, "JobBookmarkEntry")}
 
     def batch_stop_job_run(
-        self, context: RequestContext, job_name: str, job_run_ids: list[str], **_: Any
+        self, context: RequestContext, job_name: str, job_run_ids: list[str]
     ) -> dict[str, Any]:
         ok, errors = self.jobs.batch_stop_job_run(
             context.account_id, context.region, job_name, job_run_ids
@@ -574,7 +550,7 @@ class GlueProvider:
         self.crawlers.create_crawler(context.account_id, context.region, crawler, tags)
         return {}
 
-    def get_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+    def get_crawler(self, context: RequestContext, name: str) -> dict[str, Any]:
         crawler = self.crawlers.get_crawler(context.account_id, context.region, name)
         return {"Crawler": _to_wire(crawler, "Crawler")}
 
@@ -583,7 +559,6 @@ class GlueProvider:
         context: RequestContext,
         max_results: int | None = None,
         next_token: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.crawlers.get_crawlers(
             context.account_id, context.region, max_results, next_token
@@ -599,7 +574,6 @@ class GlueProvider:
         max_results: int | None = None,
         next_token: str | None = None,
         tags: dict[str, str] | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.crawlers.list_crawlers(
             context.account_id, context.region, max_results, next_token, tags
@@ -611,15 +585,15 @@ class GlueProvider:
         self.crawlers.update_crawler(context.account_id, context.region, crawler)
         return {}
 
-    def delete_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+    def delete_crawler(self, context: RequestContext, name: str) -> dict[str, Any]:
         self.crawlers.delete_crawler(context.account_id, context.region, name)
         return {}
 
-    def start_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+    def start_crawler(self, context: RequestContext, name: str) -> dict[str, Any]:
         self.crawlers.start_crawler(context.account_id, context.region, name)
         return {}
 
-    def stop_crawler(self, context: RequestContext, name: str, **_: Any) -> dict[str, Any]:
+    def stop_crawler(self, context: RequestContext, name: str) -> dict[str, Any]:
         self.crawlers.stop_crawler(context.account_id, context.region, name)
         return {}
 
@@ -629,7 +603,6 @@ class GlueProvider:
         crawler_name_list: list[str] | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         page = self.crawlers.get_crawler_metrics(
             context.account_id, context.region, crawler_name_list, max_results, next_token

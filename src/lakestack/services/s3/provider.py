@@ -148,7 +148,7 @@ def _checked(operation: str) -> Callable[[_Method], _Method]:
                 kw.get("key"),
                 kw.get("version_id"),
                 lambda: _condition_values(operation, kw),
-                kw.get("expected_bucket_owner"),
+                kw.pop("expected_bucket_owner", None),
             )
             return method(self, context, **kw)
 
@@ -378,7 +378,7 @@ class S3Provider:
         return {"Location": f"/{bucket}", "BucketArn": f"arn:aws:s3:::{bucket}"}
 
     @_checked("HeadBucket")
-    def head_bucket(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def head_bucket(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         b = self.engine.head_bucket(*_where(context), bucket)
         return {"BucketRegion": b.region, "AccessPointAlias": False}
 
@@ -388,7 +388,6 @@ class S3Provider:
         context: RequestContext,
         prefix: str | None = None,
         bucket_region: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         buckets = self.engine.list_buckets(*_where(context), prefix, bucket_region)
         return {
@@ -398,12 +397,12 @@ class S3Provider:
         }
 
     @_checked("DeleteBucket")
-    def delete_bucket(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def delete_bucket(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket(*_where(context), bucket)
         return {}
 
     @_checked("GetBucketLocation")
-    def get_bucket_location(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_location(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return {"LocationConstraint": self.engine.get_bucket_location(*_where(context), bucket)}
 
     @_checked("PutBucketVersioning")
@@ -412,16 +411,13 @@ class S3Provider:
         context: RequestContext,
         bucket: str,
         versioning_configuration: dict[str, Any],
-        **_: Any,
     ) -> dict[str, Any]:
         status = versioning_configuration.get("Status")
         self.engine.put_bucket_versioning(*_where(context), bucket, status)
         return {}
 
     @_checked("GetBucketVersioning")
-    def get_bucket_versioning(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_versioning(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         status = self.engine.get_bucket_versioning(*_where(context), bucket)
         return {"Status": status} if status else {}
 
@@ -431,7 +427,6 @@ class S3Provider:
         context: RequestContext,
         bucket: str,
         notification_configuration: dict[str, Any],
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.put_bucket_notification_configuration(
             *_where(context), bucket, notification_configuration
@@ -440,7 +435,7 @@ class S3Provider:
 
     @_checked("GetBucketNotificationConfiguration")
     def get_bucket_notification_configuration(
-        self, context: RequestContext, bucket: str, **_: Any
+        self, context: RequestContext, bucket: str
     ) -> dict[str, Any]:
         return self.engine.get_bucket_notification_configuration(*_where(context), bucket)
 
@@ -450,7 +445,6 @@ class S3Provider:
         context: RequestContext,
         bucket: str,
         lifecycle_configuration: dict[str, Any],
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.put_bucket_lifecycle_configuration(
             *_where(context), bucket, lifecycle_configuration
@@ -459,71 +453,65 @@ class S3Provider:
 
     @_checked("GetBucketLifecycleConfiguration")
     def get_bucket_lifecycle_configuration(
-        self, context: RequestContext, bucket: str, **_: Any
+        self, context: RequestContext, bucket: str
     ) -> dict[str, Any]:
         return self.engine.get_bucket_lifecycle_configuration(*_where(context), bucket)
 
     @_checked("DeleteBucketLifecycle")
-    def delete_bucket_lifecycle(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_bucket_lifecycle(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket_lifecycle(*_where(context), bucket)
         return {}
 
     @_checked("PutBucketPolicy")
     def put_bucket_policy(
-        self, context: RequestContext, bucket: str, policy: str, **_: Any
+        self, context: RequestContext, bucket: str, policy: str
     ) -> dict[str, Any]:
         self.engine.put_bucket_policy(*_where(context), bucket, policy)
         return {}
 
     @_checked("GetBucketPolicy")
-    def get_bucket_policy(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_policy(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return {"Policy": self.engine.get_bucket_policy(*_where(context), bucket)}
 
     @_checked("DeleteBucketPolicy")
-    def delete_bucket_policy(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_bucket_policy(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket_policy(*_where(context), bucket)
         return {}
 
     @_checked("PutBucketTagging")
     def put_bucket_tagging(
-        self, context: RequestContext, bucket: str, tagging: dict[str, Any], **_: Any
+        self, context: RequestContext, bucket: str, tagging: dict[str, Any]
     ) -> dict[str, Any]:
         self.engine.put_bucket_tagging(*_where(context), bucket, tagging)
         return {}
 
     @_checked("GetBucketTagging")
-    def get_bucket_tagging(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_tagging(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return self.engine.get_bucket_tagging(*_where(context), bucket)
 
     @_checked("DeleteBucketTagging")
-    def delete_bucket_tagging(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_bucket_tagging(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket_tagging(*_where(context), bucket)
         return {}
 
     @_checked("PutBucketCors")
     def put_bucket_cors(
-        self, context: RequestContext, bucket: str, cors_configuration: dict[str, Any], **_: Any
+        self, context: RequestContext, bucket: str, cors_configuration: dict[str, Any]
     ) -> dict[str, Any]:
         self.engine.put_bucket_cors(*_where(context), bucket, cors_configuration)
         return {}
 
     @_checked("GetBucketCors")
-    def get_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_cors(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return self.engine.get_bucket_cors(*_where(context), bucket)
 
     @_checked("DeleteBucketCors")
-    def delete_bucket_cors(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def delete_bucket_cors(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket_cors(*_where(context), bucket)
         return {}
 
     @_checked("GetBucketAcl")
-    def get_bucket_acl(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_acl(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return _acl_to_wire(*self.engine.get_bucket_acl(*_where(context), bucket))
 
     @_checked("PutBucketAcl")
@@ -546,7 +534,6 @@ class S3Provider:
         context: RequestContext,
         bucket: str,
         public_access_block_configuration: dict[str, Any],
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.put_public_access_block(
             *_where(context), bucket, public_access_block_configuration
@@ -554,36 +541,30 @@ class S3Provider:
         return {}
 
     @_checked("GetPublicAccessBlock")
-    def get_public_access_block(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_public_access_block(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         block = self.engine.get_public_access_block(*_where(context), bucket)
         return {"PublicAccessBlockConfiguration": block}
 
     @_checked("DeletePublicAccessBlock")
-    def delete_public_access_block(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_public_access_block(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_public_access_block(*_where(context), bucket)
         return {}
 
     @_checked("PutBucketOwnershipControls")
     def put_bucket_ownership_controls(
-        self, context: RequestContext, bucket: str, ownership_controls: dict[str, Any], **_: Any
+        self, context: RequestContext, bucket: str, ownership_controls: dict[str, Any]
     ) -> dict[str, Any]:
         self.engine.put_bucket_ownership_controls(*_where(context), bucket, ownership_controls)
         return {}
 
     @_checked("GetBucketOwnershipControls")
-    def get_bucket_ownership_controls(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_ownership_controls(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         ownership = self.engine.get_bucket_ownership_controls(*_where(context), bucket)
         return {"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}}
 
     @_checked("DeleteBucketOwnershipControls")
     def delete_bucket_ownership_controls(
-        self, context: RequestContext, bucket: str, **_: Any
+        self, context: RequestContext, bucket: str
     ) -> dict[str, Any]:
         self.engine.delete_bucket_ownership_controls(*_where(context), bucket)
         return {}
@@ -594,7 +575,6 @@ class S3Provider:
         context: RequestContext,
         bucket: str,
         server_side_encryption_configuration: dict[str, Any],
-        **_: Any,
     ) -> dict[str, Any]:
         self.engine.put_bucket_encryption(
             *_where(context), bucket, server_side_encryption_configuration
@@ -602,60 +582,48 @@ class S3Provider:
         return {}
 
     @_checked("GetBucketEncryption")
-    def get_bucket_encryption(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_encryption(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         config = self.engine.get_bucket_encryption(*_where(context), bucket)
         return {"ServerSideEncryptionConfiguration": config}
 
     @_checked("DeleteBucketEncryption")
-    def delete_bucket_encryption(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def delete_bucket_encryption(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.delete_bucket_encryption(*_where(context), bucket)
         return {}
 
     @_checked("GetBucketPolicyStatus")
-    def get_bucket_policy_status(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_policy_status(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         public = self.engine.get_bucket_policy_status(*_where(context), bucket)
         return {"PolicyStatus": {"IsPublic": public}}
 
     @_checked("GetBucketAccelerateConfiguration")
     def get_bucket_accelerate_configuration(
-        self, context: RequestContext, bucket: str, **_: Any
+        self, context: RequestContext, bucket: str
     ) -> dict[str, Any]:
         self.engine.get_bucket_default(*_where(context), bucket, "accelerate")
         return {}
 
     @_checked("GetBucketRequestPayment")
-    def get_bucket_request_payment(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_request_payment(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return {
             "Payer": self.engine.get_bucket_default(*_where(context), bucket, "request_payment")
         }
 
     @_checked("GetBucketLogging")
-    def get_bucket_logging(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_logging(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         self.engine.get_bucket_default(*_where(context), bucket, "logging")
         return {}
 
     @_checked("GetBucketWebsite")
-    def get_bucket_website(self, context: RequestContext, bucket: str, **_: Any) -> dict[str, Any]:
+    def get_bucket_website(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return dict(self.engine.get_bucket_default(*_where(context), bucket, "website"))
 
     @_checked("GetBucketReplication")
-    def get_bucket_replication(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_bucket_replication(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return dict(self.engine.get_bucket_default(*_where(context), bucket, "replication"))
 
     @_checked("GetObjectLockConfiguration")
-    def get_object_lock_configuration(
-        self, context: RequestContext, bucket: str, **_: Any
-    ) -> dict[str, Any]:
+    def get_object_lock_configuration(self, context: RequestContext, bucket: str) -> dict[str, Any]:
         return dict(self.engine.get_bucket_default(*_where(context), bucket, "object_lock"))
 
     # -- objects -----------------------------------------------------------------
@@ -717,14 +685,13 @@ class S3Provider:
         bucket: str,
         key: str,
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         r = self.engine.delete_object(*_where(context), bucket, key, version_id)
         out: dict[str, Any] = {"VersionId": r.version_id} if r.version_id else {}
         return {**out, "DeleteMarker": True} if r.delete_marker else out
 
     def delete_objects(
-        self, context: RequestContext, bucket: str, delete: dict[str, Any], **_: Any
+        self, context: RequestContext, bucket: str, delete: dict[str, Any]
     ) -> dict[str, Any]:
         pairs = [(o["Key"], o.get("VersionId")) for o in delete.get("Objects", [])]
         principal = _principal(context)
@@ -826,7 +793,6 @@ class S3Provider:
         key: str,
         tagging: dict[str, Any],
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         tags = tag_set_to_dict(tagging.get("TagSet") or [])
         vid = self.engine.put_object_tagging(*_where(context), bucket, key, tags, version_id)
@@ -839,7 +805,6 @@ class S3Provider:
         bucket: str,
         key: str,
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         vid, tags = self.engine.get_object_tagging(*_where(context), bucket, key, version_id)
         return {"TagSet": _tag_set(tags), **({"VersionId": vid} if vid != "null" else {})}
@@ -851,7 +816,6 @@ class S3Provider:
         bucket: str,
         key: str,
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         vid = self.engine.delete_object_tagging(*_where(context), bucket, key, version_id)
         return {"VersionId": vid} if vid != "null" else {}
@@ -863,7 +827,6 @@ class S3Provider:
         bucket: str,
         key: str,
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         return _acl_to_wire(*self.engine.get_object_acl(*_where(context), bucket, key, version_id))
 
@@ -889,7 +852,6 @@ class S3Provider:
         key: str,
         object_attributes: list[str],
         version_id: str | None = None,
-        **_: Any,
     ) -> dict[str, Any]:
         v = self.engine.get_object_attributes(*_where(context), bucket, key, version_id)
         wanted = set(object_attributes)
@@ -1072,7 +1034,7 @@ class S3Provider:
 
     @_checked("AbortMultipartUpload")
     def abort_multipart_upload(
-        self, context: RequestContext, bucket: str, key: str, upload_id: str, **_: Any
+        self, context: RequestContext, bucket: str, key: str, upload_id: str
     ) -> dict[str, Any]:
         self.engine.abort_multipart_upload(*_where(context), bucket, key, upload_id)
         return {}
