@@ -28,7 +28,14 @@ from lakestack.gateway.http import HttpResponse
 from lakestack.gateway.routing import Router
 from lakestack.gateway.server import Server
 from lakestack.metering import Meter, UsageRow
-from lakestack.registry import SERVICES, Parts, ServiceEntry, Services, routes
+from lakestack.registry import (
+    SERVICES,
+    Parts,
+    ServiceEntry,
+    Services,
+    routes,
+    shared_signing_names,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -88,7 +95,10 @@ class Emulator:
                 self._lake_routes,
             ),
             log_requests=self.config.log_requests,
-            router=Router(routes(list(self.services.entries.values()))),
+            router=Router(
+                routes(list(self.services.entries.values())),
+                shared_signing_names(list(self.services.entries.values())),
+            ),
         )
 
     def _parts(self, services: Services) -> Parts:

@@ -39,6 +39,9 @@ Fields, all checked against the botocore model by ``tests/unit/test_registry.py`
   by ``reset`` only when that folder exists (there is state to forget).
 - ``prepare(data_dir)``: runs when the emulator starts, before any engine is built
   (e.g. Glue kills the processes a killed server left behind).
+- ``shared_signing``: ``(path prefix, header)`` for a service that signs with another
+  service's signing name (S3 Control signs as ``s3``): its requests are those under the
+  prefix that carry the header.
 
 Next to the provider, an optional ``members.json`` lists the request members the
 provider takes beyond its methods' parameters (``gateway.dispatch.MemberPolicy``)::
@@ -106,6 +109,7 @@ class ServiceEntry:
     tick: str | None = None
     sample: str | None = None
     prepare: Callable[[Path], None] | None = None
+    shared_signing: tuple[str, str] | None = None
 
     def member_policy(self) -> MemberPolicy:
         """The provider package's ``members.json`` (members read through ``**kw``,
@@ -218,7 +222,8 @@ SERVICES: tuple[ServiceEntry, ...] = (
     ),
     ServiceEntry(
         name="s3control",
-        signing_name="s3",  # shared with S3: routed by its /v20180820/ paths
+        signing_name="s3",
+        shared_signing=("/v20180820/", "x-amz-account-id"),  # S3's name, its own paths
         provider="lakestack.services.s3control.provider:S3ControlProvider",
         engine=lambda parts: parts.engine("s3"),  # S3 keeps (and enforces) the settings
         reset=None,
@@ -286,6 +291,12 @@ PRODUCT_SERVICES = (
 def routes(entries: Sequence[ServiceEntry]) -> list[tuple[str, str, str | None]]:
     """``(name, signing name, target prefix)`` per entry: what the gateway's router takes."""
     return [(e.name, e.signing_name, e.target_prefix) for e in entries]
+
+
+def shared_signing_names(entries: Sequence[ServiceEntry]) -> list[tuple[str, str, str, str]]:
+    """``(signing name, path prefix, header, name)`` of the entries that sign with another
+    service's name: the router's ``shared`` rows."""
+    return [(e.signing_name, *e.shared_signing, e.name) for e in entries if e.shared_signing]
 
 
 class Services:

@@ -24,10 +24,6 @@ from lakestack.gateway.specs import (
 
 DEFAULT_SERVICE = "s3"
 
-# Services that share a signing name with another: told apart by a path prefix and a
-# header only their requests carry (S3 Control signs as "s3", on /v20180820/ paths,
-# naming its account in x-amz-account-id).
-SHARED_SIGNING_NAMES = {"s3": (("/v20180820/", "x-amz-account-id", "s3control"),)}
 
 _SCOPE = re.compile(r"Credential=([^/,\s]*)/(\d{8})/([^/]*)/([^/]*)/aws4_request")
 
@@ -67,7 +63,11 @@ class Router:
     'glue'
     """
 
-    def __init__(self, served: Iterable[tuple[str, str, str | None]]) -> None:
+    def __init__(
+        self,
+        served: Iterable[tuple[str, str, str | None]],
+        shared: Iterable[tuple[str, str, str, str]] = (),
+    ) -> None:
         rows = list(served)
         self.served = frozenset(name for name, _, _ in rows)
         self._by_signing_name: dict[str, str] = {}
@@ -75,6 +75,11 @@ class Router:
             self._by_signing_name.setdefault(signing, name)
         self._by_target_prefix = {prefix: name for name, _, prefix in rows if prefix}
         self._rest_prefixes: tuple[tuple[str, str], ...] | None = None
+        # Services signing with another's name (S3 Control signs as "s3"): told apart by a
+        # path prefix and a header only their requests carry.
+        self._shared: dict[str, list[tuple[str, str, str]]] = {}
+        for signing, path, header, name in shared:
+            self._shared.setdefault(signing, []).append((path, header, name))
 
     def route(self, request: HttpRequest) -> tuple[ServiceModel, tuple[str, str, str] | None]:
         """The botocore model of the service this request is for, and its credential scope."""
@@ -82,7 +87,7 @@ class Router:
         name = None
         if scope is not None:
             name = self._by_signing_name.get(scope[2]) or service_for_signing_name(scope[2])
-            for path, header, sharer in SHARED_SIGNING_NAMES.get(scope[2], ()):
+            for path, header, sharer in self._shared.get(scope[2], ()):
                 if request.raw_path.startswith(path) and header in request.headers:
                     name = sharer
         if name is None:

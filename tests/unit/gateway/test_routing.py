@@ -86,3 +86,16 @@ def test_presigned_query_scope_is_read() -> None:
         query="X-Amz-Credential=AK%2F20260101%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=00",
     )
     assert credential_scope(req) == ("AK", "us-west-2", "s3")
+
+
+def test_a_service_sharing_a_signing_name_is_told_apart_by_path_and_header() -> None:
+    router = Router(
+        [("s3", "s3", None), ("s3control", "s3", None)],
+        [("s3", "/v20180820/", "x-amz-account-id", "s3control")],
+    )
+    control = {**_signed("s3"), "x-amz-account-id": "111111111111"}
+    path = "/v20180820/configuration/publicAccessBlock"
+    assert router.route(HttpRequest("GET", path, headers=control))[0].service_name == "s3control"
+    # the same path without the header is an S3 bucket named v20180820
+    assert router.route(HttpRequest("GET", path, headers=_signed("s3")))[0].service_name == "s3"
+    assert router.route(HttpRequest("GET", "/bkt/k", headers=control))[0].service_name == "s3"
