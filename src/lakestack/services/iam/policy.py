@@ -11,25 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from lakestack.core.policy_grammar import POLICY_VERSIONS, STATEMENT_MEMBERS
 from lakestack.services.iam.errors import LimitExceeded, MalformedPolicyDocument
 
 PolicyKind = Literal["identity", "trust"]
 
-VERSIONS = ("2012-10-17", "2008-10-17")
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
-_STATEMENT_KEYS = frozenset(
-    {
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    }
-)
 # Size quotas in characters, whitespace not counted (IAM "IAM and AWS STS quotas").
 MANAGED_POLICY_SIZE = 6144
 TRUST_POLICY_SIZE = 2048
@@ -64,7 +51,7 @@ def check_policy(document: str, kind: PolicyKind = "identity") -> dict[str, Any]
     if not isinstance(doc, dict) or not set(doc) <= _TOP_KEYS:
         raise MalformedPolicyDocument()
     version = doc.get("Version")
-    if version is not None and version not in VERSIONS:
+    if version is not None and version not in POLICY_VERSIONS:
         raise MalformedPolicyDocument("The policy must contain a valid version string")
     statements = doc.get("Statement")
     if statements is None:
@@ -81,7 +68,7 @@ def check_policy(document: str, kind: PolicyKind = "identity") -> dict[str, Any]
 
 
 def _check_statement(statement: Any, kind: PolicyKind) -> None:
-    if not isinstance(statement, dict) or not set(statement) <= _STATEMENT_KEYS:
+    if not isinstance(statement, dict) or not set(statement) <= STATEMENT_MEMBERS:
         raise MalformedPolicyDocument()
     effect = statement.get("Effect")
     if effect is None:

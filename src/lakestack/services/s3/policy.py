@@ -19,24 +19,11 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
+from lakestack.core.policy_grammar import POLICY_VERSIONS, STATEMENT_MEMBERS
 from lakestack.services.s3.errors import MalformedPolicy
 from lakestack.services.s3.models import Principal, canonical_user_id
 
 MAX_POLICY_BYTES = 20 * 1024
-_VERSIONS = ("2012-10-17", "2008-10-17")
-_STATEMENT_FIELDS = frozenset(
-    {
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    }
-)
 _ACTION = re.compile(r"s3:[A-Za-z*?]+", re.I)
 _ACCOUNT = re.compile(r"\d{12}")
 _IAM_ARN = re.compile(r"arn:aws:(iam|sts)::(\d{12}):(root|user/.+|role/.+|assumed-role/.+)")
@@ -356,7 +343,7 @@ def _resource_check(bucket: str) -> Callable[[str], None]:
 def _parse_statement(s: Any, bucket: str) -> Statement:
     if not isinstance(s, dict):
         raise MalformedPolicy("Invalid policy syntax.")
-    unknown = set(s) - _STATEMENT_FIELDS
+    unknown = set(s) - STATEMENT_MEMBERS
     if unknown:
         raise MalformedPolicy(f"Unknown field {sorted(unknown)[0]}")
     if not isinstance(s.get("Sid", ""), str):
@@ -448,7 +435,7 @@ def parse_policy(text: str, bucket: str) -> Policy:
     unknown = set(doc) - {"Version", "Id", "Statement"}
     if unknown:
         raise MalformedPolicy(f"Unknown field {sorted(unknown)[0]}")
-    if "Version" in doc and doc["Version"] not in _VERSIONS:
+    if "Version" in doc and doc["Version"] not in POLICY_VERSIONS:
         raise MalformedPolicy("Invalid policy version")
     if "Statement" not in doc:
         raise MalformedPolicy("Missing required field Statement")
