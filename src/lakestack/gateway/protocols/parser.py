@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from botocore.model import (
     StructureShape,
 )
 
+from lakestack.core import checksums
 from lakestack.gateway.http import HttpRequest
 from lakestack.gateway.protocols.common import MalformedXML, ProtocolError, UnknownOperation
 from lakestack.gateway.protocols.routes import RestRouter
@@ -325,6 +327,7 @@ class _RestPlan:
         "payload",
         "body_members",
         "payload_kind",
+        "header_names",
     )
 
     def __init__(self, operation: OperationModel) -> None:
@@ -336,6 +339,7 @@ class _RestPlan:
         self.payload: tuple[str, Shape] | None = None
         self.payload_kind = ""
         self.body_members = False
+        self.header_names: frozenset[str] = frozenset()
         shape = operation.input_shape
         if shape is None:
             return
@@ -355,6 +359,7 @@ class _RestPlan:
                 self.prefixed.append((name, member, wire.lower()))
             elif location is None and name != shape.serialization.get("payload"):
                 self.body_members = True
+        self.header_names = frozenset(wire for _, _, wire in self.headers)
         payload = shape.serialization.get("payload")
         if payload:
             member = shape.members[payload]
@@ -457,6 +462,7 @@ class BaseRestRequestParser(RequestParser):
             params[name] = request.body
             return
         raw = request.body.read_all()
+        self._check_payload(request, raw, plan)
         if not raw:
             return
         if kind == "blob":
@@ -474,6 +480,9 @@ class BaseRestRequestParser(RequestParser):
     def _parse_body_value(self, shape: Shape, raw: bytes) -> Any:
         raise NotImplementedError
 
+    def _check_payload(self, request: HttpRequest, raw: bytes, plan: _RestPlan) -> None:
+        """Integrity checks of a payload read whole (none by default)."""
+
 
 class RestJSONRequestParser(BaseRestRequestParser):
     """rest-json (Lambda): JSON body members; timestamps default to epoch seconds."""
@@ -486,6 +495,41 @@ class RestXMLRequestParser(BaseRestRequestParser):
     """rest-xml: the body (or structure payload) is one XML document."""
 
     INVALID_VALUE_CODE = "InvalidArgument"
+
+    def _check_payload(self, request: HttpRequest, raw: bytes, plan: _RestPlan) -> None:
+        """A ``Content-MD5`` header (RFC 1864) or an ``x-amz-checksum-<algorithm>`` header
+        must match the payload read whole (DeleteObjects, PutBucketPolicy, ...): S3 refuses
+        a malformed value and a mismatch. Streamed payloads (PutObject, UploadPart) are
+        checked by the engine as they land, and a checksum header the operation takes as a
+        member (CompleteMultipartUpload's object checksum) is the engine's to check.
+        """
+        headers = request.headers
+        sent = headers.get("content-md5")
+        if sent is not None:
+            digest = checksums.decode(sent)
+            if digest is None or len(digest) != 16:
+                raise ProtocolError(
+                    "The Content-MD5 you specified was invalid.", code="InvalidDigest"
+                )
+            if hashlib.md5(raw).digest() != digest:
+                raise ProtocolError(
+                    "The Content-MD5 you specified did not match what we received.",
+                    code="BadDigest",
+                )
+        for name, value in headers.items():
+            if not name.startswith("x-amz-checksum-") or name in plan.header_names:
+                continue
+            algorithm = name[len("x-amz-checksum-") :].upper()
+            if not checksums.supported(algorithm):
+                continue  # the operation's own handling names it
+            digest = checksums.decode(value)
+            if digest is None or len(digest) != checksums.digest_size(algorithm):
+                raise ProtocolError(f"Value for {name} header is invalid.", code="InvalidRequest")
+            if checksums.checksum(algorithm, raw) != checksums.encode(digest):
+                raise ProtocolError(
+                    f"The {algorithm} you specified did not match the calculated checksum.",
+                    code="BadDigest",
+                )
 
     def _parse_body_value(self, shape: Shape, raw: bytes) -> Any:
         try:
