@@ -44,6 +44,7 @@ _MAX_HEAD = 1 << 18  # bytes of request line + headers (S3 answers 2 KB+ metadat
 _MAX_HEADERS = 200
 _READ = 1 << 16
 _DRAIN_LIMIT = 1 << 20  # unread request bytes we drain to keep a connection alive
+_EARLY_CONTINUE = _DRAIN_LIMIT  # bodies up to this size get "100 Continue" at once
 _REASONS = {s.value: s.phrase for s in HTTPStatus}
 _METHODS = {m.encode(): m for m in ("GET", "PUT", "POST", "HEAD", "DELETE", "OPTIONS")}
 _LINGER_S = 2.0  # how long a refused client's unread bytes are discarded before closing
@@ -388,9 +389,15 @@ class Connection:
         """Run the app for ``msg`` and answer; whether the connection stays open."""
         headers = msg.headers
         if msg.version == "1.1" and not msg.complete:
-            # "100 Continue" goes out when the app first reads the body: a request refused
-            # before that (AccessDenied, EntityTooLarge) never makes the client send it.
-            msg.expect = headers.get("expect", "").lower() == "100-continue"
+            # A large body's "100 Continue" goes out when the app first reads it: a request
+            # refused before that (AccessDenied, EntityTooLarge) never makes the client send
+            # it. A small body is asked for at once, saving the client a round trip on
+            # every small PUT (boto3 sends Expect: 100-continue with file-like bodies).
+            if headers.get("expect", "").lower() == "100-continue":
+                if 0 <= msg.left <= _EARLY_CONTINUE:
+                    self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                else:
+                    msg.expect = True
         path, _, query = msg.url.decode("latin-1").partition("?")
         if path.startswith(("http://", "https://")):  # absolute-form target
             authority, _, rest = path.partition("//")[2].partition("/")

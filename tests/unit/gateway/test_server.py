@@ -396,6 +396,23 @@ def test_endless_trailer_is_cut_off_without_buffering_it(server: Server) -> None
     assert (status, body, headers["connection"]) == (400, b"IncompleteBody", "close")
 
 
+def test_expect_100_continue_for_a_small_body_is_answered_before_the_app_runs(
+    server: Server,
+) -> None:
+    # The app has not read anything when it answers: the 100 came from the server at once.
+    seen: list[str] = []
+    server.app = lambda request: (seen.append(request.method), HttpResponse(204))[1]
+    sock = _conn(server)
+    f = sock.makefile("rb")
+    sock.sendall(b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+    assert f.readline().startswith(b"HTTP/1.1 100")
+    assert f.readline() == b"\r\n"
+    sock.sendall(b"data")
+    assert _read_response(f)[0] == 204
+    sock.sendall(b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")  # the unread body was skipped
+    assert _read_response(f)[0] == 204 and seen == ["PUT", "GET"]
+
+
 def test_expect_100_continue_refused_unread_gets_no_100_and_the_connection_closes(
     server: Server,
 ) -> None:
