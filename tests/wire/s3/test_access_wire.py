@@ -14,8 +14,6 @@ from typing import Any
 
 import botocore.exceptions
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
 
 OWNER = "111111111111"
 OTHER = "000000000000"
@@ -40,23 +38,6 @@ def owner(lakestack_client: Any) -> Any:
     client.put_object(Bucket="mine", Key="data/a.csv", Body=b"a,b\n1,2\n")
     client.put_object(Bucket="mine", Key="public/p.txt", Body=b"hello")
     return client
-
-
-@pytest.fixture
-def other(lakestack_client: Any) -> Any:
-    return lakestack_client("s3")
-
-
-@pytest.fixture
-def anon(lakestack_client: Any) -> Any:
-    return lakestack_client(
-        "s3",
-        config=Config(
-            signature_version=UNSIGNED,
-            retries={"max_attempts": 1},
-            s3={"addressing_style": "path"},
-        ),
-    )
 
 
 def _policy(*statements: dict[str, Any]) -> str:

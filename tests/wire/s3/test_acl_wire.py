@@ -8,8 +8,6 @@ from typing import Any
 
 import botocore.exceptions
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
 
 OWNER = "111111111111"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -30,23 +28,6 @@ def _fails(code: str, status: int, call: Any, **kw: Any) -> None:
 @pytest.fixture
 def owner(lakestack_client: Any) -> Any:
     return lakestack_client("s3", aws_access_key_id=OWNER, aws_secret_access_key="x")
-
-
-@pytest.fixture
-def other(lakestack_client: Any) -> Any:
-    return lakestack_client("s3")
-
-
-@pytest.fixture
-def anon(lakestack_client: Any) -> Any:
-    return lakestack_client(
-        "s3",
-        config=Config(
-            signature_version=UNSIGNED,
-            retries={"max_attempts": 1},
-            s3={"addressing_style": "path"},
-        ),
-    )
 
 
 @pytest.fixture
